@@ -1,0 +1,65 @@
+package dev.modelforge.onnx;
+
+import java.util.OptionalLong;
+
+/**
+ * One dimension of a tensor shape as declared in the graph: a fixed size, a symbolic name
+ * (e.g. {@code batch}) or unknown (neither given).
+ */
+public sealed interface Dim permits Dim.Fixed, Dim.Symbolic, Dim.Unknown {
+
+    /** A dimension of known size. */
+    static Dim of(long size) {
+        return new Fixed(size);
+    }
+
+    /** A dimension named by a symbol, sized at run time. */
+    static Dim symbolic(String name) {
+        return new Symbolic(name);
+    }
+
+    /** A dimension with neither size nor name. */
+    static Dim unknown() {
+        return Unknown.INSTANCE;
+    }
+
+    /** The size if fixed. */
+    default OptionalLong size() {
+        return this instanceof Fixed f ? OptionalLong.of(f.value()) : OptionalLong.empty();
+    }
+
+    /** True for {@link Fixed}. */
+    default boolean isFixed() {
+        return this instanceof Fixed;
+    }
+
+    /** Fixed size; ONNX allows 0 and rejects negative sizes only in the checker, so we keep whatever was written. */
+    record Fixed(long value) implements Dim {
+        @Override
+        public String toString() {
+            return Long.toString(value);
+        }
+    }
+
+    /** Symbolic dimension ({@code dim_param}). */
+    record Symbolic(String name) implements Dim {
+        public Symbolic {
+            java.util.Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Neither {@code dim_value} nor {@code dim_param} present. */
+    enum Unknown implements Dim {
+        INSTANCE;
+
+        @Override
+        public String toString() {
+            return "?";
+        }
+    }
+}

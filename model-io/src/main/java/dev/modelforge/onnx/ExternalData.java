@@ -1,0 +1,204 @@
+package dev.modelforge.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import dev.modelforge.onnx.InvalidOnnxException.Reason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * ONNX external data: tensors whose bytes live in a side file next to the model
+ * ({@code data_location = EXTERNAL}, {@code external_data} keys {@code location}, {@code offset},
+ * {@code length}, {@code checksum}).
+ *
+ * <p>Locations come from untrusted uploads, so {@link #resolve(Path, String)} only accepts
+ * relative paths that stay inside the model's directory. Bytes are memory-mapped read-only,
+ * never copied to the heap.
+ */
+public final class ExternalData {
+
+    private ExternalData() {
+    }
+
+    /**
+     * One tensor's reference into a side file.
+     *
+     * @param location file name relative to the model's directory
+     * @param offset   byte offset in that file (0 if not given)
+     * @param length   byte length, or -1 if not given (then the tensor's dims and type decide)
+     * @param checksum SHA-1 hex if the writer recorded one, else empty
+     */
+    public record Ref(String location, long offset, long length, String checksum) {
+        public Ref {
+            Objects.requireNonNull(location, "location");
+            checksum = Objects.requireNonNullElse(checksum, "");
+        }
+    }
+
+    /** True if the tensor's bytes are in a side file. */
+    public static boolean isExternal(OnnxMl.TensorProtoOrBuilder tensor) {
+        return tensor.hasDataLocation() && tensor.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL;
+    }
+
+    /**
+     * Parses the external-data keys of a tensor.
+     *
+     * @throws InvalidOnnxException (BAD_EXTERNAL_DATA) if the tensor is not external or a key is malformed
+     */
+    public static Ref ref(OnnxMl.TensorProtoOrBuilder tensor) {
+        if (!isExternal(tensor)) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA,
+                    "tensor '" + tensor.getName() + "' is not stored as external data");
+        }
+        String location = null;
+        long offset = 0;
+        long length = -1;
+        String checksum = "";
+        for (OnnxMl.StringStringEntryProto e : tensor.getExternalDataList()) {
+            switch (e.getKey()) {
+                case "location" -> location = e.getValue();
+                case "offset" -> offset = parseNonNegative(tensor, "offset", e.getValue());
+                case "length" -> length = parseNonNegative(tensor, "length", e.getValue());
+                case "checksum" -> checksum = e.getValue();
+                default -> {
+                    // ONNX allows extra keys (e.g. basepath in old writers); they do not change where bytes are.
+                }
+            }
+        }
+        if (location == null || location.isEmpty()) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA,
+                    "external tensor '" + tensor.getName() + "' has no 'location' key");
+        }
+        return new Ref(location, offset, length, checksum);
+    }
+
+    private static long parseNonNegative(OnnxMl.TensorProtoOrBuilder t, String key, String value) {
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the tensor name
+        }
+        throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external tensor '" + t.getName()
+                + "' has an invalid " + key + " '" + value + "' (expected a non-negative integer)");
+    }
+
+    /**
+     * Resolves a {@code location} against the model's directory, refusing anything that could
+     * leave it: absolute paths, {@code ..} segments, backslashes, drive letters, NUL bytes, and
+     * symlinks that point outside.
+     *
+     * @throws InvalidOnnxException (BAD_EXTERNAL_DATA) for an unsafe location
+     */
+    public static Path resolve(Path baseDir, String location) {
+        requireSafeLocation(location);
+        Path base = baseDir.toAbsolutePath().normalize();
+        Path resolved = base.resolve(location).normalize();
+        if (!resolved.startsWith(base)) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA,
+                    "external data location '" + location + "' points outside the model's directory");
+        }
+        if (Files.exists(resolved)) {
+            try {
+                if (!resolved.toRealPath().startsWith(base.toRealPath())) {
+                    throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external data location '"
+                            + location + "' is a link that points outside the model's directory");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return resolved;
+    }
+
+    /** Rejects locations that could leave the model's directory, without touching the file system. */
+    static void requireSafeLocation(String location) {
+        String why = unsafeReason(location);
+        if (why != null) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA,
+                    "external data location '" + location + "' rejected: " + why
+                            + "; it must be a relative path inside the model's directory");
+        }
+    }
+
+    private static String unsafeReason(String location) {
+        if (location == null || location.isEmpty()) {
+            return "empty";
+        }
+        if (location.indexOf('\0') >= 0) {
+            return "contains a NUL byte";
+        }
+        if (location.startsWith("/") || location.startsWith("~")) {
+            return "absolute path";
+        }
+        if (location.indexOf('\\') >= 0) {
+            return "contains a backslash";
+        }
+        if (location.length() >= 2 && location.charAt(1) == ':') {
+            return "drive-letter path";
+        }
+        for (String segment : location.split("/")) {
+            if (segment.equals("..")) {
+                return "contains '..'";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks that a tensor's reference is safe and that its byte range exists in the side file,
+     * without reading it.
+     *
+     * @return the checked reference, with {@code length} filled in from dims/type if it was absent
+     */
+    public static Ref check(Path baseDir, OnnxMl.TensorProtoOrBuilder tensor) {
+        Ref ref = ref(tensor);
+        Path file = resolve(baseDir, ref.location());
+        long length = ref.length() >= 0 ? ref.length() : TensorData.expectedByteSize(tensor);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external data file '" + ref.location()
+                    + "' of tensor '" + tensor.getName() + "' does not exist next to the model", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (length < 0 || ref.offset() > size || length > size - ref.offset()) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external tensor '" + tensor.getName()
+                    + "' wants bytes [" + ref.offset() + ", " + (ref.offset() + Math.max(length, 0)) + ") of '"
+                    + ref.location() + "' but that file has " + size + " bytes");
+        }
+        return new Ref(ref.location(), ref.offset(), length, ref.checksum());
+    }
+
+    /**
+     * Memory-maps a tensor's bytes read-only, little-endian (ONNX stores all data little-endian).
+     *
+     * @throws InvalidOnnxException (BAD_EXTERNAL_DATA) if the reference is unsafe, missing or out of range,
+     *                              or the tensor is larger than one buffer can address (2 GiB)
+     */
+    public static ByteBuffer map(Path baseDir, OnnxMl.TensorProtoOrBuilder tensor) {
+        Ref ref = check(baseDir, tensor);
+        if (ref.length() > Integer.MAX_VALUE) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external tensor '" + tensor.getName()
+                    + "' is " + ref.length() + " bytes; a single mapped tensor is limited to 2 GiB");
+        }
+        Path file = resolve(baseDir, ref.location());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            // The mapping stays valid after the channel is closed.
+            return ch.map(FileChannel.MapMode.READ_ONLY, ref.offset(), ref.length()).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

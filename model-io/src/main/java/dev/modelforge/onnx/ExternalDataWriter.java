@@ -1,0 +1,104 @@
+package dev.modelforge.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a model plus one side file of tensor bytes. The side file is written first, then the
+ * model, each through a temp file; on any failure both temps are removed and nothing is replaced.
+ */
+final class ExternalDataWriter {
+
+    private static final long LARGE_TENSOR = 1 << 20;
+    private static final long PAGE = 4096;
+    private static final long SMALL_ALIGN = 64;
+
+    private ExternalDataWriter() {
+    }
+
+    static void write(OnnxMl.ModelProto model, Path sourceBaseDir, Path target, String dataFileName,
+            long thresholdBytes) {
+        if (dataFileName == null || dataFileName.isEmpty() || dataFileName.contains("/")
+                || dataFileName.contains("\\") || dataFileName.equals("..") || dataFileName.equals(".")) {
+            throw new IllegalArgumentException("external data file name must be a plain file name, got '"
+                    + dataFileName + "'");
+        }
+        if (thresholdBytes < 0) {
+            throw new IllegalArgumentException("threshold must be >= 0, got " + thresholdBytes);
+        }
+        Path dataTarget = target.toAbsolutePath().resolveSibling(dataFileName);
+        if (dataTarget.equals(target.toAbsolutePath())) {
+            throw new IllegalArgumentException("external data file must differ from the model file");
+        }
+        Path dataTmp = AtomicFiles.tempSibling(dataTarget);
+        Path modelTmp = null;
+        try {
+            OnnxMl.ModelProto rewritten;
+            try (FileChannel ch = FileChannel.open(dataTmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                rewritten = externalize(model, sourceBaseDir, dataFileName, thresholdBytes, ch);
+                ch.force(false);
+            }
+            modelTmp = AtomicFiles.tempSibling(target);
+            try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(modelTmp), 64 * 1024)) {
+                OnnxFiles.writeTo(rewritten, out);
+            }
+            AtomicFiles.moveIntoPlace(dataTmp, dataTarget);
+            AtomicFiles.moveIntoPlace(modelTmp, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + " with external data: " + e.getMessage(), e);
+        } finally {
+            AtomicFiles.deleteQuietly(dataTmp);
+            if (modelTmp != null) {
+                AtomicFiles.deleteQuietly(modelTmp);
+            }
+        }
+    }
+
+    private static OnnxMl.ModelProto externalize(OnnxMl.ModelProto model, Path sourceBaseDir, String location,
+            long threshold, FileChannel out) throws IOException {
+        OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
+        long offset = 0;
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            OnnxMl.TensorProto t = g.getInitializer(i);
+            ElementType type = ElementType.fromOnnxOrUndefined(t.getDataType());
+            if (type.bits() == 0) {
+                continue; // strings stay as they are: they have no raw layout
+            }
+            long size = TensorData.expectedByteSize(t);
+            if (size < threshold || size == 0) {
+                if (ExternalData.isExternal(t)) {
+                    g.setInitializer(i, OnnxFiles.inline(t, sourceBaseDir));
+                }
+                continue;
+            }
+            long align = size >= LARGE_TENSOR ? PAGE : SMALL_ALIGN;
+            offset = (offset + align - 1) / align * align;
+            ByteBuffer bytes = TensorData.of(t, sourceBaseDir).bytes().duplicate();
+            long pos = offset;
+            while (bytes.hasRemaining()) {
+                pos += out.write(bytes, pos);
+            }
+            g.setInitializer(i, t.toBuilder()
+                    .clearRawData().clearFloatData().clearInt32Data().clearInt64Data()
+                    .clearDoubleData().clearUint64Data().clearExternalData()
+                    .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(entry("location", location))
+                    .addExternalData(entry("offset", Long.toString(offset)))
+                    .addExternalData(entry("length", Long.toString(size)))
+                    .build());
+            offset += size;
+        }
+        return model.toBuilder().setGraph(g).build();
+    }
+
+    private static OnnxMl.StringStringEntryProto entry(String key, String value) {
+        return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+}

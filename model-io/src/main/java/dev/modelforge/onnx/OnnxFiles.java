@@ -1,0 +1,212 @@
+package dev.modelforge.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelforge.onnx.InvalidOnnxException.Reason;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads and writes ONNX {@code ModelProto}s, including models whose weights live in external
+ * data files.
+ *
+ * <p>Reading never inlines external data: tensors keep their references and
+ * {@link TensorData#of(OnnxMl.TensorProto, Path)} maps their bytes when asked. Writing is
+ * deterministic (same model → same bytes) and atomic (a temp file moved into place, so a failure
+ * leaves no half-written model). {@link #writeWithExternalData} moves large tensors to a side file,
+ * which is how models above protobuf's 2 GB limit are stored.
+ */
+public final class OnnxFiles {
+
+    /** Protobuf cannot serialize a message of 2 GiB or more. */
+    public static final long MAX_PROTOBUF_BYTES = Integer.MAX_VALUE;
+
+    /** Tensors at or above this size go to the side file by default (as in ONNX's Python tools). */
+    public static final long DEFAULT_EXTERNAL_THRESHOLD_BYTES = 1024;
+
+    private OnnxFiles() {
+    }
+
+    /**
+     * Reads a model file. External-data references are checked (safe location, file present,
+     * byte range inside it) but not loaded.
+     *
+     * @throws InvalidOnnxException if the file is not a usable ONNX model or an external reference is bad
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static OnnxMl.ModelProto read(Path modelFile) {
+        OnnxMl.ModelProto model;
+        try (InputStream in = Files.newInputStream(modelFile)) {
+            model = read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ONNX model " + modelFile + ": " + e.getMessage(), e);
+        }
+        Path baseDir = baseDir(modelFile);
+        TensorWalker.forEach(model.getGraph(), t -> {
+            if (ExternalData.isExternal(t)) {
+                ExternalData.check(baseDir, t);
+            }
+        });
+        return model;
+    }
+
+    /**
+     * Reads a model from a stream (not closed). External references are checked for safe
+     * locations only, since there is no directory to resolve them against.
+     */
+    public static OnnxMl.ModelProto read(InputStream in) {
+        BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
+        int first;
+        try {
+            buffered.mark(1);
+            first = buffered.read();
+            buffered.reset();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ONNX model: " + e.getMessage(), e);
+        }
+        if (first < 0) {
+            throw new InvalidOnnxException(Reason.NOT_PROTOBUF, "not an ONNX model: the input is empty");
+        }
+        OnnxMl.ModelProto model;
+        try {
+            CodedInputStream cis = CodedInputStream.newInstance(buffered);
+            cis.setSizeLimit(Integer.MAX_VALUE);
+            model = OnnxMl.ModelProto.parseFrom(cis);
+        } catch (InvalidProtocolBufferException e) {
+            // ONNX writers emit ir_version (tag byte 0x08) first; without it the bytes were never a model.
+            if (first == 0x08 && String.valueOf(e.getMessage()).contains("ended unexpectedly")) {
+                throw new InvalidOnnxException(Reason.TRUNCATED,
+                        "ONNX model is truncated: the file ends in the middle of a field (incomplete upload?)", e);
+            }
+            throw new InvalidOnnxException(Reason.NOT_PROTOBUF,
+                    "not an ONNX model: the bytes are not a valid ONNX protobuf (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ONNX model: " + e.getMessage(), e);
+        }
+        validate(model);
+        return model;
+    }
+
+    /** Reads a model from bytes. */
+    public static OnnxMl.ModelProto readBytes(byte[] bytes) {
+        return read(new ByteArrayInputStream(bytes));
+    }
+
+    private static void validate(OnnxMl.ModelProto model) {
+        if (!model.hasGraph()) {
+            if (!model.hasIrVersion()) {
+                throw new InvalidOnnxException(Reason.NOT_PROTOBUF,
+                        "not an ONNX model: no ir_version and no graph in the protobuf");
+            }
+            throw new InvalidOnnxException(Reason.NO_GRAPH, "ONNX model has no graph");
+        }
+        SignatureReader.checkIrVersion(model.getIrVersion(), model.hasIrVersion());
+        TensorWalker.forEach(model.getGraph(), t -> {
+            if (ExternalData.isExternal(t)) {
+                // Syntax only; the file system check needs a directory (see read(Path)).
+                ExternalData.requireSafeLocation(ExternalData.ref(t).location());
+            }
+        });
+    }
+
+    /** The directory external-data locations of this model file are relative to. */
+    public static Path baseDir(Path modelFile) {
+        Path parent = modelFile.toAbsolutePath().getParent();
+        return parent == null ? Path.of("/") : parent;
+    }
+
+    /**
+     * The model's deterministic serialization.
+     *
+     * @throws IllegalArgumentException if the model is 2 GiB or larger (use {@link #writeWithExternalData})
+     */
+    public static byte[] toBytes(OnnxMl.ModelProto model) {
+        int size = checkedSize(model);
+        byte[] out = new byte[size];
+        CodedOutputStream cos = CodedOutputStream.newInstance(out);
+        cos.useDeterministicSerialization();
+        try {
+            model.writeTo(cos);
+            cos.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /**
+     * Writes the model as it is (external references kept as they are) to {@code target},
+     * atomically and deterministically.
+     *
+     * @throws IllegalArgumentException if the model is 2 GiB or larger (use {@link #writeWithExternalData})
+     */
+    public static void write(OnnxMl.ModelProto model, Path target) {
+        checkedSize(model);
+        AtomicFiles.write(target, out -> writeTo(model, out));
+    }
+
+    /** Streams the deterministic serialization to {@code out} (not closed). */
+    public static void writeTo(OnnxMl.ModelProto model, OutputStream out) throws IOException {
+        checkedSize(model);
+        CodedOutputStream cos = CodedOutputStream.newInstance(out, 64 * 1024);
+        cos.useDeterministicSerialization();
+        model.writeTo(cos);
+        cos.flush();
+    }
+
+    /**
+     * Writes the model to {@code target} with every main-graph initializer of at least
+     * {@code thresholdBytes} stored in the side file {@code dataFileName} next to it; smaller ones are
+     * inlined as raw_data. Tensors may come from raw_data, typed fields or external data of the source
+     * (resolved against {@code sourceBaseDir}); their bytes are streamed, not copied to the heap.
+     * Offsets are aligned (4 KiB for tensors of 1 MiB or more, else 64 bytes) so runtimes can map them.
+     *
+     * @param sourceBaseDir directory the model's current external references are relative to (may be null
+     *                      if it has none)
+     * @param dataFileName  a plain file name, e.g. {@code model.onnx.data}
+     * @throws IllegalArgumentException if {@code dataFileName} is not a plain file name
+     */
+    public static void writeWithExternalData(OnnxMl.ModelProto model, Path sourceBaseDir, Path target,
+            String dataFileName, long thresholdBytes) {
+        ExternalDataWriter.write(model, sourceBaseDir, target, dataFileName, thresholdBytes);
+    }
+
+    /**
+     * A copy of the model with every external tensor loaded into raw_data (for small models, or
+     * for runtimes that need one in-memory buffer).
+     *
+     * @throws IllegalArgumentException if the result would reach protobuf's 2 GiB limit
+     */
+    public static OnnxMl.ModelProto inlineExternalData(OnnxMl.ModelProto model, Path baseDir) {
+        OnnxMl.ModelProto inlined = model.toBuilder()
+                .setGraph(TensorWalker.mapTensors(model.getGraph(), t -> ExternalData.isExternal(t)
+                        ? inline(t, baseDir) : t))
+                .build();
+        checkedSize(inlined);
+        return inlined;
+    }
+
+    static OnnxMl.TensorProto inline(OnnxMl.TensorProto t, Path baseDir) {
+        ByteString bytes = ByteString.copyFrom(TensorData.of(t, baseDir).bytes());
+        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(bytes).build();
+    }
+
+    private static int checkedSize(OnnxMl.ModelProto model) {
+        long inline = TensorWalker.inlineBytes(model.getGraph());
+        int size = inline >= MAX_PROTOBUF_BYTES ? -1 : model.getSerializedSize();
+        if (size < 0) {
+            throw new IllegalArgumentException("the model holds " + inline + " bytes of inline tensor data; "
+                    + "protobuf cannot serialize 2 GiB or more: write it with writeWithExternalData");
+        }
+        return size;
+    }
+}

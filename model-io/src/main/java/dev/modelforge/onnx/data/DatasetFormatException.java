@@ -1,0 +1,16 @@
+package dev.modelforge.onnx.data;
+
+/**
+ * A dataset file cannot be read: not a .npz/.npy/test-data layout, a corrupt archive, an
+ * unsupported dtype, a Fortran-ordered array, a bad header.
+ */
+public class DatasetFormatException extends DatasetException {
+
+    public DatasetFormatException(String message) {
+        super(message);
+    }
+
+    public DatasetFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
