@@ -1,0 +1,128 @@
+package dev.modelforge.worker.benchmark.hardware;
+
+import ai.onnxruntime.OrtEnvironment;
+import dev.modelforge.api.benchmark.HardwareFingerprint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Reads this machine's CPU model and ISA features (Linux /proc/cpuinfo) and the runtime versions. */
+public final class HardwareProbe {
+
+    /**
+     * ISA features that change which ONNX Runtime kernels run (int8 dot products, fp16, vector width), in
+     * the normalized spelling used by fingerprints and profiles.
+     */
+    public static final List<String> RELEVANT_FLAGS = List.of("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni",
+            "avx512_bf16", "amx_int8", "neon", "dotprod", "fp16", "i8mm", "sve");
+
+    private HardwareProbe() {
+    }
+
+    /**
+     * @param coresUsed     cores the measurement is restricted to
+     * @param workerVersion this worker's version
+     * @return the fingerprint of this machine
+     */
+    public static HardwareFingerprint fingerprint(int coresUsed, String workerVersion) {
+        String cpuinfo = read(Path.of("/proc/cpuinfo"));
+        String arch = normalizeArch(System.getProperty("os.arch"));
+        String os = System.getProperty("os.name") + " " + System.getProperty("os.version");
+        String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+        int logical = Runtime.getRuntime().availableProcessors();
+        return new HardwareFingerprint(cpuModel(cpuinfo), arch, logical, coresUsed, normalizeFlags(cpuinfo),
+                ortVersion(), os, jvm, workerVersion);
+    }
+
+    /** @return the ONNX Runtime version loaded in this process */
+    public static String ortVersion() {
+        try {
+            return OrtEnvironment.getEnvironment().getVersion();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * @param cpuinfo text of /proc/cpuinfo
+     * @return the first "model name" (x86) or a description from implementer/part (ARM), else "unknown"
+     */
+    public static String cpuModel(String cpuinfo) {
+        for (String key : List.of("model name", "Model", "Hardware")) {
+            String v = field(cpuinfo, key);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        String impl = field(cpuinfo, "CPU implementer");
+        String part = field(cpuinfo, "CPU part");
+        return impl != null ? "ARM implementer " + impl + " part " + part : "unknown";
+    }
+
+    /**
+     * Normalizes the first CPU's flag list: x86 {@code flags} or ARM {@code Features}; ARM's
+     * {@code asimd}/{@code asimddp}/{@code asimdhp} are reported as {@code neon}/{@code dotprod}/{@code fp16}.
+     *
+     * @param cpuinfo text of /proc/cpuinfo
+     * @return relevant flags present, in {@link #RELEVANT_FLAGS} order
+     */
+    public static List<String> normalizeFlags(String cpuinfo) {
+        String raw = field(cpuinfo, "flags");
+        if (raw == null) {
+            raw = field(cpuinfo, "Features");
+        }
+        Set<String> have = new LinkedHashSet<>();
+        if (raw != null) {
+            for (String f : raw.trim().split("\\s+")) {
+                String flag = f.toLowerCase(Locale.ROOT);
+                have.add(switch (flag) {
+                    case "asimd" -> "neon";
+                    case "asimddp" -> "dotprod";
+                    case "asimdhp" -> "fp16";
+                    default -> flag;
+                });
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String f : RELEVANT_FLAGS) {
+            if (have.contains(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param osArch {@code os.arch} or a profile's arch
+     * @return {@code x86_64}, {@code arm64} or the input lower-cased
+     */
+    public static String normalizeArch(String osArch) {
+        String a = osArch.toLowerCase(Locale.ROOT);
+        return switch (a) {
+            case "amd64", "x86_64", "x86-64", "x64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> a;
+        };
+    }
+
+    private static String field(String cpuinfo, String key) {
+        return Arrays.stream(cpuinfo.split("\n"))
+                .filter(l -> l.contains(":") && l.substring(0, l.indexOf(':')).trim().equals(key))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                .findFirst().orElse(null);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
