@@ -39,7 +39,7 @@ final class ExternalDataWriter {
         Path dataTmp = AtomicFiles.tempSibling(dataTarget);
         Path modelTmp = null;
         try {
-            OnnxMl.ModelProto rewritten;
+            Result rewritten;
             try (FileChannel ch = FileChannel.open(dataTmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 rewritten = externalize(model, sourceBaseDir, dataFileName, thresholdBytes, ch);
@@ -47,9 +47,12 @@ final class ExternalDataWriter {
             }
             modelTmp = AtomicFiles.tempSibling(target);
             try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(modelTmp), 64 * 1024)) {
-                OnnxFiles.writeTo(rewritten, out);
+                OnnxFiles.writeTo(rewritten.model(), out);
             }
-            AtomicFiles.moveIntoPlace(dataTmp, dataTarget);
+            // No tensor reached the threshold: do not leave an empty side file behind.
+            if (rewritten.externalized() > 0) {
+                AtomicFiles.moveIntoPlace(dataTmp, dataTarget);
+            }
             AtomicFiles.moveIntoPlace(modelTmp, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + " with external data: " + e.getMessage(), e);
@@ -61,10 +64,11 @@ final class ExternalDataWriter {
         }
     }
 
-    private static OnnxMl.ModelProto externalize(OnnxMl.ModelProto model, Path sourceBaseDir, String location,
+    private static Result externalize(OnnxMl.ModelProto model, Path sourceBaseDir, String location,
             long threshold, FileChannel out) throws IOException {
         OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
         long offset = 0;
+        int externalized = 0;
         for (int i = 0; i < g.getInitializerCount(); i++) {
             OnnxMl.TensorProto t = g.getInitializer(i);
             ElementType type = ElementType.fromOnnxOrUndefined(t.getDataType());
@@ -80,11 +84,18 @@ final class ExternalDataWriter {
             }
             long align = size >= LARGE_TENSOR ? PAGE : SMALL_ALIGN;
             offset = (offset + align - 1) / align * align;
-            ByteBuffer bytes = TensorData.of(t, sourceBaseDir).bytes().duplicate();
             long pos = offset;
-            while (bytes.hasRemaining()) {
-                pos += out.write(bytes, pos);
+            for (ByteBuffer bytes : tensorBytes(t, sourceBaseDir)) {
+                ByteBuffer b = bytes.duplicate();
+                while (b.hasRemaining()) {
+                    pos += out.write(b, pos);
+                }
             }
+            if (pos - offset != size) {
+                throw new InvalidOnnxException(InvalidOnnxException.Reason.MALFORMED, "tensor '" + t.getName()
+                        + "' has " + (pos - offset) + " data bytes but its dims need " + size);
+            }
+            externalized++;
             g.setInitializer(i, t.toBuilder()
                     .clearRawData().clearFloatData().clearInt32Data().clearInt64Data()
                     .clearDoubleData().clearUint64Data().clearExternalData()
@@ -95,7 +106,21 @@ final class ExternalDataWriter {
                     .build());
             offset += size;
         }
-        return model.toBuilder().setGraph(g).build();
+        return new Result(model.toBuilder().setGraph(g).build(), externalized);
+    }
+
+    private record Result(OnnxMl.ModelProto model, int externalized) {
+    }
+
+    /**
+     * raw_data as its underlying chunks: a large ByteString built by concatenation (a rope) is
+     * written piece by piece instead of being flattened into one 2 GB array.
+     */
+    private static java.util.List<ByteBuffer> tensorBytes(OnnxMl.TensorProto t, Path sourceBaseDir) {
+        if (!ExternalData.isExternal(t) && t.hasRawData()) {
+            return t.getRawData().asReadOnlyByteBufferList();
+        }
+        return java.util.List.of(TensorData.of(t, sourceBaseDir).bytes());
     }
 
     private static OnnxMl.StringStringEntryProto entry(String key, String value) {

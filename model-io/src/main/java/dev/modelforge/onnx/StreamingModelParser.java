@@ -67,14 +67,14 @@ final class StreamingModelParser {
                     SignatureReader.expectWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "graph");
                     int limit = in.pushLimit(in.readRawVarint32());
                     parseGraph();
-                    in.popLimit(limit);
+                    endNested(limit);
                     sawGraph = true;
                 }
                 case 8 -> {
                     SignatureReader.expectWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "opset_import");
                     int limit = in.pushLimit(in.readRawVarint32());
                     parseOpset();
-                    in.popLimit(limit);
+                    endNested(limit);
                 }
                 default -> in.skipField(tag);
             }
@@ -128,7 +128,7 @@ final class StreamingModelParser {
                     SignatureReader.expectWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "graph.initializer");
                     int limit = in.pushLimit(in.readRawVarint32());
                     parseInitializer(false);
-                    in.popLimit(limit);
+                    endNested(limit);
                     initializerCount++;
                 }
                 case 15 -> {
@@ -136,7 +136,7 @@ final class StreamingModelParser {
                             "graph.sparse_initializer");
                     int limit = in.pushLimit(in.readRawVarint32());
                     parseSparseInitializer();
-                    in.popLimit(limit);
+                    endNested(limit);
                     initializerCount++;
                 }
                 case 11 -> graphInputs.add(readValueInfo(tag, "graph.input"));
@@ -172,7 +172,7 @@ final class StreamingModelParser {
                             "sparse_initializer.values");
                     int limit = in.pushLimit(in.readRawVarint32());
                     parseInitializer(true);
-                    in.popLimit(limit);
+                    endNested(limit);
                 }
                 case 3 -> readInt64s(tag, dims);
                 default -> in.skipField(tag);
@@ -193,12 +193,12 @@ final class StreamingModelParser {
                     SignatureReader.expectWireType(t, WireFormat.WIRETYPE_LENGTH_DELIMITED, what + ".type");
                     int l = in.pushLimit(in.readRawVarint32());
                     typed = readType(what);
-                    in.popLimit(l);
+                    endNested(l);
                 }
                 default -> in.skipField(t);
             }
         }
-        in.popLimit(limit);
+        endNested(limit);
         if (typed == null) {
             return new TensorSpec(name, ElementType.UNDEFINED, List.of(), false);
         }
@@ -214,7 +214,7 @@ final class StreamingModelParser {
                 SignatureReader.expectWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, what + ".type.tensor");
                 int limit = in.pushLimit(in.readRawVarint32());
                 result = readTensorType(what);
-                in.popLimit(limit);
+                endNested(limit);
             } else {
                 in.skipField(tag);
             }
@@ -235,7 +235,7 @@ final class StreamingModelParser {
                     SignatureReader.expectWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, what + ".shape");
                     int limit = in.pushLimit(in.readRawVarint32());
                     dims = readShape(what);
-                    in.popLimit(limit);
+                    endNested(limit);
                 }
                 default -> in.skipField(tag);
             }
@@ -267,7 +267,7 @@ final class StreamingModelParser {
                     default -> in.skipField(t);
                 }
             }
-            in.popLimit(limit);
+            endNested(limit);
             dims.add(dim);
         }
         return dims;
@@ -283,10 +283,22 @@ final class StreamingModelParser {
             while (in.getBytesUntilLimit() > 0) {
                 out.add(in.readInt64());
             }
-            in.popLimit(limit);
+            endNested(limit);
         } else {
             SignatureReader.expectWireType(tag, WireFormat.WIRETYPE_VARINT, "dims");
         }
+    }
+
+    /**
+     * Leaves a nested message. Reaching the end of the stream before the message's declared length
+     * looks like a clean end to readTag, so, as protobuf's own parser does, a short message is truncation.
+     */
+    private void endNested(int oldLimit) throws IOException {
+        if (in.getBytesUntilLimit() != 0) {
+            throw new com.google.protobuf.InvalidProtocolBufferException(
+                    "While parsing a protocol message, the input ended unexpectedly in the middle of a field.");
+        }
+        in.popLimit(oldLimit);
     }
 
     private String readString(int tag, String what) throws IOException {
