@@ -133,6 +133,17 @@ public final class Graph {
         return n;
     }
 
+    /** Replaces {@code old} (by identity) with {@code replacements}, in place, keeping the order. */
+    public void replace(Node old, List<Node> replacements) {
+        int i = indexOf(old);
+        nodes.remove(i);
+        nodes.addAll(i, replacements);
+        for (Node n : replacements) {
+            reserve(n.name());
+            n.outputs().forEach(this::reserve);
+        }
+    }
+
     /** Removes a node (by identity). */
     public void removeNode(Node n) {
         nodes.remove(indexOf(n));

@@ -3,11 +3,10 @@ package dev.modelforge.compress.ir;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelforge.onnx.InvalidOnnxException;
+import dev.modelforge.onnx.OnnxFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,18 +29,13 @@ public final class ModelFiles {
 
     /** Parses an ONNX file; external data resolves relative to its directory. */
     public static Model read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            CodedInputStream cis = CodedInputStream.newInstance(in);
-            cis.setSizeLimit(Integer.MAX_VALUE);
-            cis.setRecursionLimit(1000);
-            ModelProto p = ModelProto.parseFrom(cis);
-            if (!p.hasGraph()) {
-                throw new InvalidProtocolBufferException(file + " holds no ONNX graph");
-            }
-            Path dir = file.toAbsolutePath().getParent();
-            return Model.fromProto(p, dir);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IOException(file + " is not a readable ONNX model: " + e.getMessage(), e);
+        try {
+            ModelProto p = OnnxFiles.read(file);
+            return Model.fromProto(p, OnnxFiles.baseDir(file));
+        } catch (InvalidOnnxException e) {
+            throw new IOException(file + " is not a usable ONNX model: " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

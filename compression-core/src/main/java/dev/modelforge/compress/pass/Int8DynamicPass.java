@@ -1,0 +1,182 @@
+package dev.modelforge.compress.pass;
+
+import dev.modelforge.compress.ir.DataType;
+import dev.modelforge.compress.ir.Graph;
+import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.ir.Node;
+import dev.modelforge.compress.ir.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dynamic int8 quantization of MatMul/Gemm weights. Each eligible node becomes
+ * {@code DynamicQuantizeLinear(x) → MatMulInteger(x_q, W_q, x_zp, W_zp) → Cast → Mul(x_scale · W_scale)
+ * [→ Add(bias)]}, the exact shape ONNX Runtime fuses into {@code MatMulIntegerToFloat} and then
+ * {@code DynamicQuantizeMatMul}. Each MatMul gets its own DynamicQuantizeLinear because ORT only
+ * fuses one whose outputs feed a single MatMulInteger.
+ *
+ * <p>Conv is never quantized here: ORT's ConvInteger is far slower than float Conv on CPU (use
+ * int8-static). Weights are int8 symmetric (zero point 0), per tensor or per output column.
+ */
+public final class Int8DynamicPass implements Pass {
+    /** DynamicQuantizeLinear exists from opset 11. */
+    public static final long MIN_OPSET = 11;
+
+    @Override
+    public String name() {
+        return "int8-dynamic";
+    }
+
+    @Override
+    public String description() {
+        return "int8 weights for MatMul/Gemm with activations quantized at run time (ORT DynamicQuantizeMatMul)";
+    }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        return List.of(
+                ParamSpec.bool("perChannel", true, "one scale per output column instead of one per weight"),
+                ParamSpec.bool("reduceRange", false, "7-bit weights, for CPUs without VNNI where u8s8 products saturate"),
+                ParamSpec.bool("quantizeGemm", true, "also quantize Gemm (not only MatMul)"),
+                ParamSpec.integer("minWeightElements", 0, 0, Integer.MAX_VALUE,
+                        "leave weights with fewer elements in float (not worth a quantize step)"),
+                ParamSpec.stringList("excludeNodes", "node names to keep in float"));
+    }
+
+    @Override
+    public PassResult apply(Model in, PassContext ctx) throws PassException {
+        PassParams p = ctx.params();
+        PassReport.Builder report = new PassReport.Builder(name(), p);
+        Model out = in.copy();
+        Graph g = out.graph();
+        boolean perChannel = p.bool("perChannel");
+        int qmax = p.bool("reduceRange") ? 63 : 127;
+        Set<String> excluded = new HashSet<>(p.stringList("excludeNodes"));
+        Map<String, String[]> quantizedWeights = new HashMap<>();
+        List<Node> original = new ArrayList<>(g.nodes());
+        List<Runnable> rewrites = new ArrayList<>();
+        for (int i = 0; i < original.size(); i++) {
+            Node node = original.get(i);
+            String display = LinearOp.displayName(node, i);
+            if (node.is("Conv")) {
+                report.node(NodeReport.untouched(display, "Conv", NodeAction.SKIPPED,
+                        "Conv is not dynamically quantized for CPU: ORT's ConvInteger is much slower than float Conv; use int8-static"));
+                continue;
+            }
+            if (!node.is("MatMul") && !node.is("Gemm")) {
+                reportOther(g, node, display, report);
+                continue;
+            }
+            if (node.is("Gemm") && !p.bool("quantizeGemm")) {
+                report.node(NodeReport.untouched(display, "Gemm", NodeAction.SKIPPED, "quantizeGemm=false"));
+                continue;
+            }
+            if (excluded.contains(node.name())) {
+                report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED, "excluded by excludeNodes"));
+                continue;
+            }
+            LinearOp.Match m = LinearOp.match(g, node);
+            if (m.op() == null) {
+                report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED, m.reason()));
+                continue;
+            }
+            LinearOp op = m.op();
+            if (op.weight().elementCount() < p.integer("minWeightElements")) {
+                report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED,
+                        "weight has " + op.weight().elementCount() + " elements, below minWeightElements"));
+                continue;
+            }
+            String wKey = op.weight().name() + (op.transposed() ? "^T" : "");
+            String[] wq = quantizedWeights.get(wKey);
+            ScaleSummary summary;
+            long bytesAfter;
+            if (wq == null) {
+                Int8Quantizer.Result q = Int8Quantizer.quantize(op.weightKN(), op.k(), op.n(), perChannel, qmax);
+                long[] shape = {op.k(), op.n()};
+                String base = op.weight().name();
+                String qName = g.uniqueName(base + "_quantized");
+                String sName = g.uniqueName(base + "_scale");
+                String zName = g.uniqueName(base + "_zero_point");
+                long[] sShape = perChannel ? new long[] {op.n()} : new long[0];
+                g.putInitializer(Tensor.ofInt8(qName, shape, q.values()));
+                g.putInitializer(Tensor.ofFloats(sName, sShape, q.scales()));
+                g.putInitializer(Tensor.ofInt8(zName, sShape, new byte[q.scales().length]));
+                wq = new String[] {qName, sName, zName};
+                quantizedWeights.put(wKey, wq);
+                summary = ScaleSummary.of(q.scales(), null);
+                bytesAfter = q.values().length + q.scales().length * 5L;
+            } else {
+                summary = ScaleSummary.of(g.initializer(wq[1]).orElseThrow().floats(), null);
+                bytesAfter = 0;
+            }
+            String[] weightNames = wq;
+            rewrites.add(() -> rewrite(g, op, weightNames));
+            report.node(new NodeReport(display, node.opType(), NodeAction.QUANTIZED,
+                    (perChannel ? "per-column" : "per-tensor") + " int8 weight " + op.k() + "x" + op.n()
+                            + (op.bias().isEmpty() ? "" : " with bias"), summary, op.weight().byteSize(), bytesAfter));
+        }
+        if (rewrites.isEmpty()) {
+            throw new NothingToDoException(name(), "no MatMul/Gemm with a constant 2-D float weight to quantize"
+                    + reasons(report));
+        }
+        Opsets.requireDefault(out, MIN_OPSET, name()).ifPresent(report::note);
+        rewrites.forEach(Runnable::run);
+        g.removeUnusedInitializers();
+        return new PassResult(out, report.build(in, out));
+    }
+
+    private void rewrite(Graph g, LinearOp op, String[] wq) {
+        Node node = op.node();
+        String base = node.name().isEmpty() ? g.uniqueName(node.opType()) : node.name();
+        String y = node.output(0);
+        String xq = g.uniqueName(base + "_x_quantized");
+        String xs = g.uniqueName(base + "_x_scale");
+        String xz = g.uniqueName(base + "_x_zero_point");
+        String acc = g.uniqueName(base + "_int32");
+        String accF = g.uniqueName(base + "_int32_float");
+        String scale = g.uniqueName(base + "_scale_product");
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(Node.of(g.uniqueName(base + "_quantize_input"), "DynamicQuantizeLinear", List.of(op.activation()),
+                List.of(xq, xs, xz)));
+        nodes.add(Node.of(g.uniqueName(base + "_matmul_integer"), "MatMulInteger", List.of(xq, wq[0], xz, wq[2]),
+                List.of(acc)));
+        nodes.add(Node.of(g.uniqueName(base + "_cast"), "Cast", List.of(acc), List.of(accF))
+                .setAttr("to", (long) DataType.FLOAT.onnxCode()));
+        nodes.add(Node.of(g.uniqueName(base + "_scale_mul"), "Mul", List.of(xs, wq[1]), List.of(scale)));
+        if (op.bias().isEmpty()) {
+            nodes.add(Node.of(g.uniqueName(base + "_rescale"), "Mul", List.of(accF, scale), List.of(y)));
+        } else {
+            String scaled = g.uniqueName(base + "_rescaled");
+            nodes.add(Node.of(g.uniqueName(base + "_rescale"), "Mul", List.of(accF, scale), List.of(scaled)));
+            nodes.add(Node.of(g.uniqueName(base + "_bias_add"), "Add", List.of(scaled, op.bias()), List.of(y)));
+        }
+        g.replace(node, nodes);
+    }
+
+    private static void reportOther(Graph g, Node node, String display, PassReport.Builder report) {
+        if (!node.domain().isEmpty()) {
+            report.node(NodeReport.untouched(display, node.domain() + ":" + node.opType(), NodeAction.KEPT_FLOAT,
+                    "op outside the ONNX domain; left as it is"));
+            return;
+        }
+        for (String in : node.inputs()) {
+            Tensor t = g.initializer(in).orElse(null);
+            if (t != null && t.dataType() == DataType.FLOAT && t.elementCount() >= 256) {
+                report.node(NodeReport.untouched(display, node.opType(), NodeAction.KEPT_FLOAT,
+                        node.opType() + " has no dynamic int8 form; its weight " + in + " stays float"));
+                return;
+            }
+        }
+    }
+
+    private static String reasons(PassReport.Builder report) {
+        List<String> r = report.nodes().stream().filter(n -> n.action() == NodeAction.SKIPPED)
+                .map(n -> n.node() + ": " + n.reason()).limit(5).toList();
+        return r.isEmpty() ? "" : " (" + String.join("; ", r) + ")";
+    }
+}
