@@ -1,0 +1,25 @@
+package dev.modelforge.api.job;
+
+import dev.modelforge.api.problem.ProblemTypes;
+
+/**
+ * Stable problem {@code type} URIs of the device-profile, job and variant endpoints (same base as
+ * {@link ProblemTypes}); never renamed once published.
+ */
+public final class PipelineProblemTypes {
+    /** A device profile failed validation (unknown recipe or ISA feature, negative limit, bad name). */
+    public static final String DEVICE_PROFILE_INVALID = ProblemTypes.BASE + "device-profile-invalid";
+    /** No device profile of that name. */
+    public static final String DEVICE_PROFILE_NOT_FOUND = ProblemTypes.BASE + "device-profile-not-found";
+    /** No compression job with that id. */
+    public static final String JOB_NOT_FOUND = ProblemTypes.BASE + "job-not-found";
+    /** The job already reached a terminal status (succeeded, failed, dead); a worker must drop it. */
+    public static final String JOB_FINISHED = ProblemTypes.BASE + "job-finished";
+    /** A worker report that cannot be accepted (progress outside 0..100, variant without artifact...). */
+    public static final String JOB_REPORT_INVALID = ProblemTypes.BASE + "job-report-invalid";
+    /** No variant with that id. */
+    public static final String VARIANT_NOT_FOUND = ProblemTypes.BASE + "variant-not-found";
+
+    private PipelineProblemTypes() {
+    }
+}
