@@ -163,6 +163,26 @@ public final class LocalStack implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Environment for a ModelForge service process: the {@code MODELFORGE_*} contract variables
+     * (what application.properties, docker-compose and Kubernetes use) plus the canonical Quarkus
+     * names, so a service is configured whichever form it reads.
+     */
+    public Map<String, String> serviceEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(ExternalServices.DB_URL, jdbcUrl());
+        env.put(ExternalServices.DB_USER, username());
+        env.put(ExternalServices.DB_PASSWORD, password());
+        env.put(ExternalServices.KAFKA_BOOTSTRAP, kafkaBootstrap());
+        env.put(ExternalServices.S3_ENDPOINT, s3Endpoint());
+        env.put(ExternalServices.S3_ACCESS_KEY, s3AccessKey());
+        env.put(ExternalServices.S3_SECRET_KEY, s3SecretKey());
+        env.put("MODELFORGE_S3_BUCKET", BUCKET);
+        env.put("MODELFORGE_S3_REGION", REGION);
+        env.putAll(quarkusEnvironment());
+        return env;
+    }
+
     /** These services described as {@link ExternalServices}, e.g. for a second stack sharing them. */
     public ExternalServices asExternal() {
         return new ExternalServices(Optional.of(db), Optional.of(kafkaBootstrap), Optional.of(store));

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Gives every {@code @QuarkusTest} real PostgreSQL, Kafka and S3 with Dev Services off.
@@ -59,7 +57,7 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
         } catch (IOException e) {
             System.err.println("local-stack: " + e.getMessage());
         }
-        deleteRecursively(workDir);
+        Directories.deleteRecursively(workDir);
     }
 
     /** target/ of the module under test when Maven runs us, so leftovers are easy to find. */
@@ -67,16 +65,5 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
         Path target = Path.of("target");
         Path base = Files.isDirectory(target) ? target : Path.of(System.getProperty("java.io.tmpdir"));
         return Files.createDirectories(base.toAbsolutePath());
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("local-stack: could not delete " + dir + ": " + e.getMessage());
-        }
     }
 }

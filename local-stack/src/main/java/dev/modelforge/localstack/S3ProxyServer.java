@@ -160,7 +160,8 @@ final class S3ProxyServer implements AutoCloseable {
 
     private static String tail(Path log) {
         try {
-            List<String> lines = Files.readAllLines(log);
+            // Lenient decoding: a log cut mid-character must not hide the error it reports.
+            List<String> lines = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";

@@ -17,7 +17,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -41,6 +44,8 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** One stack for all tests (it takes seconds to start); the last test closes it and checks nothing is left. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackTest {
 
     @TempDir
@@ -55,7 +60,24 @@ class LocalStackTest {
 
     @AfterAll
     static void stop() throws Exception {
+        stack.close(); // no-op when the last test already closed it
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void closeLeavesNoProcessBehind() throws Exception {
+        Map<String, Long> owned = stack.externalProcesses();
+        assertThat(owned).containsOnlyKeys("postgres", "s3proxy");
+        assertThat(owned.values()).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
+        assertThat(ProcessHandle.current().descendants().count()).isPositive();
+
         stack.close();
+
+        assertThat(ProcessHandle.current().descendants().toList()).as("descendants after close").isEmpty();
+        // The postmaster was started by pg_ctl and is not a descendant, so check it by PID.
+        assertThat(owned.values()).allSatisfy(pid ->
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+        stack.close(); // idempotent
     }
 
     @Test
