@@ -62,7 +62,12 @@ public final class EvalDataset {
         if (Npz.looksLikeNpz(file)) {
             return fromArrays(Npz.read(file), signature, Format.NPZ);
         }
-        return fromTestData(OnnxTestData.read(file), signature);
+        try {
+            return fromTestData(OnnxTestData.read(file), signature);
+        } catch (DatasetFormatException e) {
+            throw new DatasetFormatException(file.getFileName() + " is neither a NumPy .npz nor ONNX test data "
+                    + "(test_data_set_N/input_K.pb in a directory or .zip): " + e.getMessage(), e);
+        }
     }
 
     /** Validates arrays named as in a {@code .npz} (e.g. built in memory). */
