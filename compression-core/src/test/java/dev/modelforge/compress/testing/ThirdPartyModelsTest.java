@@ -1,6 +1,7 @@
 package dev.modelforge.compress.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -10,9 +11,11 @@ import ai.onnxruntime.TensorInfo;
 import dev.modelforge.compress.testing.ThirdPartyModel.Trait;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,6 +37,33 @@ class ThirdPartyModelsTest {
                 Trait.DYNAMIC_DIMS, Trait.CNN, Trait.TRANSFORMER, Trait.ALREADY_QUANTIZED, Trait.WEIGHTLESS)) {
             assertThat(ThirdPartyModels.withTrait(trait)).as("models with %s", trait).isNotEmpty();
         }
+    }
+
+    @Test
+    void resolveReplacesACorruptedCachedCopy(@TempDir Path cache) throws Exception {
+        String previous = System.getProperty("modelforge.thirdparty.cache");
+        System.setProperty("modelforge.thirdparty.cache", cache.toString());
+        try {
+            ThirdPartyModel model = ThirdPartyModels.byId("all-minilm-l6-v2-q");
+            Path first = ThirdPartyModels.resolve(model);
+            assertThat(first).startsWith(cache);
+            Files.write(first, new byte[] {1, 2, 3});
+            Path second = ThirdPartyModels.resolve(model);
+            assertThat(second).isEqualTo(first);
+            assertThat(ThirdPartyModels.sha256(second)).isEqualTo(model.sha256());
+        } finally {
+            if (previous == null) {
+                System.clearProperty("modelforge.thirdparty.cache");
+            } else {
+                System.setProperty("modelforge.thirdparty.cache", previous);
+            }
+        }
+    }
+
+    @Test
+    void unknownIdIsAClearError() {
+        assertThatThrownBy(() -> ThirdPartyModels.byId("no-such-model"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-model");
     }
 
     @ParameterizedTest
