@@ -1,5 +1,6 @@
 package dev.modelforge.worker.benchmark.hardware;
 
+import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtEnvironment;
 import dev.modelforge.api.benchmark.HardwareFingerprint;
 import java.io.IOException;
@@ -40,9 +41,16 @@ public final class HardwareProbe {
                 ortVersion(), os, jvm, workerVersion);
     }
 
-    /** @return the ONNX Runtime version loaded in this process */
+    /**
+     * The version of the ONNX Runtime native library actually loaded (DJL's engine reports its own pin, not
+     * the overridden one). DJL's engine must create the ORT environment first: it passes threading options,
+     * which ORT refuses once a plain environment exists.
+     *
+     * @return the ONNX Runtime version loaded in this process
+     */
     public static String ortVersion() {
         try {
+            Engine.getEngine("OnnxRuntime");
             return OrtEnvironment.getEnvironment().getVersion();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             return "unknown";
