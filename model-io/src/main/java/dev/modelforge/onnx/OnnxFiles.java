@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.modelforge.onnx.InvalidOnnxException.Reason;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -12,14 +13,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 
 /**
  * Reads and writes ONNX {@code ModelProto}s, including models whose weights live in external
  * data files.
  *
- * <p>Reading never inlines external data: tensors keep their references and
+ * <p>Reading a file maps it and aliases tensor bytes into the mapping instead of copying them to
+ * the heap. Reading never inlines external data: tensors keep their references and
  * {@link TensorData#of(OnnxMl.TensorProto, Path)} maps their bytes when asked. Writing is
  * deterministic (same model → same bytes) and atomic (a temp file moved into place, so a failure
  * leaves no half-written model). {@link #writeWithExternalData} moves large tensors to a side file,
@@ -38,18 +43,15 @@ public final class OnnxFiles {
 
     /**
      * Reads a model file. External-data references are checked (safe location, file present,
-     * byte range inside it) but not loaded.
+     * byte range inside it) but not loaded. Inline tensor bytes stay in a read-only mapping of the
+     * file, so the file must not be truncated or rewritten in place while the model is in use
+     * (replacing it by a move, as {@link #write} does, is safe).
      *
      * @throws InvalidOnnxException if the file is not a usable ONNX model or an external reference is bad
      * @throws UncheckedIOException if the file cannot be read
      */
     public static OnnxMl.ModelProto read(Path modelFile) {
-        OnnxMl.ModelProto model;
-        try (InputStream in = Files.newInputStream(modelFile)) {
-            model = read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read ONNX model " + modelFile + ": " + e.getMessage(), e);
-        }
+        OnnxMl.ModelProto model = parseMapped(modelFile);
         Path baseDir = baseDir(modelFile);
         TensorWalker.forEach(model.getGraph(), t -> {
             if (ExternalData.isExternal(t)) {
@@ -82,18 +84,60 @@ public final class OnnxFiles {
             cis.setSizeLimit(Integer.MAX_VALUE);
             model = OnnxMl.ModelProto.parseFrom(cis);
         } catch (InvalidProtocolBufferException e) {
-            // ONNX writers emit ir_version (tag byte 0x08) first; without it the bytes were never a model.
-            if (first == 0x08 && String.valueOf(e.getMessage()).contains("ended unexpectedly")) {
-                throw new InvalidOnnxException(Reason.TRUNCATED,
-                        "ONNX model is truncated: the file ends in the middle of a field (incomplete upload?)", e);
-            }
-            throw new InvalidOnnxException(Reason.NOT_PROTOBUF,
-                    "not an ONNX model: the bytes are not a valid ONNX protobuf (" + e.getMessage() + ")", e);
+            throw parseError(e, first);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ONNX model: " + e.getMessage(), e);
         }
         validate(model);
         return model;
+    }
+
+    /**
+     * Parses the file through a read-only memory map with aliasing, so tensor bytes (raw_data) are
+     * views of the page cache instead of heap copies: a 1.5 GB model costs 1.5 GB of address space,
+     * not of heap. The mapping lives as long as the model does; files are replaced by atomic moves,
+     * so a mapped model never sees its file change under it.
+     */
+    private static OnnxMl.ModelProto parseMapped(Path modelFile) {
+        MappedByteBuffer mapped;
+        try (FileChannel ch = FileChannel.open(modelFile, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                throw new InvalidOnnxException(Reason.NOT_PROTOBUF, "not an ONNX model: " + modelFile + " is empty");
+            }
+            if (size >= MAX_PROTOBUF_BYTES) {
+                throw new InvalidOnnxException(Reason.MALFORMED, modelFile + " is " + size + " bytes; a single "
+                        + "ONNX protobuf must be below 2 GiB (larger models keep weights in external data)");
+            }
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ONNX model " + modelFile + ": " + e.getMessage(), e);
+        }
+        int first = mapped.get(0) & 0xff;
+        OnnxMl.ModelProto model;
+        try {
+            // Only an input known to be immutable aliases; unsafeWrap declares the read-only map as such.
+            CodedInputStream cis = UnsafeByteOperations.unsafeWrap(mapped).newCodedInput();
+            cis.enableAliasing(true);
+            cis.setSizeLimit(Integer.MAX_VALUE);
+            model = OnnxMl.ModelProto.parseFrom(cis);
+        } catch (InvalidProtocolBufferException e) {
+            throw parseError(e, first);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ONNX model " + modelFile + ": " + e.getMessage(), e);
+        }
+        validate(model);
+        return model;
+    }
+
+    private static InvalidOnnxException parseError(InvalidProtocolBufferException e, int firstByte) {
+        // ONNX writers emit ir_version (tag byte 0x08) first; without it the bytes were never a model.
+        if (firstByte == 0x08 && String.valueOf(e.getMessage()).contains("ended unexpectedly")) {
+            return new InvalidOnnxException(Reason.TRUNCATED,
+                    "ONNX model is truncated: the file ends in the middle of a field (incomplete upload?)", e);
+        }
+        return new InvalidOnnxException(Reason.NOT_PROTOBUF,
+                "not an ONNX model: the bytes are not a valid ONNX protobuf (" + e.getMessage() + ")", e);
     }
 
     /** Reads a model from bytes. */

@@ -36,6 +36,31 @@ class OnnxFilesTest {
     }
 
     @Test
+    void readingAFileAliasesTensorBytesInsteadOfCopyingThem() throws IOException {
+        OnnxMl.ModelProto model = OnnxFiles.read(Fixtures.path("mlp.onnx"));
+        assertThat(model.getGraph().getInitializer(0).getRawData().asReadOnlyByteBuffer().isDirect()).isTrue();
+
+        // 64 MB of weights read from a file cost (almost) no heap.
+        byte[] weights = new byte[64 << 20];
+        weights[weights.length - 1] = 9;
+        OnnxMl.GraphProto.Builder g = TestModels.graph().addInitializer(OnnxMl.TensorProto.newBuilder().setName("w")
+                .setDataType(2).addDims(weights.length).setRawData(ByteString.copyFrom(weights)));
+        Path file = dir.resolve("big.onnx");
+        OnnxFiles.write(TestModels.model(g), file);
+        weights = null;
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+
+        OnnxMl.ModelProto big = OnnxFiles.read(file);
+
+        long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        ByteString raw = big.getGraph().getInitializer(0).getRawData();
+        assertThat(raw.byteAt(raw.size() - 1)).isEqualTo((byte) 9);
+        assertThat(allocated).isLessThan(8L << 20);
+    }
+
+    @Test
     void writeLeavesNoTempFiles() throws IOException {
         OnnxFiles.write(OnnxFiles.read(Fixtures.path("mlp.onnx")), dir.resolve("m.onnx"));
         try (var files = Files.list(dir)) {
