@@ -11,6 +11,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.onnx.proto.OnnxMl;
+import dev.modelforge.onnx.OnnxFiles;
 import dev.modelforge.onnx.data.NdArray;
 import dev.modelforge.onnx.data.Npz;
 import dev.modelforge.onnx.data.OnnxTestData;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +64,30 @@ class FixturesTest {
     @Test
     void metadataListsBothFixtures() throws IOException {
         assertThat(models()).containsExactlyInAnyOrder("digits_cnn", "digits_transformer");
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void graphHasTheOpsTheGeneratorRecorded(String name) throws IOException {
+        JsonNode meta = metadata().path("models").path(name);
+        OnnxMl.ModelProto model = OnnxFiles.read(fixture(meta.path("file").asText()));
+        Map<String, Integer> ops = new TreeMap<>();
+        model.getGraph().getNodeList().forEach(n -> ops.merge(n.getOpType(), 1, Integer::sum));
+        Map<String, Integer> recorded = new TreeMap<>();
+        meta.path("ops").fields().forEachRemaining(e -> recorded.put(e.getKey(), e.getValue().asInt()));
+        assertThat(ops).isEqualTo(recorded);
+        assertThat(model.getOpsetImportList()).anySatisfy(o -> {
+            assertThat(o.getDomain()).isEmpty();
+            assertThat(o.getVersion()).isEqualTo(meta.path("opset").asLong());
+        });
+    }
+
+    @Test
+    void cnnKeepsBatchNormalizationAndItsResidualAdd() throws IOException {
+        // The pruning and BN-folding passes need unfolded BatchNormalization nodes to act on.
+        OnnxMl.ModelProto cnn = OnnxFiles.read(fixture("digits_cnn.onnx"));
+        assertThat(cnn.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("BatchNormalization")).hasSize(5);
+        assertThat(cnn.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("Add")).hasSize(1);
     }
 
     @ParameterizedTest
