@@ -1,0 +1,180 @@
+package dev.modelforge.compress.pass.qdq;
+
+import dev.modelforge.compress.ir.DataType;
+import dev.modelforge.compress.ir.Graph;
+import dev.modelforge.compress.ir.Node;
+import dev.modelforge.compress.ir.Tensor;
+import dev.modelforge.compress.pass.qdq.QdqPlan.Kind;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides, op by op in graph order, which nodes run as integer kernels and which activation tensors
+ * get a Q/DQ pair, following the patterns ORT's QDQ fusion turns into QLinearConv, QGemm,
+ * QLinearMatMul / MatMulIntegerToFloat, QLinearAdd/Mul/Concat and QLinear(Global)AveragePool.
+ */
+final class QdqPlanner {
+
+    /** Ops that keep their input's scale; ORT runs them on the integer tensor and drops the pair. */
+    static final Set<String> SHARE_OPS = Set.of("MaxPool", "Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze");
+    private static final Set<String> MULTI_INPUT_OPS = Set.of("Add", "Mul", "Concat");
+    private static final Set<String> POOL_OPS = Set.of("AveragePool", "GlobalAveragePool");
+    private static final Set<String> FOLDABLE = Set.of("Relu", "Clip");
+
+    private final Graph graph;
+    private final StaticQuantOptions options;
+    private final FloatTensors floats;
+    private final Map<String, List<Node>> consumers;
+    private final QdqPlan plan = new QdqPlan();
+
+    private QdqPlanner(Graph graph, StaticQuantOptions options) {
+        this.graph = graph;
+        this.options = options;
+        this.floats = FloatTensors.of(graph);
+        this.consumers = graph.consumerMap();
+    }
+
+    /** Plans quantization of {@code graph} (already BatchNorm-folded, in topological order). */
+    static QdqPlan plan(Graph graph, StaticQuantOptions options) {
+        QdqPlanner planner = new QdqPlanner(graph, options);
+        for (Node n : graph.nodes()) {
+            if (planner.plan.decision(n) == null) {
+                planner.decide(n);
+            }
+        }
+        return planner.plan;
+    }
+
+    private void decide(Node n) {
+        if (!n.domain().isEmpty()) {
+            plan.decide(n, Kind.KEEP_FLOAT, "op of domain " + n.domain() + " has no QDQ form");
+            return;
+        }
+        if (options.excludeNodes().contains(n.name())) {
+            plan.decide(n, Kind.EXCLUDED, "excluded by excludeNodes");
+            return;
+        }
+        if (options.excludeOpTypes().contains(n.opType())) {
+            plan.decide(n, Kind.EXCLUDED, "excluded by excludeOpTypes");
+            return;
+        }
+        String op = n.opType();
+        Optional<String> refusal = switch (op) {
+            case "Conv" -> weighted(n, true);
+            case "Gemm", "MatMul" -> weighted(n, false);
+            default -> {
+                if (MULTI_INPUT_OPS.contains(op)) {
+                    yield multiInput(n);
+                } else if (POOL_OPS.contains(op)) {
+                    yield pool(n);
+                } else if (SHARE_OPS.contains(op)) {
+                    yield share(n);
+                } else if (FOLDABLE.contains(op)) {
+                    yield Optional.of("follows an op that stays float (or its output is shared), so it is kept as is");
+                } else {
+                    yield Optional.of("ORT has no fused integer kernel for " + op + "; kept float");
+                }
+            }
+        };
+        refusal.ifPresent(reason -> plan.decide(n, Kind.KEEP_FLOAT, reason));
+    }
+
+    private Optional<String> weighted(Node n, boolean conv) {
+        String x = n.input(0);
+        if (!isFloatActivation(x)) {
+            return Optional.of("input " + x + " is not a float activation");
+        }
+        String b = n.input(1);
+        Optional<Tensor> weight = graph.initializer(b).filter(t -> t.dataType() == DataType.FLOAT);
+        if (conv && (weight.isEmpty() || weight.get().rank() < 3)) {
+            return Optional.of("weight " + b + " is not a constant float tensor");
+        }
+        if (!conv && weight.isEmpty() && !isFloatActivation(b)) {
+            return Optional.of("second input " + b + " is neither a float weight nor a float activation");
+        }
+        if (n.is("Gemm") && weight.isPresent() && weight.get().rank() != 2) {
+            return Optional.of("Gemm weight " + b + " is not 2-D");
+        }
+        if (n.inputs().size() > 2 && !n.input(2).isEmpty() && !graph.isInitializer(n.input(2))) {
+            return Optional.of("bias " + n.input(2) + " is not a constant");
+        }
+        plan.quantizeActivation(x);
+        if (weight.isEmpty()) {
+            plan.quantizeActivation(b);
+        }
+        String out = n.output(0);
+        boolean floatOutputFuses = !conv && graph.isGraphOutput(out);
+        String quantizedOut = foldActivation(n, out);
+        if (!quantizedOut.equals(out) || !floatOutputFuses) {
+            plan.quantizeActivation(quantizedOut);
+        }
+        plan.decide(n, Kind.QUANTIZE_WEIGHTED, weight.isPresent() ? "" : "both inputs are activations");
+        return Optional.empty();
+    }
+
+    private Optional<String> multiInput(Node n) {
+        for (String in : n.inputs()) {
+            if (in.isEmpty() || !floats.isFloat(in)) {
+                return Optional.of("input " + in + " is not float");
+            }
+        }
+        for (String in : n.inputs()) {
+            if (!graph.isInitializer(in)) {
+                plan.quantizeActivation(in);
+            }
+        }
+        plan.quantizeActivation(foldActivation(n, n.output(0)));
+        plan.decide(n, Kind.QUANTIZE, "");
+        return Optional.empty();
+    }
+
+    private Optional<String> pool(Node n) {
+        if (!isFloatActivation(n.input(0))) {
+            return Optional.of("input " + n.input(0) + " is not a float activation");
+        }
+        plan.quantizeActivation(n.input(0));
+        plan.quantizeActivation(n.output(0));
+        plan.decide(n, Kind.QUANTIZE, "");
+        return Optional.empty();
+    }
+
+    private Optional<String> share(Node n) {
+        String in = n.input(0);
+        if (n.outputs().size() != 1 || (n.is("MaxPool") && n.outputs().size() > 1)) {
+            return Optional.of("has more than one output");
+        }
+        if (!plan.isQuantized(in)) {
+            return Optional.of("input " + in + " is not quantized, so there is no scale to share");
+        }
+        plan.shareActivation(n.output(0), in);
+        plan.decide(n, Kind.SHARE_PARAMS, "runs on the quantized tensor with its input's scale");
+        return Optional.empty();
+    }
+
+    /**
+     * When a ReLU/Clip is the only reader of {@code out}, quantize its output instead: the
+     * post-activation range is the one that matters, and the quantizer's clamp replaces the op.
+     */
+    private String foldActivation(Node producer, String out) {
+        List<Node> readers = consumers.getOrDefault(out, List.of());
+        if (!options.foldsActivations() || graph.isGraphOutput(out) || readers.size() != 1) {
+            return out;
+        }
+        Node act = readers.get(0);
+        boolean foldable = act.domain().isEmpty() && FOLDABLE.contains(act.opType())
+                && act.input(0).equals(out) && act.outputs().size() == 1
+                && !options.excludeNodes().contains(act.name()) && !options.excludeOpTypes().contains(act.opType())
+                && act.inputs().stream().skip(1).allMatch(i -> i.isEmpty() || graph.isInitializer(i));
+        if (!foldable) {
+            return out;
+        }
+        plan.fold(act, producer);
+        return act.output(0);
+    }
+
+    private boolean isFloatActivation(String value) {
+        return !value.isEmpty() && !graph.isInitializer(value) && floats.isFloat(value);
+    }
+}

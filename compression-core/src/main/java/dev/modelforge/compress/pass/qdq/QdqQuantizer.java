@@ -1,0 +1,126 @@
+package dev.modelforge.compress.pass.qdq;
+
+import dev.modelforge.compress.calibrate.CalibrationProgress;
+import dev.modelforge.compress.calibrate.CalibrationResult;
+import dev.modelforge.compress.calibrate.Calibrator;
+import dev.modelforge.compress.calibrate.EvalDatasetCalibrationData;
+import dev.modelforge.compress.calibrate.QuantParams;
+import dev.modelforge.compress.calibrate.TensorObserver;
+import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.ir.Node;
+import dev.modelforge.compress.pass.NothingToDoException;
+import dev.modelforge.compress.pass.Opsets;
+import dev.modelforge.compress.pass.PassException;
+import dev.modelforge.compress.pass.PassParams;
+import dev.modelforge.compress.pass.PassReport;
+import dev.modelforge.compress.pass.PassResult;
+import dev.modelforge.onnx.data.EvalDataset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The steps of static QDQ quantization, in order: {@link #prepare} (opset check, BatchNorm folding,
+ * placement plan on the float graph) and {@link #quantize} (calibration of the planned tensors,
+ * rewrite, report).
+ *
+ * <p>Placement follows ORT's fusion rules: a quantized op sees each input through DequantizeLinear
+ * and its output goes straight into QuantizeLinear; a ReLU/Clip that is the only reader of a quantized
+ * op's output is removed and its output range used instead (uint8 only: zero point 0 = qmin makes the
+ * quantizer's clamp a ReLU); MaxPool/Reshape/Flatten/Transpose/Squeeze/Unsqueeze reuse their input's
+ * scale and zero point; Add/Mul/Concat get pairs on every input and the output; a MatMul/Gemm whose
+ * output is a graph output keeps a float output (MatMulIntegerToFloat / QGemm with float output).
+ */
+public final class QdqQuantizer {
+
+    /** Ops whose presence means the model is already quantized. */
+    private static final Set<String> QUANTIZED_OPS = Set.of("QuantizeLinear", "DequantizeLinear",
+            "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul", "MatMulInteger", "ConvInteger");
+
+    private final String passName;
+    private final StaticQuantOptions options;
+    private List<BatchNormFolding.Fold> folds = List.of();
+    private QdqPlan plan;
+    private Optional<String> opsetNote = Optional.empty();
+
+    /** A quantizer for one run. */
+    public QdqQuantizer(String passName, StaticQuantOptions options) {
+        this.passName = passName;
+        this.options = options;
+    }
+
+    /**
+     * A float copy of {@code in} ready for calibration: opset ≥ 13, topologically sorted, BatchNorm
+     * folded into Conv; also plans where Q/DQ goes.
+     *
+     * @throws NothingToDoException if the model is already quantized or has nothing quantizable
+     * @throws PassException        if its opset is too old to upgrade safely
+     */
+    public Model prepare(Model in) throws PassException {
+        for (Node n : in.graph().nodes()) {
+            if (QUANTIZED_OPS.contains(n.opType()) || n.opType().startsWith("QLinear")) {
+                throw new NothingToDoException(passName, "the model is already quantized (it contains "
+                        + n.opType() + " " + n.name() + ")");
+            }
+        }
+        Model prepared = in.copy();
+        opsetNote = Opsets.requireDefault(prepared, 13, passName);
+        prepared.graph().sortTopologically();
+        folds = BatchNormFolding.apply(prepared.graph());
+        plan = QdqPlanner.plan(prepared.graph(), options);
+        if (!plan.quantizesAnything()) {
+            throw new NothingToDoException(passName, "no Conv, Gemm, MatMul, Add, Mul, Concat or pooling op"
+                    + " with float inputs is left to quantize (after exclusions)");
+        }
+        return prepared;
+    }
+
+    /**
+     * Calibrates the planned tensors of {@code prepared} on {@code dataset} and rewrites it in place.
+     *
+     * @param in       the original input (for the report's size before)
+     * @param prepared the model {@link #prepare} returned
+     * @throws PassException if a planned tensor produced no finite value
+     */
+    public PassResult quantize(Model in, Model prepared, EvalDataset dataset, PassParams params,
+                               CalibrationProgress progress) throws PassException {
+        if (plan == null) {
+            throw new IllegalStateException("prepare() must run first");
+        }
+        CalibrationResult calibration = Calibrator.run(prepared.toProto(), plan.calibrated(),
+                new EvalDatasetCalibrationData(dataset), options.calibration(), progress);
+        Map<String, QuantParams> rootParams = new LinkedHashMap<>();
+        long observerBytes = 0;
+        for (String root : plan.calibrated()) {
+            if (!calibration.hasRange(root)) {
+                throw new PassException(passName, "tensor " + root + " produced no finite value on the calibration"
+                        + " set; exclude its consumer with excludeNodes or check the data");
+            }
+            rootParams.put(root, calibration.params(root, options.activationType()));
+            TensorObserver observer = calibration.observer(root);
+            observerBytes += observer.stateBytes();
+        }
+        QdqReport.Details details = QdqReport.capture(plan, calibration, rootParams, options.activationType());
+        Map<Node, QdqRewriter.WeightInfo> weights =
+                new QdqRewriter(prepared.graph(), plan, options, rootParams::get).rewrite();
+        PassReport.Builder report = new PassReport.Builder(passName, params);
+        opsetNote.ifPresent(report::note);
+        if (!folds.isEmpty()) {
+            report.note("folded " + folds.size() + " BatchNormalization node(s) into the preceding Conv");
+        }
+        report.note("calibration: " + options.calibration().method().id()
+                + (options.calibration().method() == dev.modelforge.compress.calibrate.CalibrationMethod.PERCENTILE
+                        ? " " + options.calibration().percentile() : "")
+                + " over " + calibration.samples() + " samples in " + calibration.batches() + " batch(es); "
+                + plan.calibrated().size() + " tensors observed, observer state " + observerBytes + " bytes");
+        report.note("activations " + options.activationType().name().toLowerCase()
+                + (options.activationType() == dev.modelforge.compress.calibrate.ActivationType.UINT8
+                        ? " asymmetric" : " symmetric")
+                + " per tensor; weights int8 symmetric " + (options.perChannel() ? "per channel" : "per tensor")
+                + (options.reduceRange() ? " (reduced range, 7 bit)" : ""));
+        QdqReport.addNodes(report, folds, plan, details, weights);
+        return new PassResult(prepared, report.build(in, prepared));
+    }
+}

@@ -1,0 +1,232 @@
+package dev.modelforge.compress.pass.qdq;
+
+import dev.modelforge.compress.calibrate.ActivationType;
+import dev.modelforge.compress.calibrate.CalibrationMethod;
+import dev.modelforge.compress.calibrate.QuantParams;
+import dev.modelforge.compress.calibrate.TensorRange;
+import dev.modelforge.compress.ir.Graph;
+import dev.modelforge.compress.ir.Node;
+import dev.modelforge.compress.ir.Tensor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Applies a {@link QdqPlan} to the graph with calibrated parameters: removes folded activations,
+ * replaces weights by int8 initializers behind DequantizeLinear, biases by int32 ones, and puts a
+ * QuantizeLinear→DequantizeLinear pair after every planned activation tensor.
+ */
+final class QdqRewriter {
+
+    /** What happened to one weighted node, for the report. */
+    record WeightInfo(float[] weightScales, long bytesBefore, long bytesAfter, int clampedBias) {
+    }
+
+    private final Graph graph;
+    private final QdqPlan plan;
+    private final StaticQuantOptions options;
+    private final Function<String, QuantParams> paramsOfRoot;
+    private final Map<String, String[]> qparamNames = new HashMap<>();
+    private final Map<Node, WeightInfo> weightInfo = new HashMap<>();
+
+    /**
+     * @param paramsOfRoot calibrated parameters of a root tensor (see {@link QdqPlan#calibrated()})
+     */
+    QdqRewriter(Graph graph, QdqPlan plan, StaticQuantOptions options, Function<String, QuantParams> paramsOfRoot) {
+        this.graph = graph;
+        this.plan = plan;
+        this.options = options;
+        this.paramsOfRoot = paramsOfRoot;
+    }
+
+    /** Rewrites the graph; returns weight details per weighted node. */
+    Map<Node, WeightInfo> rewrite() {
+        plan.folded().forEach((act, into) -> {
+            into.setOutput(0, act.output(0));
+            graph.removeNode(act);
+        });
+        for (QdqPlan.Decision d : plan.decisions()) {
+            if (d.kind() == QdqPlan.Kind.QUANTIZE_WEIGHTED) {
+                quantizeWeights(d.node());
+            } else if (d.kind() == QdqPlan.Kind.QUANTIZE) {
+                quantizeConstantInputs(d.node());
+            }
+        }
+        Map<String, List<Node>> consumers = graph.consumerMap();
+        Map<String, Node> producers = graph.producerMap();
+        for (Map.Entry<String, String> e : plan.activations().entrySet()) {
+            insertPair(e.getKey(), e.getValue(), consumers.getOrDefault(e.getKey(), List.of()), producers);
+        }
+        graph.removeUnusedInitializers();
+        graph.sortTopologically();
+        return weightInfo;
+    }
+
+    private QuantParams params(String tensor) {
+        return paramsOfRoot.apply(plan.root(tensor));
+    }
+
+    private void quantizeWeights(Node n) {
+        String w = n.input(1);
+        Tensor weight = graph.initializer(w).orElse(null);
+        if (weight == null) {
+            return; // activation × activation MatMul/Gemm: both sides get activation pairs
+        }
+        int axis;
+        if (n.is("Conv")) {
+            axis = 0;
+        } else if (n.is("Gemm")) {
+            axis = n.attrInt("transB", 0) == 1 ? 0 : 1;
+        } else {
+            axis = weight.rank() == 2 ? 1 : -1;
+        }
+        boolean perChannel = options.perChannel() && axis >= 0;
+        WeightQuantizer.Quantized q = WeightQuantizer.quantize(weight.floats(), weight.shape(), axis, perChannel,
+                options.weightQmax());
+        long[] scaleShape = perChannel ? new long[] {q.scales().length} : new long[0];
+        String base = graph.uniqueName(w + "_quantized");
+        graph.putInitializer(Tensor.ofInt8(base, weight.shape(), q.values()));
+        String scale = graph.uniqueName(w + "_scale");
+        graph.putInitializer(Tensor.ofFloats(scale, scaleShape, q.scales()));
+        String zp = graph.uniqueName(w + "_zero_point");
+        graph.putInitializer(Tensor.ofInt8(zp, scaleShape, new byte[q.scales().length]));
+        String dq = graph.uniqueName(w + "_dequantized");
+        Node dqNode = Node.of(graph.uniqueName(w + "_DequantizeLinear"), "DequantizeLinear",
+                List.of(base, scale, zp), List.of(dq));
+        if (perChannel) {
+            dqNode.setAttr("axis", (long) q.axis());
+        }
+        graph.insertBefore(n, dqNode);
+        n.setInput(1, dq);
+        long before = weight.byteSize();
+        long after = q.values().length + q.scales().length * 5L;
+        int clamped = 0;
+        if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+            int[] clampedOut = new int[1];
+            after += quantizeBias(n, q.scales(), perChannel, clampedOut);
+            before += graph.initializer(n.input(2)).map(Tensor::byteSize).orElse(0L);
+            clamped = clampedOut[0];
+        }
+        weightInfo.put(n, new WeightInfo(q.scales(), before, after, clamped));
+    }
+
+    /** Returns the bias bytes written (0 when the bias stays float). */
+    private long quantizeBias(Node n, float[] weightScales, boolean perChannel, int[] clampedOut) {
+        String b = n.input(2);
+        Tensor bias = graph.initializer(b).orElse(null);
+        boolean gemmScaled = n.is("Gemm") && (n.attrFloat("alpha", 1f) != 1f || n.attrFloat("beta", 1f) != 1f);
+        if (bias == null || bias.rank() != 1 || gemmScaled
+                || (perChannel && bias.dim(0) != weightScales.length)) {
+            return 0; // a broadcast or scaled bias stays float: int32 bias must match the accumulator exactly
+        }
+        float inputScale = params(n.input(0)).scale();
+        float[] scales = WeightQuantizer.biasScales(inputScale, weightScales);
+        int[] q = WeightQuantizer.quantizeBias(bias.floats(), scales, clampedOut);
+        long[] scaleShape = perChannel ? new long[] {scales.length} : new long[0];
+        String base = graph.uniqueName(b + "_quantized");
+        graph.putInitializer(Tensor.ofInt32(base, bias.shape(), q));
+        String scale = graph.uniqueName(b + "_scale");
+        graph.putInitializer(Tensor.ofFloats(scale, scaleShape, scales));
+        String zp = graph.uniqueName(b + "_zero_point");
+        graph.putInitializer(Tensor.ofInt32(zp, scaleShape, new int[scales.length]));
+        String dq = graph.uniqueName(b + "_dequantized");
+        Node dqNode = Node.of(graph.uniqueName(b + "_DequantizeLinear"), "DequantizeLinear",
+                List.of(base, scale, zp), List.of(dq));
+        if (perChannel) {
+            dqNode.setAttr("axis", 0L);
+        }
+        graph.insertBefore(n, dqNode);
+        n.setInput(2, dq);
+        return q.length * 4L + scales.length * 8L;
+    }
+
+    /** Constant inputs of Add/Mul/Concat: quantized per tensor from their own values. */
+    private void quantizeConstantInputs(Node n) {
+        for (int i = 0; i < n.inputs().size(); i++) {
+            String in = n.input(i);
+            Tensor t = graph.initializer(in).orElse(null);
+            if (t == null) {
+                continue;
+            }
+            float[] v = t.floats();
+            double lo = 0;
+            double hi = 0;
+            for (float x : v) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            QuantParams p = QuantParams.of(new TensorRange(lo, hi, lo, hi, CalibrationMethod.MIN_MAX, v.length),
+                    options.activationType());
+            byte[] q = new byte[v.length];
+            for (int k = 0; k < v.length; k++) {
+                q[k] = (byte) quantize(v[k], p);
+            }
+            String base = graph.uniqueName(in + "_quantized");
+            graph.putInitializer(options.activationType() == ActivationType.UINT8
+                    ? Tensor.ofUint8(base, t.shape(), q) : Tensor.ofInt8(base, t.shape(), q));
+            String[] names = scaleAndZeroPoint(base, p);
+            String dq = graph.uniqueName(in + "_dequantized");
+            graph.insertBefore(n, Node.of(graph.uniqueName(in + "_DequantizeLinear"), "DequantizeLinear",
+                    List.of(base, names[0], names[1]), List.of(dq)));
+            n.setInput(i, dq);
+        }
+    }
+
+    private static int quantize(float x, QuantParams p) {
+        long q = Math.round(x / p.scale()) + p.zeroPoint();
+        return (int) Math.max(p.type().qmin(), Math.min(p.type().qmax(), q));
+    }
+
+    private void insertPair(String tensor, String root, List<Node> readers, Map<String, Node> producers) {
+        String[] names = qparamNames.computeIfAbsent(root, r -> scaleAndZeroPoint(r, params(r)));
+        Node producer = producers.get(tensor);
+        String quantized = graph.uniqueName(tensor + "_quantized");
+        String source = tensor;
+        String dequantized;
+        if (graph.isGraphOutput(tensor) && producer != null) {
+            // The graph output keeps its name (callers bind to it): the producer writes a new value.
+            source = graph.uniqueName(tensor + "_float");
+            producer.setOutput(producer.outputs().indexOf(tensor), source);
+            dequantized = tensor;
+        } else {
+            List<Node> redirected = readers.stream().filter(r -> !keepsFloatInput(r)).toList();
+            if (redirected.isEmpty()) {
+                return; // only float readers: a pair here would be a pure round-trip
+            }
+            dequantized = graph.uniqueName(tensor + "_dequantized");
+            for (Node reader : redirected) {
+                reader.replaceInput(tensor, dequantized);
+            }
+        }
+        Node q = Node.of(graph.uniqueName(tensor + "_QuantizeLinear"), "QuantizeLinear",
+                List.of(source, names[0], names[1]), List.of(quantized));
+        Node dq = Node.of(graph.uniqueName(tensor + "_DequantizeLinear"), "DequantizeLinear",
+                List.of(quantized, names[0], names[1]), List.of(dequantized));
+        graph.addNode(q);
+        graph.addNode(dq);
+    }
+
+    /**
+     * A float Conv/ConvTranspose/Gemm must not read a DequantizeLinear output: ORT's
+     * WeightBiasQuantization would quantize its float weights itself when its output path leads to a
+     * QuantizeLinear, silently undoing an exclusion. Reading the float tensor keeps it float.
+     */
+    private boolean keepsFloatInput(Node reader) {
+        QdqPlan.Decision d = plan.decision(reader);
+        boolean floatNode = d == null || d.kind() == QdqPlan.Kind.EXCLUDED || d.kind() == QdqPlan.Kind.KEEP_FLOAT;
+        return floatNode && reader.domain().isEmpty()
+                && (reader.opType().equals("Conv") || reader.opType().equals("ConvTranspose")
+                        || reader.opType().equals("Gemm"));
+    }
+
+    private String[] scaleAndZeroPoint(String base, QuantParams p) {
+        String scale = graph.uniqueName(base + "_scale");
+        graph.putInitializer(Tensor.scalar(scale, p.scale()));
+        String zp = graph.uniqueName(base + "_zero_point");
+        byte[] z = {(byte) p.zeroPoint()};
+        graph.putInitializer(p.type() == ActivationType.UINT8
+                ? Tensor.ofUint8(zp, new long[0], z) : Tensor.ofInt8(zp, new long[0], z));
+        return new String[] {scale, zp};
+    }
+}

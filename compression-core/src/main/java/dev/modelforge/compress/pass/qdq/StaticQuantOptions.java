@@ -1,0 +1,37 @@
+package dev.modelforge.compress.pass.qdq;
+
+import dev.modelforge.compress.calibrate.ActivationType;
+import dev.modelforge.compress.calibrate.CalibrationSettings;
+import java.util.Set;
+
+/**
+ * The resolved options of static QDQ quantization.
+ *
+ * @param activationType uint8 asymmetric (default, what ORT's x86 kernels prefer) or int8 symmetric
+ * @param perChannel     one weight scale per output channel (true) or one per tensor
+ * @param reduceRange    7-bit weights ([-63, 63]) so U8S8 products cannot saturate on CPUs without VNNI
+ * @param calibration    calibration method, percentile, batch size and sample cap
+ * @param excludeNodes   node names left in float
+ * @param excludeOpTypes op types left in float
+ */
+public record StaticQuantOptions(ActivationType activationType, boolean perChannel, boolean reduceRange,
+                                 CalibrationSettings calibration, Set<String> excludeNodes,
+                                 Set<String> excludeOpTypes) {
+
+    public StaticQuantOptions {
+        excludeNodes = Set.copyOf(excludeNodes);
+        excludeOpTypes = Set.copyOf(excludeOpTypes);
+    }
+
+    /** Largest weight level: 127, or 63 with {@link #reduceRange()}. */
+    public int weightQmax() {
+        return reduceRange ? 63 : 127;
+    }
+
+    /** Whether a ReLU/Clip after a quantized op can be dropped in favour of the output quantizer's clamp. */
+    boolean foldsActivations() {
+        // With uint8 the post-ReLU range starts at zero point 0 = qmin, so Q clamps exactly like ReLU.
+        // Symmetric int8 has qmin = -127 < zero point 0: the ReLU must stay (as ORT's quantizer does).
+        return activationType == ActivationType.UINT8;
+    }
+}
