@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 
 /** Writes a file through a sibling temp file so readers never see a half-written one. */
 final class AtomicFiles {
@@ -40,7 +41,9 @@ final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         try {
             Files.createDirectories(abs.getParent());
-            return Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            // Not Files.createTempFile: its 0600 mode would survive the move and hide the model from
+            // other users/containers; a plain create gets the usual umask-derived mode.
+            return Files.createFile(abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp file next to " + target + ": " + e.getMessage(), e);
         }

@@ -55,6 +55,7 @@ public sealed interface Dim permits Dim.Fixed, Dim.Symbolic, Dim.Unknown {
 
     /** Neither {@code dim_value} nor {@code dim_param} present. */
     enum Unknown implements Dim {
+        /** The only instance. */
         INSTANCE;
 
         @Override

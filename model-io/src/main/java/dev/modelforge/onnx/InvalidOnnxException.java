@@ -30,11 +30,20 @@ public class InvalidOnnxException extends RuntimeException {
 
     private final Reason reason;
 
+    /**
+     * @param reason  the stable reason
+     * @param message what is wrong, in words a user can act on
+     */
     public InvalidOnnxException(Reason reason, String message) {
         super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
+    /**
+     * @param reason  the stable reason
+     * @param message what is wrong, in words a user can act on
+     * @param cause   the underlying parse or I/O failure
+     */
     public InvalidOnnxException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");

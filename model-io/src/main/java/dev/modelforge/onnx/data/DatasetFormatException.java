@@ -6,10 +6,15 @@ package dev.modelforge.onnx.data;
  */
 public class DatasetFormatException extends DatasetException {
 
+    /** @param message what is wrong and where */
     public DatasetFormatException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what is wrong and where
+     * @param cause   the underlying failure
+     */
     public DatasetFormatException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,6 +7,7 @@ package dev.modelforge.onnx.data;
  */
 public class DatasetMismatchException extends DatasetException {
 
+    /** @param message which array/dim is wrong and what the graph expects */
     public DatasetMismatchException(String message) {
         super(message);
     }

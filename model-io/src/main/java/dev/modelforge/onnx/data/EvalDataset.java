@@ -25,7 +25,14 @@ import java.util.Optional;
 public final class EvalDataset {
 
     /** Where the data came from. */
-    public enum Format { NPZ, ONNX_TEST_DATA, IN_MEMORY }
+    public enum Format {
+        /** A NumPy .npz archive. */
+        NPZ,
+        /** ONNX test data (directory or .zip). */
+        ONNX_TEST_DATA,
+        /** Arrays handed to {@link #of(Map, ModelSignature)}. */
+        IN_MEMORY
+    }
 
     private final ModelSignature signature;
     private final Format format;
@@ -53,20 +60,37 @@ public final class EvalDataset {
      * @throws DatasetMismatchException if it does not fit the signature (message says which array and dim)
      */
     public static EvalDataset load(Path file, ModelSignature signature) {
+        return load(file, signature, Npz.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Like {@link #load(Path, ModelSignature)} with a cap on the decompressed data size
+     * (default {@link Npz#DEFAULT_MAX_BYTES}); protects services from archive bombs.
+     */
+    public static EvalDataset load(Path file, ModelSignature signature, long maxBytes) {
         if (Files.isDirectory(file)) {
-            return fromTestData(OnnxTestData.read(file), signature);
+            return fromTestData(OnnxTestData.read(file, maxBytes), signature);
         }
         if (!Files.isRegularFile(file)) {
             throw new DatasetFormatException(file + " does not exist or is not a file");
         }
-        if (Npz.looksLikeNpz(file)) {
-            return fromArrays(Npz.read(file), signature, Format.NPZ);
-        }
-        try {
-            return fromTestData(OnnxTestData.read(file), signature);
-        } catch (DatasetFormatException e) {
+        if (!isZip(file)) {
             throw new DatasetFormatException(file.getFileName() + " is neither a NumPy .npz nor ONNX test data "
-                    + "(test_data_set_N/input_K.pb in a directory or .zip): " + e.getMessage(), e);
+                    + "(test_data_set_N/input_K.pb in a directory or .zip)");
+        }
+        if (Npz.looksLikeNpz(file)) {
+            return fromArrays(Npz.read(file, maxBytes), signature, Format.NPZ);
+        }
+        return fromTestData(OnnxTestData.read(file, maxBytes), signature);
+    }
+
+    private static boolean isZip(Path file) {
+        byte[] head = new byte[4];
+        try (var in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, 4);
+            return n == 4 && head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

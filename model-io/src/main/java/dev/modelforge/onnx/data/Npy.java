@@ -40,6 +40,10 @@ public final class Npy {
      * @throws DatasetFormatException if the bytes are not a supported .npy array
      */
     public static NdArray read(InputStream in, String what) {
+        return read(in, what, null);
+    }
+
+    static NdArray read(InputStream in, String what, ByteBudget budget) {
         try {
             DataInputStream din = new DataInputStream(in);
             byte[] magic = new byte[MAGIC.length];
@@ -69,6 +73,9 @@ public final class Npy {
             long bytes = Math.multiplyExact(NdArray.elementCount(h.shape), h.dtype.byteSize());
             if (bytes > Integer.MAX_VALUE - 8) {
                 throw new DatasetFormatException(what + " holds " + bytes + " bytes; arrays over 2 GiB are not supported");
+            }
+            if (budget != null) {
+                budget.charge(bytes, what + " (shape " + java.util.Arrays.toString(h.shape) + ")");
             }
             byte[] data = new byte[(int) bytes];
             din.readFully(data);

@@ -28,6 +28,9 @@ public final class Npz {
     /** Fixed, time-zone independent entry time so the same arrays always give the same archive bytes. */
     private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
 
+    /** Default cap on the array bytes one dataset read may produce (1 GiB). */
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+
     private Npz() {
     }
 
@@ -42,11 +45,20 @@ public final class Npz {
 
     /**
      * Reads every {@code .npy} entry; keys are entry names without {@code .npy}, in archive order.
-     * Other entries are ignored.
+     * Other entries are ignored. At most {@link #DEFAULT_MAX_BYTES} of array data are read.
      *
      * @throws DatasetFormatException if the file is not a zip, holds no .npy entry, or an entry is unreadable
      */
     public static Map<String, NdArray> read(Path file) {
+        return read(file, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Like {@link #read(Path)} with a cap on the total array bytes; a header declaring more fails
+     * before anything is allocated.
+     */
+    public static Map<String, NdArray> read(Path file, long maxBytes) {
+        ByteBudget budget = new ByteBudget(maxBytes, file.getFileName().toString());
         Map<String, NdArray> arrays = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -57,7 +69,7 @@ public final class Npz {
                 }
                 String name = e.getName().substring(0, e.getName().length() - 4);
                 try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 64 * 1024)) {
-                    NdArray a = Npy.read(in, file.getFileName() + ":" + e.getName());
+                    NdArray a = Npy.read(in, file.getFileName() + ":" + e.getName(), budget);
                     if (in.read() != -1) {
                         throw new DatasetFormatException(file.getFileName() + ":" + e.getName()
                                 + " has bytes after the array data its header declares");
@@ -97,7 +109,8 @@ public final class Npz {
         Path tmp = null;
         try {
             Files.createDirectories(abs.getParent());
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            // Not Files.createTempFile: its 0600 mode would survive the move.
+            tmp = Files.createFile(abs.resolveSibling("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
             try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
                  ZipOutputStream zip = new ZipOutputStream(raw)) {
                 for (Map.Entry<String, NdArray> a : arrays.entrySet()) {

@@ -69,18 +69,24 @@ public final class OnnxTestData {
     }
 
     /**
-     * Reads a directory or zip in the test-data layout.
+     * Reads a directory or zip in the test-data layout, at most {@link Npz#DEFAULT_MAX_BYTES} of tensor files.
      *
      * @throws DatasetFormatException if nothing in the layout is found or a .pb file is not a TensorProto
      */
     public static OnnxTestData read(Path dirOrZip) {
+        return read(dirOrZip, Npz.DEFAULT_MAX_BYTES);
+    }
+
+    /** Like {@link #read(Path)} with a cap on the bytes of all tensor files together. */
+    public static OnnxTestData read(Path dirOrZip, long maxBytes) {
+        ByteBudget budget = new ByteBudget(maxBytes, dirOrZip.getFileName().toString());
         Map<String, TreeMap<Integer, OnnxMl.TensorProto>> inputs = new TreeMap<>(SET_ORDER);
         Map<String, TreeMap<Integer, OnnxMl.TensorProto>> outputs = new TreeMap<>(SET_ORDER);
         if (Files.isDirectory(dirOrZip)) {
             try (Stream<Path> files = Files.walk(dirOrZip, 3)) {
                 for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
                     String rel = dirOrZip.relativize(p).toString().replace('\\', '/');
-                    collect(rel, () -> Files.newInputStream(p), inputs, outputs);
+                    collect(rel, () -> budget.limit(Files.newInputStream(p), rel), inputs, outputs);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + dirOrZip + ": " + e.getMessage(), e);
@@ -88,7 +94,7 @@ public final class OnnxTestData {
         } else {
             try (ZipFile zip = new ZipFile(dirOrZip.toFile())) {
                 for (ZipEntry e : zip.stream().filter(e -> !e.isDirectory()).toList()) {
-                    collect(e.getName(), () -> zip.getInputStream(e), inputs, outputs);
+                    collect(e.getName(), () -> budget.limit(zip.getInputStream(e), e.getName()), inputs, outputs);
                 }
             } catch (ZipException e) {
                 throw new DatasetFormatException(dirOrZip.getFileName()

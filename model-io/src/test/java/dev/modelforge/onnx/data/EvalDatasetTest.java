@@ -180,6 +180,27 @@ class EvalDatasetTest {
                 .isInstanceOf(DatasetFormatException.class).hasMessageContaining("does not exist");
     }
 
+    @Test
+    void archiveBombsStopAtTheByteLimit() throws IOException {
+        // 4 MB of zeros deflate to a few KB; a 1 MB limit must stop them before they are allocated.
+        NdArray zeros = NdArray.ofFloats(new float[1 << 20], 1 << 18, 4);
+        Path f = npz(Map.of("x", zeros));
+        assertThat(Files.size(f)).isLessThan(64 << 10);
+        assertThatThrownBy(() -> EvalDataset.load(f, MLP, 1 << 20)).isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("x.npy").hasMessageContaining("1048576 bytes");
+        assertThat(EvalDataset.load(f, MLP).sampleCount()).isEqualTo(1 << 18);
+
+        Path zip = dir.resolve("bomb.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("test_data_set_0/input_0.pb"));
+            TensorProtos.toTensorProto("x", zeros).writeTo(out);
+            out.closeEntry();
+        }
+        assertThatThrownBy(() -> EvalDataset.load(zip, MLP, 1 << 20)).isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("input_0.pb").hasMessageContaining("limit");
+        assertThat(EvalDataset.load(zip, MLP).sampleCount()).isEqualTo(1 << 18);
+    }
+
     private Path npz(Map<String, NdArray> arrays) {
         Path f = dir.resolve("data.npz");
         Npz.write(f, arrays);
