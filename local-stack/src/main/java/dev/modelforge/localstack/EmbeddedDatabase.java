@@ -35,9 +35,41 @@ final class EmbeddedDatabase implements AutoCloseable {
         Path dataDir = dir.resolve("data");
         Files.createDirectories(dir);
         Path log = dir.resolve("postgres.log");
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        boolean fromTemplate = PgTemplate.copyInto(dataDir, log);
+        EmbeddedPostgres postgres;
+        try {
+            postgres = configured(dataDir, log).start();
+        } catch (IOException e) {
+            if (!fromTemplate) {
+                throw e;
+            }
+            // A damaged cached template must not break the stack: fall back to a fresh initdb.
+            Directories.deleteRecursively(dataDir);
+            fromTemplate = false;
+            postgres = configured(dataDir, log).start();
+        }
+        EmbeddedDatabase db = new EmbeddedDatabase(postgres, dataDir);
+        // SIGINT is PostgreSQL's "fast shutdown": it does not wait for clients to disconnect.
+        db.postmasterPid().ifPresent(pid -> db.reaper = OrphanReaper.watch(pid, "INT"));
+        if (!fromTemplate) {
+            try {
+                initialize(postgres);
+            } catch (IOException e) {
+                db.close();
+                throw e;
+            }
+        }
+        return db;
+    }
+
+    /**
+     * Zonky runs initdb only when the data directory has no postgresql.conf, and with clean-up off
+     * it leaves the directory alone on close: whoever owns the work directory deletes it.
+     */
+    static EmbeddedPostgres.Builder configured(Path dataDir, Path log) {
+        return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
-                .setCleanDataDirectory(true)
+                .setCleanDataDirectory(false)
                 // LocalStack owns the lifecycle; its own hook stops everything in order.
                 .setRegisterShutdownHook(false)
                 .setOutputRedirector(Redirect.appendTo(log.toFile()))
@@ -47,19 +79,17 @@ final class EmbeddedDatabase implements AutoCloseable {
                 // Throwaway data: durability only costs time here.
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
-                .setServerConfig("full_page_writes", "off")
-                .start();
-        EmbeddedDatabase db = new EmbeddedDatabase(postgres, dataDir);
-        // SIGINT is PostgreSQL's "fast shutdown": it does not wait for clients to disconnect.
-        db.postmasterPid().ifPresent(pid -> db.reaper = OrphanReaper.watch(pid, "INT"));
+                .setServerConfig("full_page_writes", "off");
+    }
+
+    /** Creates the application database; part of the cached template, so usually done once. */
+    static void initialize(EmbeddedPostgres postgres) throws IOException {
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE);
             s.execute("ALTER USER " + USER + " PASSWORD '" + PASSWORD + "'");
         } catch (SQLException e) {
-            db.close();
             throw new IOException("could not create database " + DATABASE, e);
         }
-        return db;
     }
 
     String jdbcUrl() {
