@@ -5,6 +5,9 @@ import java.util.OptionalLong;
 /**
  * One dimension of a tensor shape as declared in the graph: a fixed size, a symbolic name
  * (e.g. {@code batch}) or unknown (neither given).
+ *
+ * <p>{@link #toString()} is the stable text form used in APIs and storage: the size in decimal,
+ * the symbol as is, or {@code ?}; {@link #parse(String)} reads it back.
  */
 public sealed interface Dim permits Dim.Fixed, Dim.Symbolic, Dim.Unknown {
 
@@ -21,6 +24,20 @@ public sealed interface Dim permits Dim.Fixed, Dim.Symbolic, Dim.Unknown {
     /** A dimension with neither size nor name. */
     static Dim unknown() {
         return Unknown.INSTANCE;
+    }
+
+    /**
+     * Reads the text form of {@link #toString()}: digits are a fixed size, {@code ?} (or empty) is
+     * unknown, anything else is a symbol.
+     */
+    static Dim parse(String text) {
+        if (text == null || text.isEmpty() || text.equals("?")) {
+            return unknown();
+        }
+        if (text.chars().allMatch(Character::isDigit) && text.length() < 19) {
+            return of(Long.parseLong(text));
+        }
+        return symbolic(text);
     }
 
     /** The size if fixed. */
