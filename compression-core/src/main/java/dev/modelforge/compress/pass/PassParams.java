@@ -47,6 +47,11 @@ public final class PassParams {
         return new PassParams(pass.name(), out);
     }
 
+    /** No parameters (a context shared by steps, before each step's own are set). */
+    public static PassParams none() {
+        return new PassParams("none", new TreeMap<>());
+    }
+
     /** Defaults only. */
     public static PassParams defaults(Pass pass) {
         try {

@@ -45,6 +45,15 @@ public final class Validator {
      * @param eval      evaluation data, or null for synthetic inputs
      */
     public ValidationResult validate(Path candidate, Path reference, EvalDataset eval) {
+        try {
+            return validateOrThrow(candidate, reference, eval);
+        } catch (RuntimeException e) {
+            return new ValidationResult(false, "validation could not run the model: " + e.getMessage(),
+                    eval == null ? "synthetic" : "eval", null, List.of());
+        }
+    }
+
+    private ValidationResult validateOrThrow(Path candidate, Path reference, EvalDataset eval) {
         List<String> warnings = new ArrayList<>();
         String source = eval == null ? "synthetic" : "eval";
         OrtSession cand;
@@ -133,7 +142,11 @@ public final class Validator {
             case INT64 -> OnnxJavaType.INT64;
             case BOOL -> OnnxJavaType.BOOL;
         };
-        return OnnxTensor.createTensor(OrtSessions.env(), a.data(), a.shape(), type);
+        // ORT reads tensors from direct memory; a heap buffer would be rejected for typed views.
+        java.nio.ByteBuffer src = a.data();
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(src.remaining()).order(java.nio.ByteOrder.nativeOrder());
+        direct.put(src).rewind();
+        return OnnxTensor.createTensor(OrtSessions.env(), direct, a.shape(), type);
     }
 
     private static float[] floats(OnnxTensor t) {

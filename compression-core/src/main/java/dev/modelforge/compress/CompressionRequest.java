@@ -1,0 +1,40 @@
+package dev.modelforge.compress;
+
+import dev.modelforge.compress.pass.ProgressListener;
+import dev.modelforge.compress.recipe.Recipe;
+import dev.modelforge.compress.validate.ValidationGate;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One compression job.
+ *
+ * @param input       the float model
+ * @param output      where the compressed model goes (written only after validation passes)
+ * @param recipe      passes to run
+ * @param calibration calibration data for passes that need it
+ * @param eval        evaluation data (.npz or ONNX test data); synthetic inputs when absent
+ * @param threads     ONNX Runtime threads for validation and calibration
+ * @param gate        validation limits
+ * @param progress    progress sink
+ */
+public record CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
+                                 Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress) {
+    public CompressionRequest {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(recipe, "recipe");
+        calibration = calibration == null ? Optional.empty() : calibration;
+        eval = eval == null ? Optional.empty() : eval;
+        threads = Math.max(1, threads);
+        gate = gate == null ? ValidationGate.defaults() : gate;
+        progress = progress == null ? ProgressListener.NONE : progress;
+    }
+
+    /** A request with defaults: no data, 1 thread, default gate. */
+    public static CompressionRequest of(Path input, Path output, Recipe recipe) {
+        return new CompressionRequest(input, output, recipe, Optional.empty(), Optional.empty(), 1, null, null);
+    }
+}

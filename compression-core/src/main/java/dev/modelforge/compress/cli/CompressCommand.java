@@ -1,0 +1,195 @@
+package dev.modelforge.compress.cli;
+
+import dev.modelforge.compress.CompressionException;
+import dev.modelforge.compress.CompressionRequest;
+import dev.modelforge.compress.Compressor;
+import dev.modelforge.compress.pass.NodeAction;
+import dev.modelforge.compress.pass.ProgressListener;
+import dev.modelforge.compress.recipe.Recipe;
+import dev.modelforge.compress.recipe.RecipeException;
+import dev.modelforge.compress.report.CompressionReport;
+import dev.modelforge.compress.validate.Metrics;
+import dev.modelforge.compress.validate.ValidationGate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code modelforge compress IN.onnx OUT.onnx --recipe NAME|FILE.json ...}: compresses a model
+ * offline, validates it with ONNX Runtime, prints a before/after table, and writes OUT only when
+ * everything passed. Exit codes: 0 done, 2 bad input or recipe, 3 nothing to do / refused,
+ * 4 validation failed, 1 I/O error.
+ */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = "Quantize or convert an ONNX model, validate it with ONNX Runtime, and write it only if it passes.")
+public final class CompressCommand implements Callable<Integer> {
+    /** Exit code for bad arguments, unreadable models/data, or invalid recipes. */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code when the tool cannot or will not compress this model. */
+    public static final int EXIT_REFUSED = 3;
+    /** Exit code when the compressed model failed validation (no output written). */
+    public static final int EXIT_VALIDATION_FAILED = 4;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IN.onnx", description = "float ONNX model")
+    Path input;
+
+    @Parameters(index = "1", paramLabel = "OUT.onnx", description = "where to write the compressed model")
+    Path output;
+
+    @Option(names = "--recipe", required = true, paramLabel = "NAME|FILE.json",
+            description = "built-in recipe (int8-dynamic, int8-static, int4-weight-only, fp16) or a recipe JSON file")
+    String recipe;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "override a pass parameter (PASS.KEY=VALUE for multi-pass recipes)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--calibration", paramLabel = "DATA", description = "calibration data (.npz or ONNX test-data dir/zip)")
+    Path calibration;
+
+    @Option(names = "--eval", paramLabel = "DATA", description = "evaluation data (.npz or ONNX test-data dir/zip)")
+    Path eval;
+
+    @Option(names = "--report", paramLabel = "report.json", description = "write the JSON compression report here")
+    Path report;
+
+    @Option(names = "--threads", defaultValue = "1", description = "ONNX Runtime threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--max-accuracy-drop", defaultValue = "2.0",
+            description = "largest allowed top-1 drop in points (default ${DEFAULT-VALUE})")
+    double maxAccuracyDropPoints;
+
+    @Option(names = "--min-cosine", defaultValue = "0.98",
+            description = "smallest allowed output cosine similarity vs the float model (default ${DEFAULT-VALUE})")
+    double minCosineSimilarity;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Recipe r;
+        try {
+            r = Recipe.resolve(recipe).withOverrides(params);
+        } catch (RecipeException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+            err.println("error: OUT must differ from IN (the input is never overwritten)");
+            return EXIT_BAD_INPUT;
+        }
+        CompressionRequest req = new CompressionRequest(input, output, r, Optional.ofNullable(calibration),
+                Optional.ofNullable(eval), threads, new ValidationGate(maxAccuracyDropPoints, minCosineSimilarity),
+                new ProgressBar(err));
+        CompressionReport rep;
+        try {
+            rep = new Compressor().compress(req);
+        } catch (CompressionException e) {
+            err.println();
+            err.println((e.kind() == CompressionException.Kind.NOTHING_TO_DO ? "nothing to do: " : "error: ")
+                    + e.getMessage());
+            err.println("no output was written.");
+            err.flush();
+            return switch (e.kind()) {
+                case BAD_INPUT, BAD_RECIPE -> EXIT_BAD_INPUT;
+                case NOTHING_TO_DO, REFUSED -> EXIT_REFUSED;
+                case VALIDATION_FAILED -> EXIT_VALIDATION_FAILED;
+                case IO -> 1;
+            };
+        }
+        printTable(out, rep);
+        if (report != null) {
+            try {
+                writeAtomically(report, rep.toJson());
+                out.println("report: " + report);
+            } catch (IOException e) {
+                err.println("error: model written, but the report could not be: " + e.getMessage());
+                return 1;
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void printTable(PrintWriter out, CompressionReport rep) {
+        out.printf("%-22s %14s %14s%n", "", "before", "after");
+        out.printf("%-22s %14s %14s   (%.2fx)%n", "size", mb(rep.before().fileBytes()), mb(rep.after().fileBytes()),
+                rep.sizeRatio());
+        out.printf("%-22s %14s %14s%n", "weights", mb(rep.before().weightBytes()), mb(rep.after().weightBytes()));
+        Metrics m = rep.validation().metrics();
+        if (m != null && m.accuracy() != null) {
+            out.printf("%-22s %14s %14s   (%+.2f pt)%n", "top-1 accuracy", pct(m.referenceAccuracy()), pct(m.accuracy()),
+                    m.accuracyDropPoints() == null ? 0.0 : -m.accuracyDropPoints());
+        }
+        if (m != null && m.cosineSimilarity() != null) {
+            out.printf("%-22s %14s %14s%n", "top-1 agreement", "", pct(m.top1Agreement()));
+            out.printf("%-22s %14s %14.6f%n", "cosine similarity", "", m.cosineSimilarity());
+            out.printf("%-22s %14s %14.6f%n", "max abs error", "", m.maxAbsError());
+        }
+        out.printf("%-22s %14s %14s%n", "validated on", "", rep.validation().dataSource()
+                + (m == null ? "" : " (" + m.samples() + " samples)"));
+        out.printf("ops: %d quantized, %d converted, %d skipped, %d kept float%n", rep.count(NodeAction.QUANTIZED),
+                rep.count(NodeAction.CONVERTED), rep.count(NodeAction.SKIPPED), rep.count(NodeAction.KEPT_FLOAT));
+        rep.passes().forEach(p -> p.notes().forEach(n -> out.println("note (" + p.pass() + "): " + n)));
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "?" : String.format("%.2f MB", bytes / 1e6);
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format("%.2f%%", v * 100);
+    }
+
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".partial");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Draws {@code [#####.....] phase 12/40} on stderr, redrawing in place. */
+    static final class ProgressBar implements ProgressListener {
+        private final PrintWriter err;
+        private String lastPhase;
+
+        ProgressBar(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void onProgress(String phase, long done, long total) {
+            if (lastPhase != null && !lastPhase.equals(phase)) {
+                err.println();
+            }
+            lastPhase = phase;
+            int width = 30;
+            int filled = total <= 0 ? 0 : (int) Math.min(width, done * width / total);
+            err.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + phase + " " + done
+                    + (total > 0 ? "/" + total : ""));
+            if (total > 0 && done >= total) {
+                err.println();
+                lastPhase = null;
+            }
+            err.flush();
+        }
+    }
+}
