@@ -6,7 +6,7 @@ create table compression_job (
     version_id       bigint not null references model_version (id),
     recipe           jsonb not null,
     recipe_hash      char(64) not null,
-    profiles         jsonb not null,
+    profiles         text[] not null,
     status           varchar(20) not null,
     attempts         int not null default 0,
     progress_percent int not null default 0 check (progress_percent between 0 and 100),
@@ -30,7 +30,7 @@ create table variant (
     tool_version    varchar(100) not null,
     artifact_sha256 char(64) not null references artifact (sha256),
     report          jsonb,
-    profiles        jsonb not null,
+    profiles        text[] not null,
     job_id          uuid references compression_job (id),
     created_at      timestamptz not null,
     unique (version_id, recipe_hash, tool_version)

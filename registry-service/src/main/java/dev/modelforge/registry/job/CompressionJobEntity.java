@@ -43,8 +43,8 @@ public class CompressionJobEntity extends PanacheEntityBase {
     public String recipeHash;
 
     /** Names of the profiles the result serves; grows when a backfill reuses the job. */
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false)
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]", nullable = false)
     public List<String> profiles = new ArrayList<>();
 
     @Enumerated(EnumType.STRING)

@@ -51,8 +51,8 @@ public class VariantEntity extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode report;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false)
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]", nullable = false)
     public List<String> profiles = new ArrayList<>();
 
     @Column(name = "job_id")
