@@ -29,6 +29,10 @@ public record BenchmarkRequest(Path model, Path baseline, Long baselineVariantId
                      RuntimeSettings settings, MeasurementPlan plan, TargetHardware target, String workerVersion) {
     }
 
-    /** The two child programs: memory only, or latency/throughput/accuracy/comparison. */
-    enum Mode { MEMORY, MEASURE }
+    /** The child programs: memory only; accuracy/latency/throughput; one interleaved baseline/variant run. */
+    enum Mode { MEMORY, MEASURE, PAIRED }
+
+    /** What a child prints: always a result (failed or ok); for PAIRED also the raw run. */
+    record ChildOutput(dev.modelforge.api.benchmark.BenchmarkResult result, PairedRun paired) {
+    }
 }

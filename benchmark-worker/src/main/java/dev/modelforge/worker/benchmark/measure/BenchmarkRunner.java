@@ -3,6 +3,8 @@ package dev.modelforge.worker.benchmark.measure;
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.benchmark.BenchmarkStatus;
 import dev.modelforge.api.benchmark.FailureReason;
+import dev.modelforge.api.benchmark.LatencyComparison;
+import dev.modelforge.worker.benchmark.measure.BenchmarkRequest.ChildOutput;
 import dev.modelforge.worker.benchmark.measure.BenchmarkRequest.ChildTask;
 import dev.modelforge.worker.benchmark.measure.BenchmarkRequest.Mode;
 import java.io.BufferedReader;
@@ -24,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Why children: the worker's own heap, threads and JIT would pollute both the peak-memory number and
  * the timings, and a model that crashes the runtime or exhausts memory must not take the worker down.
  * First a memory child loads and runs only the variant (its VmHWM is the model's footprint, the profile's
- * memory limit is enforced there); then a measuring child does accuracy, latency, throughput and the
- * paired comparison. Both run under {@code taskset} on the profile's core count when it is smaller than
+ * memory limit is enforced there); then a measuring child does accuracy, latency and throughput; then,
+ * with a baseline, {@code pairedProcesses} fresh children each run the interleaved comparison, pooled by
+ * {@link PairedBenchmark#combine}. Both run under {@code taskset} on the profile's core count when it is smaller than
  * the machine's, so ORT's thread pools see exactly the profile's cores. The parent only orchestrates,
  * enforces the timeout, and parses the one JSON line each child prints.
  */
@@ -74,15 +77,27 @@ public final class BenchmarkRunner {
         if (memory.status() != BenchmarkStatus.OK) {
             return memory;
         }
-        BenchmarkResult m = runChild(Mode.MEASURE, request, jvm.measureHeapMb());
+        BenchmarkResult m = runChild(Mode.MEASURE, request, jvm.measureHeapMb()).result();
         if (m.status() != BenchmarkStatus.OK) {
             return m;
+        }
+        LatencyComparison comparison = null;
+        if (request.baseline() != null) {
+            List<PairedRun> runs = new ArrayList<>();
+            for (int i = 0; i < request.plan().pairedProcesses(); i++) {
+                ChildOutput out = runChild(Mode.PAIRED, request, jvm.measureHeapMb());
+                if (out.result().status() != BenchmarkStatus.OK || out.paired() == null) {
+                    return out.result();
+                }
+                runs.add(out.paired());
+            }
+            comparison = PairedBenchmark.combine(runs, request.baselineVariantId(), request.plan());
         }
         List<String> notes = new ArrayList<>(m.notes());
         notes.addAll(memory.notes());
         return new BenchmarkResult(null, null, null, BenchmarkStatus.OK, null, null, m.emulated(), m.sizeBytes(),
                 m.loadMillis(), m.latency(), m.throughput(), memory.peakRssMb(), memory.baseRssMb(), m.accuracy(),
-                m.comparison(), m.fingerprint(), notes, m.measuredAt());
+                comparison, m.fingerprint(), notes, m.measuredAt());
     }
 
     /**
@@ -92,10 +107,10 @@ public final class BenchmarkRunner {
      * @return a result with only the memory fields, or a failure
      */
     public BenchmarkResult probeMemory(BenchmarkRequest request) {
-        return runChild(Mode.MEMORY, request, jvm.memoryHeapMb());
+        return runChild(Mode.MEMORY, request, jvm.memoryHeapMb()).result();
     }
 
-    BenchmarkResult runChild(Mode mode, BenchmarkRequest r, int heapMb) {
+    ChildOutput runChild(Mode mode, BenchmarkRequest r, int heapMb) {
         Path taskFile = null;
         Path errFile = null;
         try {
@@ -111,26 +126,26 @@ public final class BenchmarkRunner {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                return BenchmarkResult.failed(FailureReason.TIMEOUT, mode.name().toLowerCase() + " run exceeded "
-                        + timeout.toSeconds() + " s and was killed", null, true);
+                return failed(FailureReason.TIMEOUT, mode.name().toLowerCase() + " run exceeded "
+                        + timeout.toSeconds() + " s and was killed");
             }
             String json = line.get(10, TimeUnit.SECONDS);
             if (json != null) {
-                return ChildJson.MAPPER.readValue(json, BenchmarkResult.class);
+                return ChildJson.MAPPER.readValue(json, ChildOutput.class);
             }
             String tail = tail(errFile);
             int code = p.exitValue();
             if (code == 137 || tail.contains("OutOfMemoryError")) {
-                return BenchmarkResult.failed(FailureReason.OUT_OF_MEMORY, "measuring process died (exit " + code
-                        + ", killed by the OS or out of memory): " + tail, null, true);
+                return failed(FailureReason.OUT_OF_MEMORY, "measuring process died (exit " + code
+                        + ", killed by the OS or out of memory): " + tail);
             }
-            return BenchmarkResult.failed(FailureReason.RUNTIME_ERROR, "measuring process exited with code " + code
-                    + " without a result: " + tail, null, true);
+            return failed(FailureReason.RUNTIME_ERROR, "measuring process exited with code " + code
+                    + " without a result: " + tail);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return BenchmarkResult.failed(FailureReason.RUNTIME_ERROR, "interrupted while measuring", null, true);
+            return failed(FailureReason.RUNTIME_ERROR, "interrupted while measuring");
         } catch (Exception e) {
-            return BenchmarkResult.failed(FailureReason.RUNTIME_ERROR, "cannot run measuring process: " + e, null, true);
+            return failed(FailureReason.RUNTIME_ERROR, "cannot run measuring process: " + e);
         } finally {
             deleteQuietly(taskFile);
             deleteQuietly(errFile);
@@ -157,6 +172,11 @@ public final class BenchmarkRunner {
         cmd.add(MeasureChild.class.getName());
         cmd.add(taskFile.toString());
         return cmd;
+    }
+
+    private static ChildOutput failed(FailureReason reason, String detail) {
+        // no fingerprint from a dead child; unknown hardware match is reported as emulated, never as a device number
+        return new ChildOutput(BenchmarkResult.failed(reason, detail, null, true), null);
     }
 
     private static String resultLine(Process p) {

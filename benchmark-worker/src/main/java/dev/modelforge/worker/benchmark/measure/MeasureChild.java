@@ -4,7 +4,6 @@ import dev.modelforge.api.benchmark.AccuracyMetrics;
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.benchmark.BenchmarkStatus;
 import dev.modelforge.api.benchmark.HardwareFingerprint;
-import dev.modelforge.api.benchmark.LatencyComparison;
 import dev.modelforge.onnx.data.EvalDataset;
 import dev.modelforge.worker.benchmark.hardware.HardwareProbe;
 import dev.modelforge.worker.benchmark.measure.BenchmarkRequest.ChildTask;
@@ -35,6 +34,7 @@ public final class MeasureChild {
                 StandardCharsets.UTF_8);
         System.setOut(System.err);
         BenchmarkResult result;
+        PairedRun paired = null;
         HardwareFingerprint fp = null;
         boolean emulated = true;
         try {
@@ -42,26 +42,32 @@ public final class MeasureChild {
             int cores = Runtime.getRuntime().availableProcessors();
             fp = HardwareProbe.fingerprint(cores, task.workerVersion());
             emulated = task.target() == null || task.target().isEmulatedOn(fp.arch(), fp.isaFlags());
-            result = switch (task.mode()) {
-                case MEMORY -> MemoryProbe.run(Path.of(task.model()), task.settings(), task.plan(), fp, emulated,
-                        aborted -> emit(out, aborted, 0));
-                case MEASURE -> measure(task, fp, emulated);
-            };
+            if (task.mode() == BenchmarkRequest.Mode.PAIRED) {
+                paired = paired(task);
+                result = new BenchmarkResult(null, null, null, BenchmarkStatus.OK, null, null, emulated, null, null,
+                        null, null, null, null, null, null, fp, List.of(), Instant.now());
+            } else {
+                result = task.mode() == BenchmarkRequest.Mode.MEMORY
+                        ? MemoryProbe.run(Path.of(task.model()), task.settings(), task.plan(), fp, emulated,
+                                aborted -> emit(out, aborted, null, 0))
+                        : measure(task, fp, emulated);
+            }
         } catch (Throwable e) {
             BenchmarkFailure f = BenchmarkFailure.classify(e);
             result = BenchmarkResult.failed(f.reason(), f.getMessage(), fp, emulated);
         }
-        emit(out, result, -1);
+        emit(out, result, paired, -1);
         System.exit(0);
     }
 
     /** Prints the result line; with a status, halts at once (the memory watchdog must stop the run). */
-    private static synchronized void emit(PrintStream out, BenchmarkResult result, int haltStatus) {
+    private static synchronized void emit(PrintStream out, BenchmarkResult result, PairedRun paired, int haltStatus) {
         try {
-            out.println(ChildJson.MARKER + ChildJson.MAPPER.writeValueAsString(result));
+            out.println(ChildJson.MARKER + ChildJson.MAPPER.writeValueAsString(
+                    new BenchmarkRequest.ChildOutput(result, paired)));
             out.flush();
         } catch (Exception e) {
-            out.println(ChildJson.MARKER + "{\"status\":\"FAILED\",\"failureReason\":\"RUNTIME_ERROR\"}");
+            out.println(ChildJson.MARKER + "{\"result\":{\"status\":\"FAILED\",\"failureReason\":\"RUNTIME_ERROR\"}}");
         }
         if (haltStatus >= 0) {
             Runtime.getRuntime().halt(haltStatus);
@@ -86,11 +92,17 @@ public final class MeasureChild {
             AccuracyMetrics accuracy = eval == null ? null : new AccuracyEvaluator().evaluate(variant, baseline, eval);
             LatencyReport latency = new LatencyBenchmark(task.plan()).measure(variant, eval, settings.batchSizes());
             notes.addAll(latency.notes());
-            LatencyComparison comparison = baseline == null ? null
-                    : new PairedBenchmark(task.plan()).compare(baseline, variant, eval, task.baselineVariantId());
             return new BenchmarkResult(null, null, null, BenchmarkStatus.OK, null, null, emulated,
                     latency.sizeBytes(), latency.loadMillis(), latency.latency(), latency.throughput(), null, null,
-                    accuracy, comparison, fp, notes, Instant.now());
+                    accuracy, null, fp, notes, Instant.now());
+        }
+    }
+
+    static PairedRun paired(ChildTask task) {
+        try (LoadedModel baseline = LoadedModel.load(Path.of(task.baseline()), task.settings());
+             LoadedModel variant = LoadedModel.load(Path.of(task.model()), task.settings())) {
+            EvalDataset eval = task.eval() == null ? null : EvalDataset.load(Path.of(task.eval()), variant.signature());
+            return new PairedBenchmark(task.plan()).run(baseline, variant, eval);
         }
     }
 }

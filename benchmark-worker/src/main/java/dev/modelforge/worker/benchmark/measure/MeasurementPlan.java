@@ -10,31 +10,33 @@ package dev.modelforge.worker.benchmark.measure;
  * @param maxIterations         maximum timed batch-1 runs
  * @param budgetMillis          time budget of the batch-1 phase once minIterations is reached
  * @param throughputIterations  timed runs per throughput batch size (maximum; budget applies too)
- * @param pairedRounds          interleaved rounds in a paired run
+ * @param pairedRounds          interleaved rounds in a paired run (per process)
+ * @param pairedProcesses       fresh processes the paired run is repeated in (each process shifts the
+ *                              ratio slightly; the interval must cover that to predict a repeat)
  * @param iterationsPerRound    consecutive runs of one model inside a round
  * @param bootstrapResamples    resamples for the ratio's confidence interval
  * @param seed                  seed for generated inputs and the bootstrap (results are reproducible)
  */
 public record MeasurementPlan(int warmupIterations, long warmupMillis, int minIterations, int maxIterations,
-                              long budgetMillis, int throughputIterations, int pairedRounds,
+                              long budgetMillis, int throughputIterations, int pairedRounds, int pairedProcesses,
                               int iterationsPerRound, int bootstrapResamples, long seed) {
 
     public MeasurementPlan {
         if (warmupIterations < 0 || minIterations < 1 || maxIterations < minIterations || throughputIterations < 1
-                || pairedRounds < 2 || iterationsPerRound < 1 || bootstrapResamples < 100) {
+                || pairedRounds < 2 || pairedProcesses < 1 || iterationsPerRound < 1 || bootstrapResamples < 100) {
             throw new IllegalArgumentException("inconsistent measurement plan: " + minIterations + ".."
                     + maxIterations + " iterations, " + pairedRounds + " rounds, " + bootstrapResamples
                     + " resamples");
         }
     }
 
-    /** @return the worker's default: ~1 s warm-up, up to 2000 runs or 5 s, 30 paired rounds of 20 runs */
+    /** @return the worker's default: ~1 s warm-up, up to 2000 runs or 5 s, 3 processes × 30 paired rounds of 20 runs */
     public static MeasurementPlan standard() {
-        return new MeasurementPlan(20, 1000, 50, 2000, 5000, 200, 30, 20, 2000, 42L);
+        return new MeasurementPlan(20, 1000, 50, 2000, 5000, 200, 30, 3, 20, 2000, 42L);
     }
 
     /** @return a plan for unit tests: few iterations, still every phase */
     public static MeasurementPlan quick() {
-        return new MeasurementPlan(3, 0, 10, 20, 2000, 5, 6, 3, 500, 42L);
+        return new MeasurementPlan(3, 0, 10, 20, 2000, 5, 6, 2, 3, 500, 42L);
     }
 }

@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDList;
 import dev.modelforge.onnx.data.EvalDataset;
 import dev.modelforge.api.benchmark.LatencyComparison;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Baseline and variant timed in turn in one process at batch 1, alternating the order every round
+ * Baseline and variant timed in turn in one process (batch 1 unless told otherwise), alternating the order every round
  * (A B, B A, A B, …) so drift, thermal state and cache effects fall on both equally. Both sessions run
  * with spinning disabled ({@link LoadedModel}), otherwise the idle one steals the timed one's cores.
  * Each round yields the ratio of the two models' median latencies in that round; the reported ratio is
@@ -18,27 +19,49 @@ public final class PairedBenchmark {
     public static final double CONFIDENCE = 0.95;
 
     private final MeasurementPlan plan;
+    private final int batchSize;
 
-    /** @param plan rounds, iterations per round, bootstrap resamples and seed */
+    /** @param plan rounds, iterations per round, bootstrap resamples and seed; batch 1 */
     public PairedBenchmark(MeasurementPlan plan) {
-        this.plan = plan;
+        this(plan, 1);
     }
 
     /**
-     * @param baseline        the reference model (A)
-     * @param variant         the model under test (B)
-     * @param eval            evaluation set for real inputs, or null to generate them
+     * @param plan      rounds, iterations per round, bootstrap resamples and seed
+     * @param batchSize batch size of every timed call (tiny models are overhead-bound at batch 1)
+     */
+    public PairedBenchmark(MeasurementPlan plan, int batchSize) {
+        this.plan = plan;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * One interleaved run in this process, summarised on its own (the in-process use: tests, benches).
+     *
+     * @param baseline          the reference model (A)
+     * @param variant           the model under test (B)
+     * @param eval              evaluation set for real inputs, or null to generate them
      * @param baselineVariantId registry id of the baseline, or null
      * @return the ratio variant/baseline with its interval and both distributions
      */
     public LatencyComparison compare(LoadedModel baseline, LoadedModel variant, EvalDataset eval, Long baselineVariantId) {
+        return combine(List.of(run(baseline, variant, eval)), baselineVariantId, plan);
+    }
+
+    /**
+     * @param baseline the reference model (A)
+     * @param variant  the model under test (B)
+     * @param eval     evaluation set for real inputs, or null to generate them
+     * @return per-round ratios and all samples
+     */
+    public PairedRun run(LoadedModel baseline, LoadedModel variant, EvalDataset eval) {
         int rounds = plan.pairedRounds();
         int k = plan.iterationsPerRound();
         long[] aAll = new long[rounds * k];
         long[] bAll = new long[rounds * k];
         double[] ratios = new double[rounds];
-        try (NDList a = baseline.prepare(InputFactory.inputs(baseline.signature(), eval, 1, plan.seed()));
-             NDList b = variant.prepare(InputFactory.inputs(variant.signature(), eval, 1, plan.seed()))) {
+        try (NDList a = baseline.prepare(InputFactory.inputs(baseline.signature(), eval, batchSize, plan.seed()));
+             NDList b = variant.prepare(InputFactory.inputs(variant.signature(), eval, batchSize, plan.seed()))) {
             LatencyBenchmark warm = new LatencyBenchmark(plan);
             warm.warmUp(baseline, a);
             warm.warmUp(variant, b);
@@ -57,10 +80,28 @@ public final class PairedBenchmark {
                 ratios[r] = medianNanos(roundB) / medianNanos(roundA);
             }
         }
-        double ratio = Stats.median(ratios);
-        double[] ci = Stats.bootstrapMedianInterval(ratios, CONFIDENCE, plan.bootstrapResamples(), plan.seed());
-        return new LatencyComparison(baselineVariantId, rounds, ratio, ci[0], ci[1], CONFIDENCE,
-                Stats.latency(1, aAll), Stats.latency(1, bAll));
+        return new PairedRun(batchSize, ratios, aAll, bAll);
+    }
+
+    /**
+     * Pools runs from several processes: ratio = median of all round ratios; the interval resamples
+     * processes, then rounds within each, so between-process shifts widen it as they should.
+     *
+     * @param runs              one or more runs of the same pair
+     * @param baselineVariantId registry id of the baseline, or null
+     * @param plan              bootstrap resamples and seed
+     * @return the comparison
+     */
+    public static LatencyComparison combine(List<PairedRun> runs, Long baselineVariantId, MeasurementPlan plan) {
+        double[][] groups = runs.stream().map(PairedRun::roundRatios).toArray(double[][]::new);
+        double ratio = Stats.median(Arrays.stream(groups).flatMapToDouble(Arrays::stream).toArray());
+        double[] ci = Stats.bootstrapMedianInterval(groups, CONFIDENCE, plan.bootstrapResamples(), plan.seed());
+        long[] a = runs.stream().flatMapToLong(r -> Arrays.stream(r.baselineNanos())).toArray();
+        long[] b = runs.stream().flatMapToLong(r -> Arrays.stream(r.variantNanos())).toArray();
+        int batch = runs.get(0).batchSize();
+        return new LatencyComparison(baselineVariantId, runs.size(), groups.length == 0 ? 0
+                : Arrays.stream(groups).mapToInt(g -> g.length).sum(), ratio, ci[0], ci[1], CONFIDENCE,
+                Stats.latency(batch, a), Stats.latency(batch, b));
     }
 
     private static void runInto(LoadedModel model, NDList in, long[] out) {

@@ -79,4 +79,41 @@ public final class Stats {
         Arrays.sort(medians);
         return new double[] {quantileSorted(medians, (1 - level) / 2), quantileSorted(medians, (1 + level) / 2)};
     }
+
+    /**
+     * Two-level percentile bootstrap of the pooled median: each resample draws groups (processes) with
+     * replacement, then values (rounds) with replacement inside each drawn group. With one group it is
+     * the ordinary bootstrap.
+     *
+     * @param groups     values per group
+     * @param level      confidence level
+     * @param resamples  number of resamples
+     * @param seed       seed
+     * @return {low, high}
+     */
+    public static double[] bootstrapMedianInterval(double[][] groups, double level, int resamples, long seed) {
+        if (groups.length == 1) {
+            return bootstrapMedianInterval(groups[0], level, resamples, seed);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] medians = new double[resamples];
+        for (int r = 0; r < resamples; r++) {
+            double[][] drawn = new double[groups.length][];
+            int total = 0;
+            for (int g = 0; g < groups.length; g++) {
+                drawn[g] = groups[random.nextInt(groups.length)];
+                total += drawn[g].length;
+            }
+            double[] pooled = new double[total];
+            int i = 0;
+            for (double[] g : drawn) {
+                for (int j = 0; j < g.length; j++) {
+                    pooled[i++] = g[random.nextInt(g.length)];
+                }
+            }
+            medians[r] = median(pooled);
+        }
+        Arrays.sort(medians);
+        return new double[] {quantileSorted(medians, (1 - level) / 2), quantileSorted(medians, (1 + level) / 2)};
+    }
 }

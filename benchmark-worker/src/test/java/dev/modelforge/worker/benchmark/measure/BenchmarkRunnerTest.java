@@ -55,6 +55,11 @@ class BenchmarkRunnerTest {
         assertThat(r.accuracy().top1Accuracy()).isEqualTo(0.25);
         assertThat(r.accuracy().top1Agreement()).isEqualTo(0.5);
         assertThat(r.comparison().baselineVariantId()).isEqualTo(11L);
+        MeasurementPlan quick = MeasurementPlan.quick();
+        assertThat(r.comparison().processes()).isEqualTo(quick.pairedProcesses());
+        assertThat(r.comparison().rounds()).isEqualTo(quick.pairedProcesses() * quick.pairedRounds());
+        assertThat(r.comparison().variantLatency().samples())
+                .isEqualTo(quick.pairedProcesses() * quick.pairedRounds() * quick.iterationsPerRound());
         assertThat(r.comparison().ciLow()).isLessThanOrEqualTo(r.comparison().ratio());
         assertThat(r.comparison().ciHigh()).isGreaterThanOrEqualTo(r.comparison().ratio());
         assertThat(r.fingerprint().cpuModel()).isNotBlank();
@@ -118,7 +123,7 @@ class BenchmarkRunnerTest {
     @Test
     void runThatNeverEndsIsKilledAsTimeout() throws Exception {
         Path m = TinyModels.conv(dir, "conv");
-        MeasurementPlan endless = new MeasurementPlan(0, 0, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 1, 2, 1, 100, 1);
+        MeasurementPlan endless = new MeasurementPlan(0, 0, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 1, 2, 1, 1, 100, 1);
         BenchmarkRunner impatient = new BenchmarkRunner(BenchmarkRunner.ChildJvm.current(), Duration.ofSeconds(15), "t");
         BenchmarkResult r = impatient.run(new BenchmarkRequest(m, null, null, null, RuntimeSettings.cpuDefaults(),
                 endless, null));

@@ -59,6 +59,7 @@ class InProcessEngineTest {
         try (LoadedModel base = LoadedModel.load(a, SETTINGS); LoadedModel variant = LoadedModel.load(b, SETTINGS)) {
             LatencyComparison c = new PairedBenchmark(plan).compare(base, variant, null, 7L);
             assertThat(c.baselineVariantId()).isEqualTo(7L);
+            assertThat(c.processes()).isEqualTo(1);
             assertThat(c.rounds()).isEqualTo(plan.pairedRounds());
             assertThat(c.ratio()).isPositive().isFinite();
             assertThat(c.ciLow()).isLessThanOrEqualTo(c.ratio());
