@@ -57,6 +57,8 @@ final class DemoTools {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("env.MODELFORGE_KAFKA_BOOTSTRAP"));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // Looking must not create the topic as a side effect.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         int count = 0;
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             // No consumer group: reading must not move anyone's committed offsets.

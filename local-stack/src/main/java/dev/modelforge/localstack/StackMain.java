@@ -82,9 +82,23 @@ public final class StackMain {
         }
         state.clearRunState();
         Files.createDirectories(state.logs());
+        // Ctrl-C during startup must not leave half a system running in the background.
+        Thread rollback = new Thread(() -> {
+            System.err.println("\nInterrupted: stopping what was started...");
+            try {
+                stopAll(state.processes());
+                state.clearRunState();
+            } catch (IOException e) {
+                System.err.println("Could not clean up (" + e.getMessage() + "); run ./modelforge down");
+            }
+        }, "up-rollback");
+        Runtime.getRuntime().addShutdownHook(rollback);
         try {
-            return startEverything();
+            int code = startEverything();
+            Runtime.getRuntime().removeShutdownHook(rollback);
+            return code;
         } catch (IOException | RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(rollback);
             System.err.println("\nStartup failed: " + e.getMessage());
             System.err.println("Stopping what was started...");
             stopAll(state.processes());
