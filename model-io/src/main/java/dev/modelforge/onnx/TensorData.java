@@ -103,7 +103,12 @@ public final class TensorData {
                 throw new InvalidOnnxException(Reason.MALFORMED,
                         "tensor '" + t.getName() + "' has a negative dim " + d);
             }
-            n = Math.multiplyExact(n, d);
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new InvalidOnnxException(Reason.MALFORMED,
+                        "tensor '" + t.getName() + "' has dims " + t.getDimsList() + " whose product overflows");
+            }
         }
         return n;
     }
@@ -114,6 +119,11 @@ public final class TensorData {
             throw new InvalidOnnxException(Reason.MALFORMED,
                     "tensor '" + t.getName() + "' has type " + type + ", which has no fixed-size byte layout");
         }
-        return type.storageBytes(elementCount(t));
+        try {
+            return type.storageBytes(elementCount(t));
+        } catch (ArithmeticException e) {
+            throw new InvalidOnnxException(Reason.MALFORMED,
+                    "tensor '" + t.getName() + "' has dims " + t.getDimsList() + " too large to store");
+        }
     }
 }

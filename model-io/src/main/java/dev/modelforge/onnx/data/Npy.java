@@ -86,6 +86,8 @@ public final class Npy {
             return NdArray.of(h.dtype, h.shape, buf);
         } catch (EOFException e) {
             throw new DatasetFormatException(what + " is truncated: the .npy data ends early", e);
+        } catch (java.util.zip.ZipException e) {
+            throw new DatasetFormatException(what + " is corrupt in its archive: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
         } catch (ArithmeticException e) {

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
@@ -77,11 +76,12 @@ public final class Npz {
                     arrays.put(name, a);
                 }
             }
-        } catch (ZipException e) {
-            throw new DatasetFormatException(file.getFileName() + " is not a readable .npz (zip) file: "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            // Past opening, zip errors (bad headers, CRC, inflater EOF) mean a corrupt or truncated upload.
+            throw new DatasetFormatException(file.getFileName() + " is not a readable .npz (corrupt or truncated zip): "
+                    + e, e);
         }
         if (arrays.isEmpty()) {
             throw new DatasetFormatException(file.getFileName() + " contains no .npy arrays; is it a .npz?");

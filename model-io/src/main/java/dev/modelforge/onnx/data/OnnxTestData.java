@@ -20,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -96,11 +95,12 @@ public final class OnnxTestData {
                 for (ZipEntry e : zip.stream().filter(e -> !e.isDirectory()).toList()) {
                     collect(e.getName(), () -> budget.limit(zip.getInputStream(e), e.getName()), inputs, outputs);
                 }
-            } catch (ZipException e) {
-                throw new DatasetFormatException(dirOrZip.getFileName()
-                        + " is neither a directory nor a readable zip: " + e.getMessage(), e);
-            } catch (IOException e) {
+            } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
                 throw new UncheckedIOException("cannot read " + dirOrZip + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                // Zip errors (bad headers, CRC, inflater EOF) mean a corrupt or truncated upload.
+                throw new DatasetFormatException(dirOrZip.getFileName()
+                        + " is neither a directory nor a readable zip (corrupt or truncated?): " + e, e);
             }
         }
         if (inputs.isEmpty()) {

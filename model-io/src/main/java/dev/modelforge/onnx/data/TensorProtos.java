@@ -38,7 +38,11 @@ public final class TensorProtos {
             throw new DatasetFormatException("tensor '" + tensor.getName() + "': " + e.getMessage(), e);
         }
         long[] dims = tensor.getDimsList().stream().mapToLong(Long::longValue).toArray();
-        return NdArray.of(dtype, dims, bytes);
+        try {
+            return NdArray.of(dtype, dims, bytes);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new DatasetFormatException("tensor '" + tensor.getName() + "': " + e.getMessage(), e);
+        }
     }
 
     /** The array as a TensorProto with raw_data (copied). */
