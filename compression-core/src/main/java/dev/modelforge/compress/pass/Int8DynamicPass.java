@@ -99,13 +99,14 @@ public final class Int8DynamicPass implements Pass {
                 Int8Quantizer.Result q = Int8Quantizer.quantize(op.weightKN(), op.k(), op.n(), perChannel, qmax);
                 long[] shape = {op.k(), op.n()};
                 String base = op.weight().name();
-                String qName = g.uniqueName(base + "_quantized");
-                String sName = g.uniqueName(base + "_scale");
-                String zName = g.uniqueName(base + "_zero_point");
+                String qName = g.uniqueName(base + "_q");
+                String sName = g.uniqueName(base + "_s");
+                String zName = g.uniqueName(base + "_zp");
                 long[] sShape = perChannel ? new long[] {op.n()} : new long[0];
                 g.putInitializer(Tensor.ofInt8(qName, shape, q.values()));
                 g.putInitializer(Tensor.ofFloats(sName, sShape, q.scales()));
-                g.putInitializer(Tensor.ofInt8(zName, sShape, new byte[q.scales().length]));
+                // One scalar zero point serves per-column scales too (symmetric: always 0), saving N bytes per weight.
+                g.putInitializer(Tensor.ofInt8(zName, new long[0], new byte[1]));
                 wq = new String[] {qName, sName, zName};
                 quantizedWeights.put(wKey, wq);
                 summary = ScaleSummary.of(q.scales(), null);
@@ -134,26 +135,26 @@ public final class Int8DynamicPass implements Pass {
         Node node = op.node();
         String base = node.name().isEmpty() ? g.uniqueName(node.opType()) : node.name();
         String y = node.output(0);
-        String xq = g.uniqueName(base + "_x_quantized");
-        String xs = g.uniqueName(base + "_x_scale");
-        String xz = g.uniqueName(base + "_x_zero_point");
-        String acc = g.uniqueName(base + "_int32");
-        String accF = g.uniqueName(base + "_int32_float");
-        String scale = g.uniqueName(base + "_scale_product");
+        String xq = g.uniqueName(base + "_xq");
+        String xs = g.uniqueName(base + "_xs");
+        String xz = g.uniqueName(base + "_xzp");
+        String acc = g.uniqueName(base + "_i32");
+        String accF = g.uniqueName(base + "_f32");
+        String scale = g.uniqueName(base + "_sp");
         List<Node> nodes = new ArrayList<>();
-        nodes.add(Node.of(g.uniqueName(base + "_quantize_input"), "DynamicQuantizeLinear", List.of(op.activation()),
+        nodes.add(Node.of(g.uniqueName(base + "_dql"), "DynamicQuantizeLinear", List.of(op.activation()),
                 List.of(xq, xs, xz)));
-        nodes.add(Node.of(g.uniqueName(base + "_matmul_integer"), "MatMulInteger", List.of(xq, wq[0], xz, wq[2]),
+        nodes.add(Node.of(g.uniqueName(base + "_mmi"), "MatMulInteger", List.of(xq, wq[0], xz, wq[2]),
                 List.of(acc)));
         nodes.add(Node.of(g.uniqueName(base + "_cast"), "Cast", List.of(acc), List.of(accF))
                 .setAttr("to", (long) DataType.FLOAT.onnxCode()));
-        nodes.add(Node.of(g.uniqueName(base + "_scale_mul"), "Mul", List.of(xs, wq[1]), List.of(scale)));
+        nodes.add(Node.of(g.uniqueName(base + "_smul"), "Mul", List.of(xs, wq[1]), List.of(scale)));
         if (op.bias().isEmpty()) {
-            nodes.add(Node.of(g.uniqueName(base + "_rescale"), "Mul", List.of(accF, scale), List.of(y)));
+            nodes.add(Node.of(g.uniqueName(base + "_mul"), "Mul", List.of(accF, scale), List.of(y)));
         } else {
-            String scaled = g.uniqueName(base + "_rescaled");
-            nodes.add(Node.of(g.uniqueName(base + "_rescale"), "Mul", List.of(accF, scale), List.of(scaled)));
-            nodes.add(Node.of(g.uniqueName(base + "_bias_add"), "Add", List.of(scaled, op.bias()), List.of(y)));
+            String scaled = g.uniqueName(base + "_scaled");
+            nodes.add(Node.of(g.uniqueName(base + "_mul"), "Mul", List.of(accF, scale), List.of(scaled)));
+            nodes.add(Node.of(g.uniqueName(base + "_add"), "Add", List.of(scaled, op.bias()), List.of(y)));
         }
         g.replace(node, nodes);
     }

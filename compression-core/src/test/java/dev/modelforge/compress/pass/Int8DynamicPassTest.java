@@ -64,8 +64,8 @@ class Int8DynamicPassTest {
         Model in = TinyModels.matmul3d(13, 16, 8);
         Model out = apply(in, Map.of("perChannel", true)).model();
         float[] w = in.graph().initializer("W").orElseThrow().floats();
-        Tensor q = out.graph().initializer("W_quantized").orElseThrow();
-        float[] s = out.graph().initializer("W_scale").orElseThrow().floats();
+        Tensor q = out.graph().initializer("W_q").orElseThrow();
+        float[] s = out.graph().initializer("W_s").orElseThrow().floats();
         assertThat(s).hasSize(8);
         byte[] qv = q.bytes();
         for (int c = 0; c < 8; c++) {
