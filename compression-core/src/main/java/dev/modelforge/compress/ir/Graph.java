@@ -440,6 +440,17 @@ public final class Graph {
         return initializers.values().stream().mapToLong(Tensor::byteSize).sum();
     }
 
+    /** Sparse initializers (ONNX {@code sparse_initializer}), kept verbatim; ORT densifies them at load. */
+    public List<SparseTensorProto> sparseInitializers() {
+        return Collections.unmodifiableList(sparseInitializers);
+    }
+
+    /** Adds a sparse initializer (the caller removes any dense initializer of the same name). */
+    public void addSparseInitializer(SparseTensorProto t) {
+        sparseInitializers.add(t);
+        reserve(t.getValues().getName());
+    }
+
     /** Initializers as a collection, for passes iterating weights. */
     public Collection<Tensor> weights() {
         return Collections.unmodifiableCollection(initializers.values());

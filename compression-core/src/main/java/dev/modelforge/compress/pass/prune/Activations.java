@@ -1,0 +1,124 @@
+package dev.modelforge.compress.pass.prune;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.validate.OrtSessions;
+import dev.modelforge.onnx.data.EvalDataset;
+import dev.modelforge.onnx.data.NdArray;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs models in ONNX Runtime over calibration data a batch at a time and hands intermediate float
+ * tensors to a callback (they are exposed as extra graph outputs of a temporary copy). Only one
+ * batch of activations is alive at a time, so recovery statistics stay bounded in memory.
+ */
+public final class Activations {
+    private Activations() {
+    }
+
+    /** One exposed tensor: values and shape. */
+    public record Value(float[] data, long[] shape) {
+        /** Size of {@code axis} (negative counts from the end). */
+        public int dim(int axis) {
+            return (int) shape[axis < 0 ? shape.length + axis : axis];
+        }
+    }
+
+    /** Receives the exposed tensors of both models for one batch. */
+    @FunctionalInterface
+    public interface BatchConsumer {
+        void accept(Map<String, Value> first, Map<String, Value> second);
+    }
+
+    /** The same model with {@code names} added as graph outputs (float, shape left to ORT). */
+    public static byte[] exposing(Model m, Collection<String> names) {
+        OnnxMl.ModelProto p = m.toProto();
+        OnnxMl.GraphProto.Builder g = p.getGraph().toBuilder();
+        Set<String> existing = new HashSet<>();
+        g.getOutputList().forEach(v -> existing.add(v.getName()));
+        for (String n : names) {
+            if (existing.add(n)) {
+                g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(n).setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))));
+            }
+        }
+        return p.toBuilder().setGraph(g).build().toByteArray();
+    }
+
+    /**
+     * Runs {@code first} (and {@code second}, when not null) on the same batches.
+     *
+     * @param maxSamples cap on samples (≤ 0: all)
+     */
+    public static void forEachBatch(Model first, Collection<String> firstNames, Model second,
+                                    Collection<String> secondNames, EvalDataset data, int maxSamples,
+                                    int batchSize, int threads, BatchConsumer consumer) throws OrtException {
+        int total = maxSamples > 0 ? Math.min(maxSamples, data.sampleCount()) : data.sampleCount();
+        try (OrtSession a = OrtSessions.open(exposing(first, firstNames), threads, null);
+             OrtSession b = second == null ? null : OrtSessions.open(exposing(second, secondNames), threads, null)) {
+            for (int start = 0; start < total; start += batchSize) {
+                Map<String, NdArray> feeds = data.batch(start, Math.min(batchSize, total - start));
+                Map<String, Value> va = run(a, feeds, firstNames);
+                Map<String, Value> vb = b == null ? Map.of() : run(b, feeds, secondNames);
+                consumer.accept(va, vb);
+            }
+        }
+    }
+
+    /** Runs one batch and returns the requested float outputs. */
+    public static Map<String, Value> run(OrtSession s, Map<String, NdArray> feeds, Collection<String> names)
+            throws OrtException {
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NdArray> e : feeds.entrySet()) {
+                if (s.getInputNames().contains(e.getKey())) {
+                    inputs.put(e.getKey(), toTensor(e.getValue()));
+                }
+            }
+            Map<String, Value> out = new LinkedHashMap<>();
+            Set<String> wanted = new HashSet<>(names);
+            try (OrtSession.Result r = s.run(inputs, wanted)) {
+                for (Map.Entry<String, OnnxValue> e : r) {
+                    if (e.getValue() instanceof OnnxTensor t && t.getInfo().type == OnnxJavaType.FLOAT) {
+                        float[] f = new float[(int) t.getInfo().getNumElements()];
+                        t.getFloatBuffer().get(f);
+                        out.put(e.getKey(), new Value(f, t.getInfo().getShape()));
+                    }
+                }
+            }
+            return out;
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** An ORT tensor over an NdArray's bytes. */
+    public static OnnxTensor toTensor(NdArray a) throws OrtException {
+        OnnxJavaType type = switch (a.dtype()) {
+            case FLOAT -> OnnxJavaType.FLOAT;
+            case DOUBLE -> OnnxJavaType.DOUBLE;
+            case FLOAT16 -> OnnxJavaType.FLOAT16;
+            case INT8 -> OnnxJavaType.INT8;
+            case UINT8 -> OnnxJavaType.UINT8;
+            case INT16 -> OnnxJavaType.INT16;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT64 -> OnnxJavaType.INT64;
+            case BOOL -> OnnxJavaType.BOOL;
+        };
+        // ORT wants a writable, native-order buffer; dataset slices are read-only views
+        java.nio.ByteBuffer src = a.data().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocateDirect(src.remaining()).order(java.nio.ByteOrder.nativeOrder());
+        copy.put(src).rewind();
+        return OnnxTensor.createTensor(OrtSessions.env(), copy, a.shape(), type);
+    }
+}

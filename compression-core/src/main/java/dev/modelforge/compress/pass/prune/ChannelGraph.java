@@ -1,0 +1,471 @@
+package dev.modelforge.compress.pass.prune;
+
+import dev.modelforge.compress.ir.DataType;
+import dev.modelforge.compress.ir.Graph;
+import dev.modelforge.compress.ir.Node;
+import dev.modelforge.compress.ir.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dependency-group analysis on an ONNX graph. Every Conv / Gemm / MatMul with its own float weight
+ * opens a channel space for its output; spaces flow forward through ops that keep channels apart
+ * (BatchNormalization, activations, pooling, elementwise ops, depthwise Conv, Flatten-like
+ * reshapes, Concat/Split) until they reach a layer that reduces over them (the next Conv / Gemm /
+ * MatMul). Two spaces meeting in an elementwise op (a residual Add) are merged: one group, one mask.
+ * Any other use (a graph output, Transpose, LayerNormalization, a subgraph, a shared weight…) blocks
+ * the whole group, with the reason kept for the report. Shapes come from a probe run in ORT.
+ */
+final class ChannelGraph {
+    /** What surgery must do at one node for the value it reads. */
+    enum EditKind { SOURCE, SINK, BATCH_NORM, CONST_SLICE, DEPTHWISE, RESHAPE }
+
+    /** One edit: node, kind, the value whose mask applies, and an input index / axis detail. */
+    record Edit(Node node, EditKind kind, String value, int input, int axis) {
+    }
+
+    private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Elu", "Selu",
+            "HardSigmoid", "HardSwish", "Softplus", "Softsign", "Erf", "Gelu", "Identity", "Dropout", "Neg", "Abs",
+            "Sqrt", "Exp", "Log", "Reciprocal", "Mish", "Celu", "ThresholdedRelu", "Floor", "Ceil", "Round", "Sign");
+    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "PRelu", "Sum");
+    private static final Set<String> POOL = Set.of("MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+            "LpPool", "GlobalLpPool");
+    private static final Set<String> RESHAPES = Set.of("Flatten", "Reshape", "Squeeze", "Unsqueeze");
+
+    final Graph graph;
+    final Map<String, long[]> shapes;
+    final Map<String, ChannelLayout> layouts = new LinkedHashMap<>();
+    final List<Edit> edits = new ArrayList<>();
+    final List<Integer> spaceSize = new ArrayList<>();
+    final List<Node> spaceSource = new ArrayList<>();
+    private final List<Integer> parent = new ArrayList<>();
+    private final Map<Integer, List<String>> blocked = new HashMap<>();
+    private final Map<String, Integer> useCount = new HashMap<>();
+
+    ChannelGraph(Graph graph, Map<String, long[]> shapes) {
+        this.graph = graph;
+        this.shapes = shapes;
+        for (Node n : graph.nodes()) {
+            n.inputs().forEach(i -> useCount.merge(i, 1, Integer::sum));
+            if (!n.subgraphs().isEmpty()) {
+                n.implicitInputs().forEach(i -> useCount.merge(i, 1, Integer::sum));
+            }
+        }
+    }
+
+    /** Values a probe run must expose: outputs reachable from candidate sources through channel-keeping ops. */
+    static Set<String> probeValues(Graph g) {
+        Set<String> live = new LinkedHashSet<>();
+        for (Node n : g.nodes()) {
+            boolean reads = n.inputs().stream().anyMatch(live::contains);
+            boolean source = (n.is("Conv") || n.is("Gemm") || n.is("MatMul"))
+                    && g.initializer(n.input(1)).map(t -> t.dataType() == DataType.FLOAT).orElse(false);
+            boolean keeps = n.domain().isEmpty() && (UNARY.contains(n.opType()) || BINARY.contains(n.opType())
+                    || POOL.contains(n.opType()) || RESHAPES.contains(n.opType()) || n.is("BatchNormalization")
+                    || n.is("Concat") || n.is("Split") || n.is("Conv"));
+            if (source || reads && keeps) {
+                if (n.is("Concat") || BINARY.contains(n.opType())) {
+                    n.inputs().stream().filter(i -> !i.isEmpty() && !g.isInitializer(i)).forEach(live::add);
+                }
+                if (n.is("Split") || n.is("Dropout") || n.is("MaxPool")) {
+                    live.addAll(n.outputs().stream().filter(o -> !o.isEmpty()).limit(n.is("Split") ? 64 : 1).toList());
+                } else {
+                    live.add(n.output(0));
+                }
+            }
+            if (reads) {
+                n.inputs().stream().filter(i -> !i.isEmpty() && !g.isInitializer(i)).forEach(live::add);
+            }
+        }
+        return live;
+    }
+
+    /** Runs the analysis over the graph (nodes must be in topological order). */
+    void analyse() {
+        for (Node n : graph.nodes()) {
+            List<String> tracked = n.inputs().stream().filter(layouts::containsKey).distinct().toList();
+            if (!n.subgraphs().isEmpty()) {
+                for (String v : n.implicitInputs()) {
+                    if (layouts.containsKey(v)) {
+                        block(layouts.get(v), "read inside a subgraph of " + describe(n));
+                    }
+                }
+            }
+            if (!tracked.isEmpty()) {
+                consume(n, tracked);
+            }
+            if (!layouts.containsKey(n.outputs().isEmpty() ? "" : n.output(0))) {
+                openSpace(n);
+            }
+        }
+        for (Map.Entry<String, ChannelLayout> e : layouts.entrySet()) {
+            if (graph.isGraphOutput(e.getKey())) {
+                block(e.getValue(), "reaches graph output " + e.getKey());
+            }
+        }
+    }
+
+    private void openSpace(Node n) {
+        boolean conv = n.is("Conv") && n.attrInt("group", 1) == 1;
+        boolean gemm = n.is("Gemm") && n.attrInt("transA", 0) == 0;
+        boolean matmul = n.is("MatMul");
+        if (!(conv || gemm || matmul) || !ownFloatWeight(n, 1)) {
+            return;
+        }
+        Tensor w = graph.initializer(n.input(1)).orElseThrow();
+        long[] out = shapes.get(n.output(0));
+        if (out == null || w.rank() < 2 || matmul && w.rank() != 2) {
+            return;
+        }
+        int size;
+        int axis;
+        if (conv) {
+            size = (int) w.dim(0);
+            axis = -(out.length - 1);
+        } else if (gemm) {
+            size = (int) (n.attrInt("transB", 0) == 1 ? w.dim(0) : w.dim(1));
+            axis = -1;
+            if (!n.input(2).isEmpty() && !biasOk(n.input(2), size)) {
+                return;
+            }
+        } else {
+            size = (int) w.dim(1);
+            axis = -1;
+        }
+        if (!n.input(2).isEmpty() && !gemm && !biasOk(n.input(2), size)) {
+            return;
+        }
+        int id = spaceSize.size();
+        spaceSize.add(size);
+        spaceSource.add(n);
+        parent.add(id);
+        layouts.put(n.output(0), ChannelLayout.single(axis, id, size));
+        edits.add(new Edit(n, EditKind.SOURCE, n.output(0), 1, axis));
+    }
+
+    private boolean biasOk(String name, int size) {
+        return graph.initializer(name).map(b -> b.dataType() == DataType.FLOAT && b.elementCount() == size
+                && useCount.getOrDefault(name, 0) == 1 && b.shape()[b.rank() - 1] == size).orElse(false);
+    }
+
+    private boolean ownFloatWeight(Node n, int input) {
+        String w = n.input(input);
+        return graph.initializer(w).map(t -> t.dataType() == DataType.FLOAT).orElse(false)
+                && useCount.getOrDefault(w, 0) == 1;
+    }
+
+    private void consume(Node n, List<String> tracked) {
+        String in0 = n.input(0);
+        ChannelLayout l0 = layouts.get(in0);
+        if (!n.domain().isEmpty()) {
+            blockAll(tracked, "consumed by unsupported op " + describe(n));
+            return;
+        }
+        String op = n.opType();
+        if (n.is("Conv") || n.is("Gemm") || n.is("MatMul")) {
+            if (tracked.size() != 1 || l0 == null || !tracked.get(0).equals(in0)) {
+                blockAll(tracked, "used as a weight or second operand of " + describe(n));
+                return;
+            }
+            consumeLinear(n, l0);
+        } else if (n.is("BatchNormalization")) {
+            if (tracked.size() != 1 || l0 == null || rank(in0) + l0.axis() != 1 || n.outputs().size() > 1
+                    || !sharesNone(n, 1, 4)) {
+                blockAll(tracked, "BatchNormalization " + describe(n) + " in training mode, shared or on another axis");
+                return;
+            }
+            edits.add(new Edit(n, EditKind.BATCH_NORM, in0, 1, 0));
+            layouts.put(n.output(0), l0);
+        } else if (UNARY.contains(op) || POOL.contains(op)) {
+            if (tracked.size() != 1 || l0 == null || POOL.contains(op) && rank(in0) + l0.axis() != 1
+                    || n.outputs().size() > 1 && useCount.getOrDefault(n.output(1), 0) > 0) {
+                blockAll(tracked, "consumed by " + describe(n) + " in a way that mixes channels");
+                return;
+            }
+            layouts.put(n.output(0), l0.withAxis(l0.axis() + (rank(n.output(0)) - rank(in0))));
+        } else if (BINARY.contains(op)) {
+            consumeElementwise(n, tracked);
+        } else if (RESHAPES.contains(op)) {
+            consumeReshape(n, tracked, l0);
+        } else if (n.is("Concat")) {
+            consumeConcat(n, tracked);
+        } else if (n.is("Split")) {
+            consumeSplit(n, tracked, l0);
+        } else {
+            blockAll(tracked, "consumed by " + describe(n) + " (not channel-separable)");
+        }
+    }
+
+    private void consumeLinear(Node n, ChannelLayout l) {
+        String in = n.input(0);
+        int r = rank(in);
+        if (n.is("Conv")) {
+            Tensor w = graph.initializer(n.input(1)).orElse(null);
+            long group = n.attrInt("group", 1);
+            if (w == null || r + l.axis() != 1 || !ownFloatWeight(n, 1)) {
+                block(l, "Conv " + describe(n) + " weight is computed, shared or not float");
+                return;
+            }
+            if (group == 1 && l.segments().stream().allMatch(s -> s.repeat() == 1)) {
+                edits.add(new Edit(n, EditKind.SINK, in, 1, 1));
+                return;
+            }
+            if (group == l.width() && w.dim(0) == group && w.dim(1) == 1 && l.segments().stream()
+                    .allMatch(s -> s.repeat() == 1) && (n.input(2).isEmpty() || biasOk(n.input(2), (int) group))) {
+                edits.add(new Edit(n, EditKind.DEPTHWISE, in, 1, 0));
+                layouts.put(n.output(0), l);
+                return;
+            }
+            block(l, "grouped Conv " + describe(n) + " (group=" + group + ") consumes the channels");
+        } else if (n.is("Gemm")) {
+            if (n.attrInt("transA", 0) != 0 || r != 2 || l.axis() != -1 || !ownFloatWeight(n, 1)) {
+                block(l, "Gemm " + describe(n) + " with transA, computed or shared weight");
+                return;
+            }
+            edits.add(new Edit(n, EditKind.SINK, in, 1, n.attrInt("transB", 0) == 1 ? 1 : 0));
+        } else {
+            Tensor w = graph.initializer(n.input(1)).orElse(null);
+            if (w == null || w.rank() != 2 || l.axis() != -1 || !ownFloatWeight(n, 1)) {
+                block(l, "MatMul " + describe(n) + " weight is computed, shared or not 2-D");
+                return;
+            }
+            edits.add(new Edit(n, EditKind.SINK, in, 1, 0));
+        }
+    }
+
+    private void consumeElementwise(Node n, List<String> tracked) {
+        ChannelLayout first = layouts.get(tracked.get(0));
+        int outRank = rank(n.output(0));
+        for (String t : tracked) {
+            ChannelLayout l = layouts.get(t);
+            if (!l.sameStructure(first) || l.axis() != first.axis()) {
+                blockAll(tracked, "elementwise " + describe(n) + " joins differently laid-out channels");
+                return;
+            }
+        }
+        for (String t : tracked.subList(1, tracked.size())) {
+            List<ChannelLayout.Segment> a = first.segments();
+            List<ChannelLayout.Segment> b = layouts.get(t).segments();
+            for (int i = 0; i < a.size(); i++) {
+                if ((a.get(i).space() < 0) != (b.get(i).space() < 0)) {
+                    blockAll(tracked, "elementwise " + describe(n) + " joins a prunable with a fixed channel run");
+                    return;
+                }
+                if (a.get(i).space() >= 0) {
+                    union(a.get(i).space(), b.get(i).space());
+                }
+            }
+        }
+        for (int i = 0; i < n.inputs().size(); i++) {
+            String in = n.input(i);
+            if (in.isEmpty() || layouts.containsKey(in)) {
+                continue;
+            }
+            long[] s = graph.initializer(in).map(Tensor::shape).orElse(shapes.get(in));
+            if (s == null) {
+                blockAll(tracked, "elementwise " + describe(n) + " reads " + in + " of unknown shape");
+                return;
+            }
+            int pos = s.length + first.axis();
+            if (pos < 0 || s[pos] == 1) {
+                continue; // broadcast along the channel axis: nothing to slice
+            }
+            if (s[pos] == first.width() && graph.isInitializer(in)
+                    && graph.initializer(in).get().dataType() == DataType.FLOAT) {
+                edits.add(new Edit(n, EditKind.CONST_SLICE, tracked.get(0), i, pos));
+                continue;
+            }
+            blockAll(tracked, "elementwise " + describe(n) + " with a per-channel tensor " + in + " that is not a constant");
+            return;
+        }
+        layouts.put(n.output(0), first.withAxis(first.axis()));
+        if (outRank < 0) {
+            blockAll(tracked, "no shape for " + n.output(0));
+        }
+    }
+
+    private void consumeReshape(Node n, List<String> tracked, ChannelLayout l) {
+        long[] s = shapes.get(n.input(0));
+        long[] t = shapes.get(n.output(0));
+        if (tracked.size() != 1 || l == null || s == null || t == null) {
+            blockAll(tracked, describe(n) + " reshapes channels in a way that cannot be followed");
+            return;
+        }
+        int a = s.length + l.axis();
+        boolean prefix = t.length > a;
+        for (int i = 0; prefix && i < a; i++) {
+            prefix = s[i] == t[i];
+        }
+        long rest = 1;
+        for (int i = a + 1; i < s.length; i++) {
+            rest *= s[i];
+        }
+        long restOut = 1;
+        for (int i = a + 1; i < t.length; i++) {
+            restOut *= t[i];
+        }
+        ChannelLayout out;
+        if (prefix && t.length == a + 1 && t[a] == s[a] * rest) {
+            out = l.withRepeatFactor((int) rest).withAxis(-1);
+        } else if (prefix && t[a] == s[a] && restOut == rest) {
+            out = l.withAxis(-(t.length - a));
+        } else {
+            block(l, describe(n) + " moves the channel axis (" + java.util.Arrays.toString(s) + " -> "
+                    + java.util.Arrays.toString(t) + ")");
+            return;
+        }
+        if (n.is("Reshape")) {
+            Tensor shape = graph.initializer(n.input(1)).orElse(null);
+            if (shape == null || shape.dataType() != DataType.INT64) {
+                block(l, describe(n) + " takes a computed shape");
+                return;
+            }
+            edits.add(new Edit(n, EditKind.RESHAPE, n.output(0), 1, a));
+        }
+        layouts.put(n.output(0), out);
+    }
+
+    private void consumeConcat(Node n, List<String> tracked) {
+        int a0 = rank(n.output(0));
+        long axisAttr = n.attrInt("axis", 0);
+        int axis = (int) (axisAttr < 0 ? axisAttr : axisAttr - a0);
+        List<ChannelLayout.Segment> segs = new ArrayList<>();
+        for (String in : n.inputs()) {
+            ChannelLayout l = layouts.get(in);
+            long[] s = graph.initializer(in).map(Tensor::shape).orElse(shapes.get(in));
+            if (l != null && l.axis() != axis || l == null && s == null) {
+                blockAll(tracked, "Concat " + describe(n) + " along another axis than the channels");
+                return;
+            }
+            if (l != null) {
+                segs.addAll(l.segments());
+            } else {
+                segs.add(new ChannelLayout.Segment(-1, (int) s[s.length + axis], 1));
+            }
+        }
+        layouts.put(n.output(0), new ChannelLayout(axis, segs));
+    }
+
+    private void consumeSplit(Node n, List<String> tracked, ChannelLayout l) {
+        int r = rank(n.input(0));
+        long axisAttr = n.attrInt("axis", 0);
+        int axis = (int) (axisAttr < 0 ? axisAttr : axisAttr - r);
+        if (tracked.size() != 1 || l == null || axis != l.axis()) {
+            blockAll(tracked, "Split " + describe(n) + " along another axis or of its split sizes");
+            return;
+        }
+        int seg = 0;
+        Map<String, ChannelLayout> outs = new LinkedHashMap<>();
+        for (String o : n.outputs()) {
+            long[] s = shapes.get(o);
+            if (s == null) {
+                block(l, "Split " + describe(n) + " output of unknown shape");
+                return;
+            }
+            long want = s[s.length + axis];
+            List<ChannelLayout.Segment> part = new ArrayList<>();
+            long got = 0;
+            while (got < want && seg < l.segments().size()) {
+                ChannelLayout.Segment sg = l.segments().get(seg++);
+                part.add(sg);
+                got += (long) sg.size() * sg.repeat();
+            }
+            if (got != want) {
+                block(l, "Split " + describe(n) + " cuts through a prunable channel run");
+                return;
+            }
+            outs.put(o, new ChannelLayout(axis, part));
+        }
+        layouts.putAll(outs);
+    }
+
+    private boolean sharesNone(Node n, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            if (!graph.isInitializer(n.input(i)) || useCount.getOrDefault(n.input(i), 0) != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int rank(String v) {
+        long[] s = shapes.get(v);
+        return s == null ? -100 : s.length;
+    }
+
+    private void blockAll(List<String> values, String reason) {
+        values.forEach(v -> block(layouts.get(v), reason));
+    }
+
+    void block(ChannelLayout l, String reason) {
+        if (l == null) {
+            return;
+        }
+        for (ChannelLayout.Segment s : l.segments()) {
+            if (s.space() >= 0) {
+                blocked.computeIfAbsent(s.space(), k -> new ArrayList<>()).add(reason);
+            }
+        }
+    }
+
+    int find(int s) {
+        while (parent.get(s) != s) {
+            parent.set(s, parent.get(parent.get(s)));
+            s = parent.get(s);
+        }
+        return s;
+    }
+
+    private void union(int a, int b) {
+        int ra = find(a);
+        int rb = find(b);
+        if (ra == rb) {
+            return;
+        }
+        if (!spaceSize.get(ra).equals(spaceSize.get(rb))) {
+            blocked.computeIfAbsent(ra, k -> new ArrayList<>()).add("joined spaces differ in size");
+        }
+        parent.set(Math.max(ra, rb), Math.min(ra, rb));
+    }
+
+    /** Reasons a group (given by its root) cannot be pruned; empty when it can. */
+    List<String> blockReasons(int root) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, List<String>> e : blocked.entrySet()) {
+            if (find(e.getKey()) == root) {
+                e.getValue().stream().filter(r -> !out.contains(r)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Group roots in order of their first source. */
+    List<Integer> roots() {
+        Set<Integer> r = new LinkedHashSet<>();
+        for (int i = 0; i < spaceSize.size(); i++) {
+            r.add(find(i));
+        }
+        return new ArrayList<>(r);
+    }
+
+    /** Spaces of a group. */
+    List<Integer> members(int root) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < spaceSize.size(); i++) {
+            if (find(i) == root) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    static String describe(Node n) {
+        return n.opType() + " '" + n.name() + "'";
+    }
+}

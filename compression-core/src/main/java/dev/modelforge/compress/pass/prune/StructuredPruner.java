@@ -1,0 +1,240 @@
+package dev.modelforge.compress.pass.prune;
+
+import ai.onnxruntime.OrtException;
+import dev.modelforge.compress.ir.Graph;
+import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.ir.Node;
+import dev.modelforge.compress.ir.Tensor;
+import dev.modelforge.onnx.data.EvalDataset;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Structured pruning on ONNX: analyses dependency groups ({@link ChannelGraph}), ranks each
+ * group's channels, removes the least important ones (kept counts rounded to a multiple), edits
+ * every member ({@link ChannelSurgery}) and recovers accuracy ({@link Recovery}). Groups it cannot
+ * follow are left alone and listed with the reason.
+ */
+public final class StructuredPruner {
+    /** How channels are ranked. */
+    public enum Importance { L1, L2, ACTIVATION }
+
+    /**
+     * Settings.
+     *
+     * @param ratio       share of channels to remove in every group, in (0,1)
+     * @param groupRatios per-group overrides by group name (0 leaves the group alone)
+     * @param exclude     node names: groups containing them are left alone
+     * @param importance  ranking criterion
+     * @param multiple    kept channel counts are rounded up to a multiple of this
+     * @param recovery    BatchNorm / least-squares settings (used when calibration data exists)
+     */
+    public record Settings(double ratio, Map<String, Double> groupRatios, Set<String> exclude, Importance importance,
+                           int multiple, Recovery.Options recovery) {
+    }
+
+    /** One dependency group and what happened to it. */
+    public record Group(String name, List<String> members, int channelsBefore, int channelsAfter, boolean pruned,
+                        String reason, long macsBefore, long macsAfter, long paramsBefore, long paramsAfter) {
+    }
+
+    /** The pruned model and its account. */
+    public record Result(Model model, List<Group> groups, long macsBefore, long macsAfter, long paramsBefore,
+                         long paramsAfter, List<String> log) {
+    }
+
+    private StructuredPruner() {
+    }
+
+    /** Analyses groups only (no pruning): names, sizes and block reasons, for search and reports. */
+    public static List<Group> groups(Model in, EvalDataset probe, int threads) throws OrtException {
+        return prune(in, new Settings(0, Map.of(), Set.of(), Importance.L2, 1, null), probe, null, threads).groups();
+    }
+
+    /**
+     * Prunes a copy of {@code in}.
+     *
+     * @param probe data for the shape probe and activation importance (calibration or synthetic)
+     * @param calib calibration data for recovery, or null to skip recovery
+     */
+    public static Result prune(Model in, Settings s, EvalDataset probe, EvalDataset calib, int threads)
+            throws OrtException {
+        Model base = in.copy();
+        base.graph().sortTopologically();
+        Graph g = base.graph();
+        Map<String, long[]> shapes = PruneData.probeShapes(base, ChannelGraph.probeValues(g), probe, threads);
+        ChannelGraph cg = new ChannelGraph(g, shapes);
+        cg.analyse();
+        Map<Integer, double[]> scores = importance(cg, base, s.importance(), probe, threads);
+        Map<Integer, boolean[]> masks = new LinkedHashMap<>();
+        List<Group> groups = new ArrayList<>();
+        Map<Integer, List<String>> memberNames = new LinkedHashMap<>();
+        for (int root : cg.roots()) {
+            Set<String> names = new LinkedHashSet<>();
+            for (int sp : cg.members(root)) {
+                names.add(cg.spaceSource.get(sp).name());
+            }
+            for (ChannelGraph.Edit e : cg.edits) {
+                ChannelLayout l = cg.layouts.get(e.value());
+                if (l != null && l.segments().stream().anyMatch(x -> x.space() >= 0 && cg.find(x.space()) == root)
+                        && (e.kind() == ChannelGraph.EditKind.SINK || e.kind() == ChannelGraph.EditKind.DEPTHWISE)) {
+                    names.add(e.node().name());
+                }
+            }
+            memberNames.put(root, new ArrayList<>(names));
+            String name = cg.spaceSource.get(root).name();
+            int size = cg.spaceSize.get(root);
+            List<String> reasons = cg.blockReasons(root);
+            double ratio = s.groupRatios().getOrDefault(name, s.ratio());
+            String reason;
+            int keep = size;
+            if (!reasons.isEmpty()) {
+                reason = "left alone: " + String.join("; ", reasons);
+            } else if (names.stream().anyMatch(s.exclude()::contains)) {
+                reason = "left alone: excluded";
+            } else if (ratio <= 0) {
+                reason = "left alone: ratio 0";
+            } else {
+                keep = Math.min(size, (int) Math.ceil(Math.ceil(size * (1 - ratio)) / s.multiple()) * s.multiple());
+                keep = Math.max(keep, Math.min(size, s.multiple()));
+                reason = keep == size ? "left alone: rounding to a multiple of " + s.multiple() + " keeps all " + size
+                        : "pruned by " + s.importance().name().toLowerCase() + " importance";
+            }
+            if (keep < size) {
+                masks.put(root, topK(scores.get(root), keep));
+            }
+            groups.add(new Group(name, memberNames.get(root), size, keep, keep < size, reason, 0, 0, 0, 0));
+        }
+        Model out = base.copy();
+        Map<String, boolean[]> changed = ChannelSurgery.apply(out.graph(), cg, sp -> masks.get(cg.find(sp)));
+        List<String> log = new ArrayList<>();
+        if (calib != null && !changed.isEmpty() && s.recovery() != null
+                && (s.recovery().reconstruct() || s.recovery().batchNorm())) {
+            Recovery r = new Recovery(base, calib, s.recovery());
+            r.run(out, changed);
+            log.addAll(r.log());
+        }
+        Map<String, Long> macsBefore = Costs.macsPerNode(base, probe, threads);
+        Map<String, Long> macsAfter = changed.isEmpty() ? macsBefore : Costs.macsPerNode(out, probe, threads);
+        List<Group> withCosts = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            Group gr = groups.get(i);
+            long mb = 0;
+            long ma = 0;
+            long pb = 0;
+            long pa = 0;
+            for (String node : gr.members()) {
+                mb += macsBefore.getOrDefault(node, 0L);
+                ma += macsAfter.getOrDefault(node, 0L);
+                pb += Costs.weightParams(base, node);
+                pa += Costs.weightParams(out, node);
+            }
+            withCosts.add(new Group(gr.name(), gr.members(), gr.channelsBefore(), gr.channelsAfter(), gr.pruned(),
+                    gr.reason(), mb, ma, pb, pa));
+        }
+        return new Result(out, withCosts, sum(macsBefore), sum(macsAfter), Costs.params(base), Costs.params(out), log);
+    }
+
+    private static long sum(Map<String, Long> m) {
+        return m.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static boolean[] topK(double[] score, int keep) {
+        Integer[] idx = new Integer[score.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : a - b);
+        boolean[] m = new boolean[score.length];
+        for (int i = 0; i < keep; i++) {
+            m[idx[i]] = true;
+        }
+        return m;
+    }
+
+    private static Map<Integer, double[]> importance(ChannelGraph cg, Model base, Importance imp, EvalDataset probe, int threads)
+            throws OrtException {
+        Map<Integer, double[]> out = new LinkedHashMap<>();
+        for (int sp = 0; sp < cg.spaceSize.size(); sp++) {
+            out.computeIfAbsent(cg.find(sp), k -> new double[cg.spaceSize.get(k)]);
+        }
+        if (imp == Importance.ACTIVATION) {
+            List<String> values = cg.edits.stream().filter(e -> e.kind() == ChannelGraph.EditKind.SINK)
+                    .map(ChannelGraph.Edit::value).distinct().toList();
+            Map<String, double[]> acc = new LinkedHashMap<>();
+            Activations.forEachBatch(base, values, null, null, probe, 256, 32, threads,
+                    (a, b) -> a.forEach((k, v) -> accumulateAbs(acc, k, v, cg.layouts.get(k))));
+            for (Map.Entry<String, double[]> e : acc.entrySet()) {
+                ChannelLayout l = cg.layouts.get(e.getKey());
+                int p = 0;
+                for (ChannelLayout.Segment seg : l.segments()) {
+                    double[] vals = new double[seg.size()];
+                    for (int c = 0; c < seg.size(); c++) {
+                        for (int r = 0; r < seg.repeat(); r++) {
+                            vals[c] += e.getValue()[p++];
+                        }
+                    }
+                    if (seg.space() >= 0) {
+                        addNormalised(out.get(cg.find(seg.space())), vals);
+                    }
+                }
+            }
+            return out;
+        }
+        for (int sp = 0; sp < cg.spaceSize.size(); sp++) {
+            Node n = cg.spaceSource.get(sp);
+            Tensor w = cg.graph.initializer(n.input(1)).orElseThrow();
+            int axis = n.is("Conv") ? 0 : n.is("Gemm") ? (n.attrInt("transB", 0) == 1 ? 0 : 1) : 1;
+            double[] norms = Costs.norms(w, axis, imp == Importance.L1);
+            bnScale(cg, n, norms);
+            addNormalised(out.get(cg.find(sp)), norms);
+        }
+        return out;
+    }
+
+    private static void accumulateAbs(Map<String, double[]> acc, String k, Activations.Value v, ChannelLayout l) {
+        int axis = v.shape().length + l.axis();
+        int width = v.dim(axis);
+        int inner = 1;
+        for (int i = axis + 1; i < v.shape().length; i++) {
+            inner *= (int) v.shape()[i];
+        }
+        double[] a = acc.computeIfAbsent(k, x -> new double[width]);
+        float[] d = v.data();
+        for (int i = 0; i < d.length; i++) {
+            a[(i / inner) % width] += Math.abs(d[i]);
+        }
+    }
+
+    /** Multiplies by the BatchNorm scale |γ|/σ when the source feeds exactly one BatchNormalization. */
+    private static void bnScale(ChannelGraph cg, Node src, double[] norms) {
+        List<Node> cons = cg.graph.consumers(src.output(0));
+        if (cons.size() == 1 && cons.get(0).is("BatchNormalization")) {
+            Node bn = cons.get(0);
+            float[] gamma = cg.graph.initializer(bn.input(1)).map(Tensor::floats).orElse(null);
+            float[] var = cg.graph.initializer(bn.input(4)).map(Tensor::floats).orElse(null);
+            if (gamma != null && var != null && gamma.length == norms.length) {
+                double eps = bn.attrFloat("epsilon", 1e-5f);
+                for (int i = 0; i < norms.length; i++) {
+                    norms[i] *= Math.abs(gamma[i]) / Math.sqrt(var[i] + eps);
+                }
+            }
+        }
+    }
+
+    private static void addNormalised(double[] into, double[] v) {
+        double mean = 0;
+        for (double x : v) {
+            mean += x;
+        }
+        mean = mean / v.length;
+        for (int i = 0; i < v.length && i < into.length; i++) {
+            into[i] += mean > 0 ? v[i] / mean : v[i];
+        }
+    }
+}
