@@ -113,6 +113,8 @@ public final class StackMain {
         List<String> serveCommand = JavaCommand.builder()
                 .jvmOption(MARKER_PROPERTY + "stack")
                 .jvmOption("-Xmx1g")
+                // A local broker never gets hot enough to pay back C2's compile time on two cores.
+                .jvmOption("-XX:TieredStopAtLevel=1")
                 .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .mainClass(System.getProperty("java.class.path"), StackMain.class.getName())
                 .arg("serve")
