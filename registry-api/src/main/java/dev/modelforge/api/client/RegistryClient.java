@@ -1,0 +1,352 @@
+package dev.modelforge.api.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.modelforge.api.auth.ApiKeyCreated;
+import dev.modelforge.api.auth.CreateApiKeyRequest;
+import dev.modelforge.api.model.CreateModelRequest;
+import dev.modelforge.api.model.ModelDto;
+import dev.modelforge.api.model.PageDto;
+import dev.modelforge.api.model.UpdateModelRequest;
+import dev.modelforge.api.problem.Problem;
+import dev.modelforge.api.version.ModelVersionDto;
+import dev.modelforge.api.version.SourceMetadata;
+import dev.modelforge.api.version.UploadHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
+
+/**
+ * Typed client of the registry's REST API over {@code java.net.http}. Thread-safe; every method throws
+ * {@link RegistryClientException} with the server's problem document when the call fails.
+ */
+public final class RegistryClient {
+    private static final String JSON = "application/json";
+
+    private final URI baseUri;
+    private final String apiKey;
+    private final HttpClient http;
+    private final ObjectMapper json;
+
+    /**
+     * @param baseUri registry base URL, e.g. {@code http://localhost:8080}
+     * @param apiKey  API key sent as bearer token, may be null for anonymous calls
+     */
+    public RegistryClient(URI baseUri, String apiKey) {
+        this(baseUri, apiKey, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build());
+    }
+
+    /**
+     * @param baseUri registry base URL
+     * @param apiKey  API key, may be null
+     * @param http    the HTTP client to use; it must not follow redirects for {@link #artifactUri}
+     */
+    public RegistryClient(URI baseUri, String apiKey, HttpClient http) {
+        String s = baseUri.toString();
+        this.baseUri = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this.apiKey = apiKey;
+        this.http = http;
+        this.json = objectMapper();
+    }
+
+    /** @return an ObjectMapper configured like the registry's (ISO instants, unknown fields ignored) */
+    public static ObjectMapper objectMapper() {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** @return the registry base URL */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    /**
+     * @param request the model to create
+     * @return the created model
+     */
+    public ModelDto createModel(CreateModelRequest request) {
+        return send(jsonRequest("/api/v1/models").POST(body(request)), ModelDto.class);
+    }
+
+    /**
+     * @param name model name
+     * @return the model
+     */
+    public ModelDto getModel(String name) {
+        return send(request("/api/v1/models/" + segment(name)).GET(), ModelDto.class);
+    }
+
+    /**
+     * @param name   model name
+     * @param update fields to change
+     * @return the updated model
+     */
+    public ModelDto updateModel(String name, UpdateModelRequest update) {
+        return send(jsonRequest("/api/v1/models/" + segment(name)).method("PATCH", body(update)), ModelDto.class);
+    }
+
+    /**
+     * @param prefix name prefix, may be null
+     * @param tag    required tag, may be null
+     * @param page   zero-based page
+     * @param size   page size
+     * @return one page of models
+     */
+    public PageDto<ModelDto> listModels(String prefix, String tag, int page, int size) {
+        var q = new StringJoiner("&", "?", "");
+        if (prefix != null) {
+            q.add("prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8));
+        }
+        if (tag != null) {
+            q.add("tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8));
+        }
+        q.add("page=" + page).add("size=" + size);
+        return send(request("/api/v1/models" + q).GET(), new TypeReference<>() { });
+    }
+
+    /**
+     * @param name            model name
+     * @param includeArchived also list archived versions
+     * @return the versions, oldest first
+     */
+    public List<ModelVersionDto> listVersions(String name, boolean includeArchived) {
+        return send(request("/api/v1/models/" + segment(name) + "/versions?includeArchived=" + includeArchived)
+                .GET(), new TypeReference<>() { });
+    }
+
+    /**
+     * @param name    model name
+     * @param version version number
+     * @return the version
+     */
+    public ModelVersionDto getVersion(String name, int version) {
+        return send(request(versionPath(name, version)).GET(), ModelVersionDto.class);
+    }
+
+    /**
+     * Archives a version (it stays readable, but is hidden from default listings).
+     *
+     * @param name    model name
+     * @param version version number
+     * @return the archived version
+     */
+    public ModelVersionDto archiveVersion(String name, int version) {
+        return send(request(versionPath(name, version)).DELETE(), ModelVersionDto.class);
+    }
+
+    /**
+     * Asks where the artifact can be downloaded: the presigned URL of the registry's redirect.
+     *
+     * @param name    model name
+     * @param version version number
+     * @return the presigned URL
+     */
+    public URI artifactUri(String name, int version) {
+        HttpResponse<String> r = exchange(request(versionPath(name, version) + "/artifact").GET(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 302) {
+            throw failure(r.statusCode(), r.body());
+        }
+        return URI.create(r.headers().firstValue("Location").orElseThrow());
+    }
+
+    /**
+     * Creates an API key (needs an admin key).
+     *
+     * @param request name and role
+     * @return the key, with its plaintext secret
+     */
+    public ApiKeyCreated createApiKey(CreateApiKeyRequest request) {
+        return send(jsonRequest("/api/v1/api-keys").POST(body(request)), ApiKeyCreated.class);
+    }
+
+    /**
+     * Uploads a model version, streaming the files. Without datasets the body is the raw ONNX file
+     * ({@code application/octet-stream}, metadata in headers), the registry's most efficient path;
+     * with datasets it is a streamed {@code multipart/form-data} body.
+     *
+     * @param upload   what to upload
+     * @param progress progress callback
+     * @return the version and whether it was newly created
+     */
+    public UploadResult upload(UploadRequest upload, UploadProgress progress) {
+        HttpRequest.Builder b = request("/api/v1/models/" + segment(upload.modelName()) + "/versions");
+        if (upload.idempotencyKey() != null) {
+            b.header(UploadHeaders.IDEMPOTENCY_KEY, upload.idempotencyKey());
+        }
+        long length;
+        Supplier<InputStream> body;
+        try {
+            if (upload.hasDatasets()) {
+                var multipart = new MultipartBody();
+                if (upload.metadata() != null) {
+                    multipart.text("metadata", JSON, json.writeValueAsString(upload.metadata()));
+                }
+                multipart.file("model", upload.modelFile(), "application/octet-stream");
+                if (upload.evalFile() != null) {
+                    multipart.file("eval", upload.evalFile(), "application/octet-stream");
+                }
+                if (upload.calibrationFile() != null) {
+                    multipart.file("calibration", upload.calibrationFile(), "application/octet-stream");
+                }
+                multipart.finish();
+                b.header("Content-Type", multipart.contentType());
+                length = multipart.length();
+                body = multipart::open;
+            } else {
+                metadataHeaders(b, upload.metadata());
+                b.header("Content-Type", "application/octet-stream");
+                length = Files.size(upload.modelFile());
+                Path file = upload.modelFile();
+                body = () -> {
+                    try {
+                        return Files.newInputStream(file);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                };
+            }
+        } catch (IOException e) {
+            throw new RegistryClientException("cannot read upload file: " + e.getMessage(), 0, null, e);
+        }
+        long total = length;
+        b.POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ProgressInputStream(body.get(), progress, total)), total));
+        HttpResponse<String> r = exchange(b, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw failure(r.statusCode(), r.body());
+        }
+        return new UploadResult(read(r.body(), ModelVersionDto.class), r.statusCode() == 201);
+    }
+
+    private static void metadataHeaders(HttpRequest.Builder b, SourceMetadata m) {
+        if (m == null) {
+            return;
+        }
+        if (m.gitSha() != null) {
+            b.header(UploadHeaders.GIT_SHA, m.gitSha());
+        }
+        if (m.pipelineUrl() != null) {
+            b.header(UploadHeaders.PIPELINE_URL, m.pipelineUrl());
+        }
+        if (m.framework() != null) {
+            b.header(UploadHeaders.FRAMEWORK, m.framework());
+        }
+        if (m.labels() != null && !m.labels().isEmpty()) {
+            var joiner = new StringJoiner(",");
+            for (Map.Entry<String, String> e : m.labels().entrySet()) {
+                joiner.add(e.getKey() + "=" + e.getValue());
+            }
+            b.header(UploadHeaders.LABELS, joiner.toString());
+        }
+    }
+
+    private String versionPath(String name, int version) {
+        return "/api/v1/models/" + segment(name) + "/versions/" + version;
+    }
+
+    private static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUri + path)).header("Accept", JSON);
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        return b;
+    }
+
+    private HttpRequest.Builder jsonRequest(String path) {
+        return request(path).header("Content-Type", JSON);
+    }
+
+    private HttpRequest.BodyPublisher body(Object value) {
+        try {
+            return HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> T send(HttpRequest.Builder b, Class<T> type) {
+        HttpResponse<String> r = exchange(b, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw failure(r.statusCode(), r.body());
+        }
+        return read(r.body(), type);
+    }
+
+    private <T> T send(HttpRequest.Builder b, TypeReference<T> type) {
+        HttpResponse<String> r = exchange(b, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw failure(r.statusCode(), r.body());
+        }
+        try {
+            return json.readValue(r.body(), type);
+        } catch (IOException e) {
+            throw new RegistryClientException("unreadable answer from registry: " + e.getMessage(),
+                    r.statusCode(), null, e);
+        }
+    }
+
+    private <T> T read(String body, Class<T> type) {
+        try {
+            return json.readValue(body, type);
+        } catch (IOException e) {
+            throw new RegistryClientException("unreadable answer from registry: " + e.getMessage(), 0, null, e);
+        }
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(b.build(), handler);
+        } catch (ConnectException e) {
+            throw new RegistryClientException("cannot reach the registry at " + baseUri
+                    + " (is it running? check --url / MODELFORGE_URL)", 0, null, e);
+        } catch (IOException e) {
+            throw new RegistryClientException("request to " + baseUri + " failed: " + e, 0, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryClientException("interrupted", 0, null, e);
+        }
+    }
+
+    private RegistryClientException failure(int status, String body) {
+        Problem problem = null;
+        try {
+            if (body != null && body.startsWith("{")) {
+                problem = json.readValue(body, Problem.class);
+            }
+        } catch (IOException ignored) {
+            // Not a problem document (a proxy's error page, say): report the status alone.
+        }
+        String message = problem != null && problem.detail() != null
+                ? "registry answered " + status + ": " + problem.detail()
+                : "registry answered " + status + (body == null || body.isBlank() ? "" : ": " + abbreviate(body));
+        return new RegistryClientException(message, status, problem, null);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.modelforge.api.problem;
+
+/**
+ * Stable {@code type} URIs of the registry's RFC 7807 problem documents. Clients switch on these,
+ * never on {@code title} or {@code detail}, so a URI is never renamed once published.
+ */
+public final class ProblemTypes {
+    /** Prefix shared by every problem type. */
+    public static final String BASE = "https://modelforge.dev/problems/";
+
+    /** Model name does not match {@link dev.modelforge.api.model.ModelNames#PATTERN}. */
+    public static final String INVALID_MODEL_NAME = BASE + "invalid-model-name";
+    /** The uploaded model bytes are not a readable ONNX model (not protobuf, truncated, no graph). */
+    public static final String INVALID_ONNX = BASE + "invalid-onnx";
+    /** An evaluation or calibration dataset could not be read or does not match the graph inputs. */
+    public static final String DATASET_MISMATCH = BASE + "dataset-mismatch";
+    /** An evaluation or calibration file is neither a readable {@code .npz} nor an ONNX test-data zip. */
+    public static final String INVALID_DATASET = BASE + "invalid-dataset";
+    /** A multipart upload has no {@code model} part, or a raw upload has an empty body. */
+    public static final String MISSING_MODEL_PART = BASE + "missing-model-part";
+    /** The upload exceeds the configured size limit. */
+    public static final String PAYLOAD_TOO_LARGE = BASE + "payload-too-large";
+    /** Request body or parameters are malformed (bad JSON, bad metadata, bad paging). */
+    public static final String INVALID_REQUEST = BASE + "invalid-request";
+    /** The model does not exist. */
+    public static final String MODEL_NOT_FOUND = BASE + "model-not-found";
+    /** The model exists but the version does not. */
+    public static final String VERSION_NOT_FOUND = BASE + "version-not-found";
+    /** No route or resource for the request path. */
+    public static final String NOT_FOUND = BASE + "not-found";
+    /** A model with this name already exists. */
+    public static final String MODEL_EXISTS = BASE + "model-exists";
+    /** The {@code Idempotency-Key} was already used for different content. */
+    public static final String IDEMPOTENCY_CONFLICT = BASE + "idempotency-conflict";
+    /** Missing, unknown or revoked API key. */
+    public static final String UNAUTHORIZED = BASE + "unauthorized";
+    /** The API key is valid but its role does not allow the operation. */
+    public static final String FORBIDDEN = BASE + "forbidden";
+    /** Method not allowed, unsupported media type and similar protocol errors. */
+    public static final String UNSUPPORTED_REQUEST = BASE + "unsupported-request";
+    /** Object storage, database or broker is unavailable. */
+    public static final String UNAVAILABLE = BASE + "service-unavailable";
+    /** Unexpected server error; the detail never leaks internals. */
+    public static final String INTERNAL = BASE + "internal-error";
+
+    private ProblemTypes() {
+    }
+}

@@ -1,0 +1,20 @@
+package dev.modelforge.api.version;
+
+/** HTTP headers of the version upload and download endpoints. */
+public final class UploadHeaders {
+    /** Retry key: same model + same bytes + same key returns the existing version. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Raw upload: git commit of the training code. */
+    public static final String GIT_SHA = "X-Modelforge-Git-Sha";
+    /** Raw upload: URL of the pipeline run. */
+    public static final String PIPELINE_URL = "X-Modelforge-Pipeline-Url";
+    /** Raw upload: training framework. */
+    public static final String FRAMEWORK = "X-Modelforge-Framework";
+    /** Raw upload: labels as {@code k=v,k2=v2}. */
+    public static final String LABELS = "X-Modelforge-Labels";
+    /** Download: lower-case hex SHA-256 of the artifact. */
+    public static final String CHECKSUM_SHA256 = "X-Checksum-Sha256";
+
+    private UploadHeaders() {
+    }
+}

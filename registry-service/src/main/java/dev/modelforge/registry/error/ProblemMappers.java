@@ -1,0 +1,82 @@
+package dev.modelforge.registry.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.modelforge.api.problem.Problem;
+import dev.modelforge.api.problem.ProblemTypes;
+import dev.modelforge.registry.storage.ObjectStorage;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one exception-to-HTTP mapping of the registry: every error leaves as {@code application/problem+json}
+ * with a stable {@code type}. Domain code throws {@link ProblemException}; framework exceptions
+ * (security, JAX-RS, JSON binding) are translated here so clients see one shape.
+ */
+public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response domain(ProblemException e, UriInfo uri) {
+        return answer(e.status(), e.type(), e.title(), e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return Response.fromResponse(answer(401, ProblemTypes.UNAUTHORIZED, "Unauthorized",
+                        "send a valid API key as 'Authorization: Bearer <key>'", uri))
+                .header("WWW-Authenticate", "Bearer realm=\"modelforge\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return answer(403, ProblemTypes.FORBIDDEN, "Forbidden",
+                "this API key's role does not allow this operation", uri);
+    }
+
+    @ServerExceptionMapper
+    public Response storage(ObjectStorage.StorageException e, UriInfo uri) {
+        LOG.warnf("object storage failed on %s: %s", uri.getPath(), e.getMessage());
+        return answer(503, ProblemTypes.UNAVAILABLE, "Service unavailable",
+                "object storage is unavailable; retry later", uri);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        return answer(400, ProblemTypes.INVALID_REQUEST, "Invalid request",
+                "malformed JSON: " + e.getOriginalMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return json(j, uri);
+        }
+        String type = switch (status) {
+            case 404 -> ProblemTypes.NOT_FOUND;
+            case 400 -> ProblemTypes.INVALID_REQUEST;
+            case 413 -> ProblemTypes.PAYLOAD_TOO_LARGE;
+            default -> status >= 500 ? ProblemTypes.INTERNAL : ProblemTypes.UNSUPPORTED_REQUEST;
+        };
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        return answer(status, type, title, e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, UriInfo uri) {
+        LOG.errorf(e, "unexpected error on %s", uri.getPath());
+        return answer(500, ProblemTypes.INTERNAL, "Internal error",
+                "the registry failed unexpectedly; the error is logged", uri);
+    }
+
+    static Response answer(int status, String type, String title, String detail, UriInfo uri) {
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(new Problem(type, title, status, detail, uri == null ? null : uri.getPath())).build();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.modelforge.registry.model;
+
+import dev.modelforge.api.model.ModelNames;
+import dev.modelforge.registry.error.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** Model creation and lookup rules shared by the model endpoints and the upload path. */
+@ApplicationScoped
+public class ModelService {
+    private static final int MAX_TAGS = 50;
+
+    @Inject
+    EntityManager em;
+
+    public static void requireValidName(String name) {
+        if (!ModelNames.isValid(name)) {
+            throw ProblemException.invalidModelName(name);
+        }
+    }
+
+    /** The model, or a 404 problem. */
+    public Model require(String name) {
+        requireValidName(name);
+        return Model.findByName(name).orElseThrow(() -> ProblemException.modelNotFound(name));
+    }
+
+    @Transactional
+    public Model create(String name, String description, List<String> tags, String owner) {
+        requireValidName(name);
+        if (Model.findByName(name).isPresent()) {
+            throw ProblemException.modelExists(name);
+        }
+        var m = new Model();
+        m.name = name;
+        m.description = description;
+        m.tags = normalizeTags(tags);
+        m.owner = owner;
+        m.createdAt = m.updatedAt = Instant.now();
+        m.persist();
+        return m;
+    }
+
+    /**
+     * The model locked for update, created first if missing (an upload hook needs one call). The insert
+     * ignores a concurrent creator's row, so two first uploads of a new model both succeed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Model lockOrCreate(String name, String owner) {
+        requireValidName(name);
+        em.createNativeQuery("""
+                insert into model (name, owner, tags, created_at, updated_at)
+                values (:name, :owner, '{}', now(), now()) on conflict (name) do nothing""")
+                .setParameter("name", name).setParameter("owner", owner).executeUpdate();
+        return Model.lockByName(name).orElseThrow();
+    }
+
+    public static List<String> normalizeTags(List<String> tags) {
+        if (tags == null) {
+            return new ArrayList<>();
+        }
+        var set = new LinkedHashSet<String>();
+        for (String t : tags) {
+            if (t == null || t.isBlank() || t.length() > 64) {
+                throw ProblemException.invalidRequest("tags must be 1-64 characters, got '" + t + "'");
+            }
+            set.add(t.trim());
+        }
+        if (set.size() > MAX_TAGS) {
+            throw ProblemException.invalidRequest("at most " + MAX_TAGS + " tags");
+        }
+        return new ArrayList<>(set);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.modelforge.registry.version;
+
+import dev.modelforge.api.event.EventTypes;
+import dev.modelforge.api.event.ModelVersionEvent;
+import dev.modelforge.api.event.Topics;
+import dev.modelforge.api.version.SignatureDto;
+import dev.modelforge.api.version.SourceMetadata;
+import dev.modelforge.api.version.VersionStatus;
+import dev.modelforge.registry.artifact.Artifact;
+import dev.modelforge.registry.artifact.ArtifactStore;
+import dev.modelforge.registry.artifact.StoredBlob;
+import dev.modelforge.registry.error.ProblemException;
+import dev.modelforge.registry.events.Outbox;
+import dev.modelforge.registry.model.Model;
+import dev.modelforge.registry.model.ModelService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The database half of an upload and of archiving: rows and outbox event in one transaction, so either
+ * the version exists and its event will be published, or neither.
+ */
+@ApplicationScoped
+public class VersionRegistrar {
+    static final String AGGREGATE = "model";
+
+    @Inject
+    ModelService models;
+
+    @Inject
+    ArtifactStore artifacts;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    UploadFaults faults;
+
+    /** Registers stored blobs as the model's next version (creating the model if needed). */
+    @Transactional
+    public UploadOutcome register(String modelName, StoredBlob model, StoredBlob eval, StoredBlob calibration,
+                                  SignatureDto signature, SourceMetadata source, String idempotencyKey,
+                                  String user) {
+        Model m = models.lockOrCreate(modelName, user);
+        if (idempotencyKey != null) {
+            Optional<ModelVersion> previous = ModelVersion.findByIdempotencyKey(m, idempotencyKey);
+            if (previous.isPresent()) {
+                ModelVersion p = previous.get();
+                if (!p.artifact.sha256.equals(model.sha256())) {
+                    throw ProblemException.idempotencyConflict(idempotencyKey, p.version);
+                }
+                return new UploadOutcome(p.toDto(), false);
+            }
+        }
+        var v = new ModelVersion();
+        v.model = m;
+        v.version = ModelVersion.latestNumber(m) + 1;
+        v.status = VersionStatus.UPLOADED;
+        v.artifact = artifacts.register(model);
+        v.eval = eval == null ? null : artifacts.register(eval);
+        v.calibration = calibration == null ? null : artifacts.register(calibration);
+        v.signature = signature;
+        v.source = source == null ? SourceMetadata.empty() : source;
+        v.idempotencyKey = idempotencyKey;
+        v.createdBy = user;
+        v.createdAt = Instant.now();
+        v.persist();
+        m.updatedAt = v.createdAt;
+        recordEvent(v, EventTypes.MODEL_VERSION_UPLOADED, v.createdAt);
+        faults.beforeCommit(modelName, model.sha256());
+        return new UploadOutcome(v.toDto(), true);
+    }
+
+    /** Archives a version; archiving an archived version changes nothing and emits nothing. */
+    @Transactional
+    public ModelVersion archive(String modelName, int version) {
+        Model m = Model.lockByName(modelName).orElseThrow(() -> ProblemException.modelNotFound(modelName));
+        ModelVersion v = ModelVersion.findVersion(m, version)
+                .orElseThrow(() -> ProblemException.versionNotFound(modelName, version));
+        if (v.status != VersionStatus.ARCHIVED) {
+            v.status = VersionStatus.ARCHIVED;
+            v.archivedAt = Instant.now();
+            recordEvent(v, EventTypes.MODEL_VERSION_ARCHIVED, v.archivedAt);
+        }
+        return v;
+    }
+
+    private void recordEvent(ModelVersion v, String type, Instant at) {
+        var payload = new ModelVersionEvent(v.model.id, v.model.name, v.version, v.artifact.sha256,
+                v.artifact.sizeBytes, v.signature, dto(v.eval), dto(v.calibration), v.status, at);
+        String id = v.model.id.toString();
+        outbox.record(AGGREGATE, id, type, Topics.MODEL_VERSIONS, id, payload);
+    }
+
+    private static dev.modelforge.api.version.ArtifactDto dto(Artifact a) {
+        return a == null ? null : a.toDto();
+    }
+}

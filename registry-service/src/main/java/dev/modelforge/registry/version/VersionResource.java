@@ -1,0 +1,211 @@
+package dev.modelforge.registry.version;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelforge.api.version.ModelVersionDto;
+import dev.modelforge.api.version.SourceMetadata;
+import dev.modelforge.api.version.UploadHeaders;
+import dev.modelforge.registry.artifact.Artifact;
+import dev.modelforge.registry.auth.Roles;
+import dev.modelforge.registry.error.ProblemException;
+import dev.modelforge.registry.model.Model;
+import dev.modelforge.registry.model.ModelService;
+import dev.modelforge.registry.storage.ObjectStorage;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Versions of a model: upload (raw or multipart), list, read, archive, download. */
+@Path("/api/v1/models/{name}/versions")
+@Produces(MediaType.APPLICATION_JSON)
+public class VersionResource {
+    @Inject
+    VersionUploadService uploads;
+
+    @Inject
+    VersionRegistrar registrar;
+
+    @Inject
+    ModelService models;
+
+    @Inject
+    ObjectStorage storage;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    ObjectMapper json;
+
+    /**
+     * The efficient path: the body is the ONNX file, streamed from the socket to storage (never spooled),
+     * metadata in {@code X-Modelforge-*} headers.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @RolesAllowed(Roles.UPLOADER)
+    public Response uploadRaw(@PathParam("name") String name, InputStream body,
+                              @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
+                              @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey,
+                              @HeaderParam(UploadHeaders.GIT_SHA) String gitSha,
+                              @HeaderParam(UploadHeaders.PIPELINE_URL) String pipelineUrl,
+                              @HeaderParam(UploadHeaders.FRAMEWORK) String framework,
+                              @HeaderParam(UploadHeaders.LABELS) String labels, UriInfo uri) {
+        var source = new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
+        return answer(uploads.uploadRaw(name, body, contentLength, source, key(idempotencyKey), user()), uri);
+    }
+
+    /**
+     * The multipart path ({@code model}, optional {@code eval}, {@code calibration}, {@code metadata} JSON).
+     * Quarkus spools file parts to {@code quarkus.http.body.uploads-directory} before this runs and deletes
+     * them when the request ends, so the disk holds each file once, temporarily.
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RolesAllowed(Roles.UPLOADER)
+    public Response uploadMultipart(@PathParam("name") String name, @RestForm("model") FileUpload model,
+                                    @RestForm("eval") FileUpload eval,
+                                    @RestForm("calibration") FileUpload calibration,
+                                    @RestForm("metadata") String metadata,
+                                    @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey, UriInfo uri) {
+        ModelService.requireValidName(name);
+        return answer(uploads.uploadFiles(name, path(model), path(eval), path(calibration), parseMetadata(metadata),
+                key(idempotencyKey), user()), uri);
+    }
+
+    @GET
+    @RolesAllowed(Roles.READER)
+    @Transactional
+    public List<ModelVersionDto> list(@PathParam("name") String name,
+                                      @QueryParam("includeArchived") @DefaultValue("false") boolean includeArchived) {
+        Model m = models.require(name);
+        return ModelVersion.listFor(m, includeArchived).stream().map(ModelVersion::toDto).toList();
+    }
+
+    @GET
+    @Path("{version}")
+    @RolesAllowed(Roles.READER)
+    @Transactional
+    public ModelVersionDto get(@PathParam("name") String name, @PathParam("version") int version) {
+        return require(name, version).toDto();
+    }
+
+    /** Archives: the version stays (audit, downloads) but leaves default listings. */
+    @DELETE
+    @Path("{version}")
+    @RolesAllowed(Roles.PROMOTER)
+    public ModelVersionDto archive(@PathParam("name") String name, @PathParam("version") int version) {
+        ModelService.requireValidName(name);
+        registrar.archive(name, version);
+        return get(name, version);
+    }
+
+    /**
+     * Download: a redirect to a presigned storage URL, so bytes never pass through the registry; with
+     * {@code redirect=false} the registry streams them itself (for clients that cannot reach storage).
+     */
+    @GET
+    @Path("{version}/artifact")
+    @Produces(MediaType.WILDCARD)
+    @RolesAllowed(Roles.READER)
+    @Transactional
+    public Response artifact(@PathParam("name") String name, @PathParam("version") int version,
+                             @QueryParam("redirect") @DefaultValue("true") boolean redirect) {
+        Artifact a = require(name, version).artifact;
+        String fileName = name + "-v" + version + ".onnx";
+        String reprDigest = "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(a.sha256)) + ":";
+        Response.ResponseBuilder r;
+        if (redirect) {
+            r = Response.status(Response.Status.FOUND).location(URI.create(storage.presignedGet(a.storageKey, fileName)));
+        } else {
+            String key = a.storageKey;
+            StreamingOutput body = out -> {
+                try (InputStream in = storage.open(key)) {
+                    in.transferTo(out);
+                }
+            };
+            r = Response.ok(body, a.mediaType).header("Content-Length", a.sizeBytes)
+                    .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        }
+        return r.header(UploadHeaders.CHECKSUM_SHA256, a.sha256).header("Repr-Digest", reprDigest).build();
+    }
+
+    private ModelVersion require(String name, int version) {
+        Model m = models.require(name);
+        return ModelVersion.findVersion(m, version).orElseThrow(() -> ProblemException.versionNotFound(name, version));
+    }
+
+    private Response answer(UploadOutcome outcome, UriInfo uri) {
+        URI location = uri.getAbsolutePathBuilder().path(Integer.toString(outcome.version().version())).build();
+        return Response.status(outcome.created() ? 201 : 200).location(location).entity(outcome.version()).build();
+    }
+
+    private String user() {
+        return identity.getPrincipal().getName();
+    }
+
+    private static String key(String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            return null;
+        }
+        if (idempotencyKey.length() > 200) {
+            throw ProblemException.invalidRequest("Idempotency-Key is longer than 200 characters");
+        }
+        return idempotencyKey.trim();
+    }
+
+    private static java.nio.file.Path path(FileUpload upload) {
+        return upload == null ? null : upload.uploadedFile();
+    }
+
+    private SourceMetadata parseMetadata(String metadata) {
+        if (metadata == null || metadata.isBlank()) {
+            return SourceMetadata.empty();
+        }
+        try {
+            return json.readValue(metadata, SourceMetadata.class);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.invalidRequest("the 'metadata' part is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    static Map<String, String> parseLabels(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        var labels = new LinkedHashMap<String, String>();
+        for (String pair : header.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw ProblemException.invalidRequest(UploadHeaders.LABELS + " must look like 'k=v,k2=v2', got '"
+                        + pair.trim() + "'");
+            }
+            labels.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.modelforge.registry.version;
+
+import dev.modelforge.api.version.MediaTypes;
+import dev.modelforge.api.version.SignatureDto;
+import dev.modelforge.api.version.SourceMetadata;
+import dev.modelforge.onnx.InvalidOnnxException;
+import dev.modelforge.onnx.ModelSignature;
+import dev.modelforge.onnx.data.DatasetFormatException;
+import dev.modelforge.onnx.data.DatasetMismatchException;
+import dev.modelforge.onnx.data.EvalDataset;
+import dev.modelforge.registry.artifact.ArtifactStore;
+import dev.modelforge.registry.artifact.StoredBlob;
+import dev.modelforge.registry.error.ProblemException;
+import dev.modelforge.registry.model.ModelService;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An upload from first byte to committed version: stream the model to storage while hashing it and
+ * reading its signature, check datasets against the signature, then register everything in one
+ * transaction. Whatever fails, objects this upload created and nothing references are removed.
+ */
+@ApplicationScoped
+public class VersionUploadService {
+    @Inject
+    ArtifactStore artifacts;
+
+    @Inject
+    VersionRegistrar registrar;
+
+    @Inject
+    UploadConfig config;
+
+    @Inject
+    MeterRegistry meters;
+
+    private ExecutorService parserThreads;
+
+    @PostConstruct
+    void init() {
+        parserThreads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "onnx-signature-reader");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void shutdown() {
+        parserThreads.shutdownNow();
+    }
+
+    /** The raw path: the request body is the ONNX file, read straight from the connection. */
+    public UploadOutcome uploadRaw(String modelName, InputStream body, long declaredLength, SourceMetadata source,
+                                   String idempotencyKey, String user) {
+        checkBeforeReading(modelName, declaredLength);
+        if (declaredLength == 0) {
+            throw ProblemException.missingModelPart("the request body is empty; send the ONNX file as the body");
+        }
+        return upload(modelName, body, null, null, source, idempotencyKey, user);
+    }
+
+    /** The multipart path: Quarkus has spooled the parts to temp files, which it deletes after the request. */
+    public UploadOutcome uploadFiles(String modelName, Path model, Path eval, Path calibration, SourceMetadata source,
+                                     String idempotencyKey, String user) {
+        if (model == null) {
+            throw ProblemException.missingModelPart("the multipart body has no 'model' part; send the ONNX file "
+                    + "as a file part named 'model'");
+        }
+        checkBeforeReading(modelName, size(model));
+        if (size(model) == 0) {
+            throw ProblemException.missingModelPart("the 'model' part is empty");
+        }
+        for (Path dataset : new Path[] {eval, calibration}) {
+            if (dataset != null && size(dataset) > config.maxDatasetSize().asLongValue()) {
+                throw ProblemException.tooLarge(config.maxDatasetSize().asLongValue());
+            }
+        }
+        try (InputStream in = Files.newInputStream(model)) {
+            return upload(modelName, in, eval, calibration, source, idempotencyKey, user);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void checkBeforeReading(String modelName, long declaredLength) {
+        ModelService.requireValidName(modelName);
+        if (declaredLength > config.maxSize().asLongValue()) {
+            throw ProblemException.tooLarge(config.maxSize().asLongValue());
+        }
+    }
+
+    private UploadOutcome upload(String modelName, InputStream body, Path eval, Path calibration,
+                                 SourceMetadata source, String idempotencyKey, String user) {
+        List<StoredBlob> stored = new ArrayList<>(3);
+        try {
+            StoredModel model = storeModel(body, stored);
+            ModelSignature signature = model.signature();
+            StoredBlob evalBlob = storeDataset("eval", eval, signature, stored);
+            StoredBlob calibrationBlob = storeDataset("calibration", calibration, signature, stored);
+            UploadOutcome outcome = registrar.register(modelName, model.blob(), evalBlob, calibrationBlob,
+                    Signatures.toDto(signature), source, idempotencyKey, user);
+            meters.counter("modelforge.uploads", "outcome", outcome.created() ? "created" : "idempotent").increment();
+            meters.counter("modelforge.upload.bytes").increment(model.blob().sizeBytes());
+            return outcome;
+        } catch (RuntimeException e) {
+            stored.forEach(artifacts::discardIfUnreferenced);
+            meters.counter("modelforge.uploads", "outcome", "rejected").increment();
+            throw e;
+        }
+    }
+
+    private StoredModel storeModel(InputStream body, List<StoredBlob> stored) {
+        SignatureTee tee;
+        try {
+            tee = new SignatureTee(body, parserThreads);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StoredBlob blob;
+        try {
+            blob = artifacts.store(tee, MediaTypes.ONNX, config.maxSize().asLongValue());
+        } catch (RuntimeException e) {
+            RuntimeException parseFailure = tee.failure();
+            tee.abandon();
+            if (!(e instanceof ProblemException) && parseFailure instanceof InvalidOnnxException invalid) {
+                throw ProblemException.invalidOnnx(invalid.getMessage());
+            }
+            throw e;
+        }
+        stored.add(blob); // from here on, a failure must remove it
+        try {
+            return new StoredModel(blob, tee.signature());
+        } catch (InvalidOnnxException e) {
+            throw ProblemException.invalidOnnx(e.getMessage());
+        }
+    }
+
+    private StoredBlob storeDataset(String part, Path file, ModelSignature signature, List<StoredBlob> stored) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            EvalDataset.load(file, signature);
+        } catch (DatasetMismatchException e) {
+            throw ProblemException.datasetMismatch(part, e.getMessage());
+        } catch (DatasetFormatException e) {
+            throw ProblemException.invalidDataset(part, e.getMessage());
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            StoredBlob blob = artifacts.store(in, MediaTypes.DATASET, config.maxDatasetSize().asLongValue());
+            stored.add(blob);
+            return blob;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record StoredModel(StoredBlob blob, ModelSignature signature) {
+    }
+}
