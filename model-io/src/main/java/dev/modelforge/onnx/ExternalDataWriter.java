@@ -66,7 +66,10 @@ final class ExternalDataWriter {
 
     private static Result externalize(OnnxMl.ModelProto model, Path sourceBaseDir, String location,
             long threshold, FileChannel out) throws IOException {
-        OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
+        // Tensors outside the main initializers (Constant attributes, subgraphs, sparse) stay inline;
+        // if the source kept them external, load them so no reference dangles at the new location.
+        OnnxMl.GraphProto.Builder g = TensorWalker.mapTensorsExceptInitializers(model.getGraph(),
+                t -> ExternalData.isExternal(t) ? OnnxFiles.inline(t, sourceBaseDir) : t).toBuilder();
         long offset = 0;
         int externalized = 0;
         for (int i = 0; i < g.getInitializerCount(); i++) {

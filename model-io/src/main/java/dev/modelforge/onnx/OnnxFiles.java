@@ -213,6 +213,9 @@ public final class OnnxFiles {
      * inlined as raw_data. Tensors may come from raw_data, typed fields or external data of the source
      * (resolved against {@code sourceBaseDir}); their bytes are streamed, not copied to the heap.
      * Offsets are aligned (4 KiB for tensors of 1 MiB or more, else 64 bytes) so runtimes can map them.
+     * Tensors elsewhere (node attributes, subgraphs, sparse initializers) stay inline; ones the source
+     * kept external are loaded, so no reference dangles at the new location. The side file is written
+     * only if some tensor goes to it; both files appear atomically or not at all.
      *
      * @param sourceBaseDir directory the model's current external references are relative to (may be null
      *                      if it has none)

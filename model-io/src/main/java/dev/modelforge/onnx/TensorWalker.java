@@ -31,8 +31,18 @@ final class TensorWalker {
     }
 
     static OnnxMl.GraphProto mapTensors(OnnxMl.GraphProto g, UnaryOperator<OnnxMl.TensorProto> f) {
+        return mapTensors(g, f, true);
+    }
+
+    /** Like {@link #mapTensors(OnnxMl.GraphProto, UnaryOperator)} but leaves this graph's dense initializers alone. */
+    static OnnxMl.GraphProto mapTensorsExceptInitializers(OnnxMl.GraphProto g, UnaryOperator<OnnxMl.TensorProto> f) {
+        return mapTensors(g, f, false);
+    }
+
+    private static OnnxMl.GraphProto mapTensors(OnnxMl.GraphProto g, UnaryOperator<OnnxMl.TensorProto> f,
+            boolean initializers) {
         OnnxMl.GraphProto.Builder b = g.toBuilder();
-        for (int i = 0; i < b.getInitializerCount(); i++) {
+        for (int i = 0; initializers && i < b.getInitializerCount(); i++) {
             b.setInitializer(i, f.apply(b.getInitializer(i)));
         }
         for (int i = 0; i < b.getSparseInitializerCount(); i++) {

@@ -137,6 +137,24 @@ class OnnxFilesTest {
     }
 
     @Test
+    void externalConstantAttributesAreInlinedWhenMovingTheModel() throws IOException {
+        // A Constant whose tensor lives in the source directory's side file.
+        Path src = Files.createDirectory(dir.resolve("src"));
+        Files.copy(Fixtures.path("external.onnx.data"), src.resolve("external.onnx.data"));
+        OnnxMl.TensorProto w = OnnxFiles.read(Fixtures.path("external.onnx")).getGraph().getInitializer(0);
+        OnnxMl.ModelProto m = TestModels.model(TestModels.graph().addNode(OnnxMl.NodeProto.newBuilder()
+                .setOpType("Constant").addOutput("c").addAttribute(OnnxMl.AttributeProto.newBuilder().setName("value")
+                        .setType(OnnxMl.AttributeProto.AttributeType.TENSOR).setT(w))));
+        Path target = Files.createDirectory(dir.resolve("dst")).resolve("m.onnx");
+
+        OnnxFiles.writeWithExternalData(m, src, target, "m.data", 0);
+
+        OnnxMl.TensorProto moved = OnnxFiles.read(target).getGraph().getNode(1).getAttribute(0).getT();
+        assertThat(ExternalData.isExternal(moved)).isFalse();
+        assertThat(moved).isEqualTo(OnnxFiles.read(Fixtures.path("mlp.onnx")).getGraph().getInitializer(0));
+    }
+
+    @Test
     void nothingAboveThresholdWritesNoSideFile() throws IOException {
         OnnxFiles.writeWithExternalData(OnnxFiles.read(Fixtures.path("mlp.onnx")), null, dir.resolve("s.onnx"),
                 "s.data", 1 << 20);

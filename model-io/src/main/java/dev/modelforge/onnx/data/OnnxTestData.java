@@ -169,6 +169,7 @@ public final class OnnxTestData {
     private Map<String, NdArray> merge(List<TensorSpec> specs, Function<DataSet, List<Tensor>> side, String kind) {
         Map<String, List<NdArray>> parts = new LinkedHashMap<>();
         for (DataSet set : dataSets) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (Tensor t : side.apply(set)) {
                 String target = specs.stream().anyMatch(s -> s.name().equals(t.name())) ? t.name()
                         : t.index() < specs.size() ? specs.get(t.index()).name() : null;
@@ -177,6 +178,11 @@ public final class OnnxTestData {
                             + (t.name().isEmpty() ? "" : " ('" + t.name() + "')") + " matches no graph " + kind
                             + "; the graph has " + specs.size() + " " + kind + "s: "
                             + specs.stream().map(TensorSpec::name).toList());
+                }
+                if (!seen.add(target)) {
+                    throw new DatasetMismatchException(set.name() + "/" + kind + "_" + t.index() + ".pb maps to graph "
+                            + kind + " '" + target + "', which another " + kind + "_K.pb of the same set already "
+                            + "provides (by name or by position)");
                 }
                 parts.computeIfAbsent(target, x -> new ArrayList<>()).add(t.array());
             }

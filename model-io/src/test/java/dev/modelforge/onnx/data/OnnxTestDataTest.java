@@ -73,6 +73,18 @@ class OnnxTestDataTest {
     }
 
     @Test
+    void twoTensorsForOneGraphInputIsAMismatch() throws IOException {
+        Path set = Files.createDirectories(dir.resolve("test_data_set_0"));
+        Files.write(set.resolve("input_0.pb"), TensorProtos.toTensorProto("",
+                NdArray.ofFloats(new float[4], 1, 4)).toByteArray());
+        Files.write(set.resolve("input_1.pb"), TensorProtos.toTensorProto("x",
+                NdArray.ofFloats(new float[4], 1, 4)).toByteArray());
+
+        assertThatThrownBy(() -> OnnxTestData.read(dir).inputs(MLP)).isInstanceOf(DatasetMismatchException.class)
+                .hasMessageContaining("input_1.pb maps to graph input 'x'");
+    }
+
+    @Test
     void garbagePbIsAFormatError() throws IOException {
         Path set = Files.createDirectories(dir.resolve("test_data_set_0"));
         Files.write(set.resolve("input_0.pb"), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
