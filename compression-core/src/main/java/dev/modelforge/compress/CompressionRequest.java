@@ -2,9 +2,11 @@ package dev.modelforge.compress;
 
 import dev.modelforge.compress.pass.ProgressListener;
 import dev.modelforge.compress.recipe.Recipe;
+import dev.modelforge.compress.validate.InputHint;
 import dev.modelforge.compress.validate.ValidationGate;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,9 +21,11 @@ import java.util.Optional;
  * @param threads     ONNX Runtime threads for validation and calibration
  * @param gate        validation limits
  * @param progress    progress sink
+ * @param syntheticInputs shapes/values for named inputs when validating without eval data
  */
 public record CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
-                                 Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress) {
+                                 Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress,
+                                 Map<String, InputHint> syntheticInputs) {
     public CompressionRequest {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
@@ -31,6 +35,13 @@ public record CompressionRequest(Path input, Path output, Recipe recipe, Optiona
         threads = Math.max(1, threads);
         gate = gate == null ? ValidationGate.defaults() : gate;
         progress = progress == null ? ProgressListener.NONE : progress;
+        syntheticInputs = syntheticInputs == null ? Map.of() : Map.copyOf(syntheticInputs);
+    }
+
+    /** A request without synthetic fill values. */
+    public CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
+                              Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress) {
+        this(input, output, recipe, calibration, eval, threads, gate, progress, Map.of());
     }
 
     /** A request with defaults: no data, 1 thread, default gate. */

@@ -129,7 +129,7 @@ public final class Compressor {
             deleteQuietly(dir.resolve(dataName));
             throw new CompressionException(CompressionException.Kind.IO, "cannot write " + tmp + ": " + e.getMessage(), e);
         }
-        ValidationResult v = new Validator(req.threads(), 32, req.gate()).validate(tmp, req.input(), eval);
+        ValidationResult v = new Validator(req.threads(), 32, req.gate(), req.syntheticInputs()).validate(tmp, req.input(), eval);
         if (!v.passed()) {
             deleteQuietly(tmp);
             deleteQuietly(dir.resolve(dataName));

@@ -80,6 +80,7 @@ public final class Fp16Pass implements Pass {
     @Override
     public PassResult apply(Model in, PassContext ctx) throws PassException {
         PassParams p = ctx.params();
+        AlreadyQuantized.refuse(in.graph(), name());
         PassReport.Builder report = new PassReport.Builder(name(), p);
         Model out = in.copy();
         Graph g = out.graph();

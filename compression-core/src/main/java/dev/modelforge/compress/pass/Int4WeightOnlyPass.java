@@ -42,6 +42,7 @@ public final class Int4WeightOnlyPass implements Pass {
     @Override
     public PassResult apply(Model in, PassContext ctx) throws PassException {
         PassParams p = ctx.params();
+        AlreadyQuantized.refuse(in.graph(), name());
         PassReport.Builder report = new PassReport.Builder(name(), p);
         Model out = in.copy();
         Graph g = out.graph();

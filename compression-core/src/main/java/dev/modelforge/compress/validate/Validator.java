@@ -26,6 +26,7 @@ public final class Validator {
     private final int threads;
     private final int batchSize;
     private final ValidationGate gate;
+    private final Map<String, InputHint> syntheticInputs;
 
     /**
      * @param threads   ORT intra-op threads
@@ -33,9 +34,18 @@ public final class Validator {
      * @param gate      limits to enforce
      */
     public Validator(int threads, int batchSize, ValidationGate gate) {
+        this(threads, batchSize, gate, Map.of());
+    }
+
+    /**
+     * @param syntheticInputs shapes/values for named inputs when synthetic data is used (e.g. an
+     *                        image size, or a sample-rate scalar that must be 16000, not 0)
+     */
+    public Validator(int threads, int batchSize, ValidationGate gate, Map<String, InputHint> syntheticInputs) {
         this.threads = Math.max(1, threads);
         this.batchSize = Math.max(1, batchSize);
         this.gate = gate;
+        this.syntheticInputs = Map.copyOf(syntheticInputs);
     }
 
     /**
@@ -65,9 +75,9 @@ public final class Validator {
         }
         try (cand; OrtSession ref = reference == null ? null : OrtSessions.open(reference, threads, null)) {
             MetricsAccumulator acc = new MetricsAccumulator(ref != null);
-            int batch = effectiveBatch(cand);
+            int batch = eval == null ? 1 : effectiveBatch(cand);
             int total = eval == null ? SYNTHETIC_SAMPLES : eval.sampleCount();
-            SyntheticInputs synthetic = eval == null ? new SyntheticInputs(cand.getInputInfo()) : null;
+            SyntheticInputs synthetic = eval == null ? new SyntheticInputs(cand.getInputInfo(), syntheticInputs) : null;
             for (int start = 0; start < total; start += batch) {
                 int n = Math.min(batch, total - start);
                 Map<String, NdArray> feeds = eval == null ? synthetic.batch(start, n) : eval.batch(start, n);

@@ -120,4 +120,14 @@ class Int8DynamicPassTest {
         double ratio = (double) r.report().weightBytesAfter() / r.report().weightBytesBefore();
         assertThat(ratio).isLessThan(0.27);
     }
+
+    @Test
+    void alreadyQuantizedModelIsRefusedNotQuantizedTwice() throws Exception {
+        Model once = apply(TinyModels.mlp(13, 16, 16, 4), Map.of()).model();
+        assertThatThrownBy(() -> apply(once, Map.of())).isInstanceOf(NothingToDoException.class)
+                .hasMessageContaining("already quantized").hasMessageContaining("MatMulInteger");
+        Fp16Pass fp16 = new Fp16Pass();
+        assertThatThrownBy(() -> fp16.apply(once, PassContext.of(PassParams.defaults(fp16))))
+                .isInstanceOf(NothingToDoException.class);
+    }
 }
