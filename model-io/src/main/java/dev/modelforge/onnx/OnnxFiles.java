@@ -228,6 +228,15 @@ public final class OnnxFiles {
     }
 
     /**
+     * {@link #writeWithExternalData(OnnxMl.ModelProto, Path, Path, String, long)} with the side file
+     * named {@code <model file name>.data} and {@link #DEFAULT_EXTERNAL_THRESHOLD_BYTES}.
+     */
+    public static void writeWithExternalData(OnnxMl.ModelProto model, Path sourceBaseDir, Path target) {
+        writeWithExternalData(model, sourceBaseDir, target, target.getFileName() + ".data",
+                DEFAULT_EXTERNAL_THRESHOLD_BYTES);
+    }
+
+    /**
      * A copy of the model with every external tensor loaded into raw_data (for small models, or
      * for runtimes that need one in-memory buffer).
      *

@@ -39,7 +39,8 @@ public final class SignatureReader {
 
     /**
      * Reads the signature from a stream positioned at the start of a serialized ModelProto.
-     * The stream is read to its end but not closed.
+     * On success the stream has been read to its end; on error reading stops where the problem
+     * was found (a caller teeing an upload must drain the rest itself). The stream is not closed.
      *
      * @throws InvalidOnnxException if the bytes are not a usable ONNX model
      * @throws UncheckedIOException if reading the stream fails

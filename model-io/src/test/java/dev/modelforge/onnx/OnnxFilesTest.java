@@ -187,7 +187,7 @@ class OnnxFilesTest {
         OnnxMl.ModelProto big = twoGigabyteModel();
         Path target = dir.resolve("big.onnx");
 
-        OnnxFiles.writeWithExternalData(big, null, target, "big.onnx.data", 1024);
+        OnnxFiles.writeWithExternalData(big, null, target);
 
         assertThat(Files.size(target)).isLessThan(4096);
         long total = 2L * big.getGraph().getInitializer(0).getRawData().size();
