@@ -1,0 +1,153 @@
+package dev.modelforge.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.modelforge.api.client.RegistryClient;
+import dev.modelforge.api.client.UploadRequest;
+import dev.modelforge.api.client.UploadResult;
+import dev.modelforge.api.model.ModelNames;
+import dev.modelforge.api.version.SourceMetadata;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The upload hook a training pipeline ends with. Idempotent by default: the retry key is the file's
+ * SHA-256, so re-running a failed or timed-out hook returns the version the first run created.
+ */
+@Command(name = "upload", mixinStandardHelpOptions = true,
+        description = "Upload an ONNX model as a new version (creating the model if needed).")
+public final class UploadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegistryOptions registry;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model name, e.g. fraud-detector.")
+    String model;
+
+    @Parameters(index = "0", paramLabel = "FILE.onnx", description = "The ONNX model file.")
+    Path file;
+
+    @Option(names = "--eval", paramLabel = "FILE", description = "Evaluation data: .npz or ONNX test-data .zip.")
+    Path eval;
+
+    @Option(names = "--calibration", paramLabel = "FILE", description = "Calibration data: .npz or ONNX test-data .zip.")
+    Path calibration;
+
+    @Option(names = "--git-sha", paramLabel = "SHA", description = "Commit the model was trained from.")
+    String gitSha;
+
+    @Option(names = "--pipeline-url", paramLabel = "URL", description = "URL of the pipeline run.")
+    String pipelineUrl;
+
+    @Option(names = "--framework", paramLabel = "NAME", description = "Training framework, e.g. 'pytorch 2.5'.")
+    String framework;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Free-form label; repeatable.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY",
+            description = "Retry key; default: the file's SHA-256, so a retried hook never makes a second version.")
+    String idempotencyKey;
+
+    @Option(names = "--json", description = "Print the version as JSON instead of a summary.")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        var err = spec.commandLine().getErr();
+        var out = spec.commandLine().getOut();
+        if (!ModelNames.isValid(model)) {
+            throw new IllegalArgumentException("--model: " + ModelNames.explain(model));
+        }
+        requireReadable("FILE.onnx", file);
+        requireReadable("--eval", eval);
+        requireReadable("--calibration", calibration);
+        RegistryClient client = registry.client();
+
+        String key = idempotencyKey;
+        if (key == null) {
+            key = "sha256:" + sha256(file, noProgress ? null : new ProgressBar(err, "hashing  "));
+        }
+        var request = new UploadRequest(model, file, eval, calibration,
+                new SourceMetadata(gitSha, pipelineUrl, framework, labels.isEmpty() ? null : labels), key);
+        ProgressBar bar = noProgress ? null : new ProgressBar(err, "uploading");
+        UploadResult result;
+        try {
+            result = client.upload(request, bar == null ? dev.modelforge.api.client.UploadProgress.NONE : bar);
+        } finally {
+            if (bar != null) {
+                bar.finish();
+            }
+        }
+        var v = result.version();
+        if (json) {
+            var body = new LinkedHashMap<String, Object>();
+            body.put("created", result.created());
+            body.put("version", v);
+            out.println(RegistryClient.objectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body));
+        } else {
+            out.printf("%s %s version %d%n", result.created() ? "created" : "already uploaded:", v.modelName(), v.version());
+            out.printf("sha256 %s%n", v.artifact().sha256());
+            out.printf("size   %d bytes%n", v.artifact().sizeBytes());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void requireReadable(String what, Path p) {
+        if (p == null) {
+            return;
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(what + ": " + p + " does not exist or is not a file");
+        }
+        if (!Files.isReadable(p)) {
+            throw new IllegalArgumentException(what + ": " + p + " is not readable");
+        }
+    }
+
+    /** Streams the file once through SHA-256; never holds more than a buffer. */
+    static String sha256(Path file, ProgressBar progress) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long total = Files.size(file);
+        byte[] buffer = new byte[1 << 16];
+        long done = 0;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                done += n;
+                if (progress != null) {
+                    progress.onProgress(done, total);
+                }
+            }
+        } finally {
+            if (progress != null) {
+                progress.finish();
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}
