@@ -45,7 +45,12 @@ public final class ModelFiles {
      * the file will finally have, so a temp-then-move write keeps valid references).
      */
     public static void write(Model model, Path file, String externalDataName) throws IOException {
-        if (model.graph().initializerBytes() <= INLINE_LIMIT_BYTES) {
+        write(model, file, externalDataName, INLINE_LIMIT_BYTES);
+    }
+
+    /** As {@link #write(Model, Path, String)}, with the inline limit given (tests, tooling). */
+    public static void write(Model model, Path file, String externalDataName, long inlineLimitBytes) throws IOException {
+        if (model.graph().initializerBytes() <= inlineLimitBytes) {
             try (OutputStream out = Files.newOutputStream(file)) {
                 model.toProto().writeTo(out);
             }
