@@ -37,10 +37,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,9 +54,12 @@ class LocalStackTest {
     @TempDir
     static Path workDir;
     static LocalStack stack;
+    /** Children other stacks in this JVM (e.g. the test resource's) own; not this stack's business. */
+    static Set<Long> foreignProcesses;
 
     @BeforeAll
     static void start() throws Exception {
+        foreignProcesses = pidsOfChildren();
         stack = LocalStack.start(workDir, ExternalServices.none());
         System.err.println("LocalStackTest: " + stack.timings());
     }
@@ -69,15 +75,30 @@ class LocalStackTest {
         Map<String, Long> owned = stack.externalProcesses();
         assertThat(owned).containsOnlyKeys("postgres", "s3proxy");
         assertThat(owned.values()).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
-        assertThat(ProcessHandle.current().descendants().count()).isPositive();
+        assertThat(pidsOfChildren()).contains(owned.get("s3proxy"));
+        assertThat(descendantsStartedSince(foreignProcesses)).isNotEmpty();
 
         stack.close();
 
-        assertThat(ProcessHandle.current().descendants().toList()).as("descendants after close").isEmpty();
+        assertThat(descendantsStartedSince(foreignProcesses))
+                .as("descendants started by this stack and still there after close").isEmpty();
         // The postmaster was started by pg_ctl and is not a descendant, so check it by PID.
         assertThat(owned.values()).allSatisfy(pid ->
                 assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
         stack.close(); // idempotent
+    }
+
+    /** Direct children: stable, unlike the short-lived {@code sleep}s of reapers further down. */
+    private static Set<Long> pidsOfChildren() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid)
+                .collect(Collectors.toCollection(HashSet::new));
+    }
+
+    /** Every descendant process below a child that was not there before this stack started. */
+    private static List<ProcessHandle> descendantsStartedSince(Set<Long> childrenBefore) {
+        return ProcessHandle.current().children().filter(child -> !childrenBefore.contains(child.pid()))
+                .flatMap(child -> java.util.stream.Stream.concat(java.util.stream.Stream.of(child), child.descendants()))
+                .toList();
     }
 
     @Test
@@ -178,13 +199,13 @@ class LocalStackTest {
 
     @Test
     void secondStackUsesExternalServicesWithoutStartingAnything(@TempDir Path otherDir) throws Exception {
-        long processesBefore = ProcessHandle.current().descendants().count();
+        Set<Long> processesBefore = pidsOfChildren();
         try (LocalStack second = LocalStack.start(otherDir, stack.asExternal())) {
             assertThat(second.timings().postgres()).isZero();
             assertThat(second.timings().kafka()).isZero();
             assertThat(second.timings().s3()).isZero();
             assertThat(second.externalProcesses()).isEmpty();
-            assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
+            assertThat(pidsOfChildren()).isEqualTo(processesBefore);
             assertThat(second.quarkusConfig()).isEqualTo(stack.quarkusConfig());
             try (Connection c = DriverManager.getConnection(second.jdbcUrl(), second.username(), second.password());
                  ResultSet r = c.createStatement().executeQuery("select 1")) {
