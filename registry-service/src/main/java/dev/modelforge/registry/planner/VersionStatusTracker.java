@@ -11,7 +11,7 @@ import jakarta.transaction.Transactional;
 import java.util.List;
 
 /**
- * Derives a version's lifecycle status from its jobs: any job pending → compressing; all finished and at least one
+ * Derives a version's lifecycle status from its jobs: a job started and some pending → compressing; all finished and at least one
  * succeeded → {@link PlannerConfig#statusAfterCompression()}; all failed or dead → failed. Archived versions keep
  * their status.
  */
@@ -29,7 +29,9 @@ public class VersionStatusTracker {
         List<CompressionJobEntity> jobs = CompressionJobEntity.listFor(version);
         VersionStatus next;
         if (jobs.stream().anyMatch(j -> !j.status.isTerminal())) {
-            next = VersionStatus.COMPRESSING;
+            // Planned but untouched jobs leave the status alone: "compressing" means a worker is at it.
+            boolean started = jobs.stream().anyMatch(j -> j.status != JobStatus.QUEUED);
+            next = started ? VersionStatus.COMPRESSING : version.status;
         } else if (jobs.isEmpty() || jobs.stream().anyMatch(j -> j.status == JobStatus.SUCCEEDED)) {
             next = version.status == VersionStatus.READY ? VersionStatus.READY : config.statusAfterCompression();
         } else {

@@ -57,6 +57,7 @@ class JobLifecycleTest {
 
         worker().body(Map.of("workerId", "w-test")).post("/api/v1/jobs/{id}/claim", ok).then().statusCode(200)
                 .body("status", equalTo("running")).body("attempts", equalTo(1)).body("workerId", equalTo("w-test"));
+        assertThat(versionStatus(model, version)).isEqualTo("compressing");
         worker().body(Map.of("workerId", "w-test", "progressPercent", 40, "message", "calibrate"))
                 .post("/api/v1/jobs/{id}/progress", ok).then().statusCode(200).body("progressPercent", equalTo(40));
         worker().body(Map.of("workerId", "w-test", "progressPercent", 140))

@@ -72,7 +72,8 @@ class PlannerTest {
         given().auth().oauth2(key("reader")).get("/api/v1/variants/{id}", baseline.get("id").asText())
                 .then().statusCode(200);
 
-        assertThat(versionStatus(model, version)).isEqualTo("compressing");
+        // Planned, not started: still "uploaded" until a worker claims a job.
+        assertThat(versionStatus(model, version)).isEqualTo("uploaded");
 
         // Every job is published once, keyed by the model id, with what a worker needs.
         var records = awaitRecords(CompressionJobMessage.TOPIC, SEEDED_PLAN.size(),
