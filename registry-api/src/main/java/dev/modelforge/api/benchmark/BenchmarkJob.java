@@ -1,35 +1,27 @@
 package dev.modelforge.api.benchmark;
 
+import dev.modelforge.api.job.StoredObject;
+
 /**
- * A request to measure one variant on one device profile, published by the registry on the
- * {@code modelforge.benchmark-jobs} topic (keyed by model id) when a variant is created for a profile.
+ * A request to measure one variant on one device profile, published by the registry on {@link #TOPIC}
+ * (keyed by model id) when a variant is created for a profile. Workers serving the profile consume it in
+ * the consumer group {@code modelforge-benchmark-<profile>}, so each (variant, profile) is measured once.
  *
- * @param jobId          deterministic id (variant + profile + runtime version), the idempotency key
- * @param variantId      variant to measure
- * @param deviceProfile  profile name; only workers serving it consume the job
- * @param artifact       the variant's ONNX file
- * @param baseline       the profile's baseline variant to run interleaved with; null for the baseline itself
- * @param evalDataset    the model version's evaluation set (.npz or zipped ONNX test data); may be null
+ * @param jobId              deterministic id (variant + profile + runtime version), the idempotency key
+ * @param variantId          variant to measure
+ * @param deviceProfile      profile name; only workers serving it act on the job
+ * @param artifact           the variant's ONNX file
+ * @param baselineVariantId  the profile's baseline variant of the same version; null for the baseline itself
+ * @param baseline           the baseline's ONNX file; null for the baseline itself
+ * @param eval               the model version's evaluation set (.npz or zipped ONNX test data); may be null
  */
-public record BenchmarkJob(String jobId, long variantId, String deviceProfile, ArtifactRef artifact,
-                           BaselineRef baseline, ArtifactRef evalDataset) {
+public record BenchmarkJob(String jobId, String variantId, String deviceProfile, StoredObject artifact,
+                           String baselineVariantId, StoredObject baseline, StoredObject eval) {
 
-    /**
-     * An immutable blob in object storage.
-     *
-     * @param storageKey object key in the registry's bucket
-     * @param sha256     hex digest the downloaded bytes must match
-     * @param sizeBytes  size in bytes
-     */
-    public record ArtifactRef(String storageKey, String sha256, long sizeBytes) {
-    }
-
-    /**
-     * The baseline variant of the same model version.
-     *
-     * @param variantId baseline variant id
-     * @param artifact  its ONNX file
-     */
-    public record BaselineRef(long variantId, ArtifactRef artifact) {
-    }
+    /** Topic of benchmark jobs. */
+    public static final String TOPIC = "modelforge.benchmark-jobs";
+    /** Poison jobs land here after bounded retries. */
+    public static final String DEAD_LETTER_TOPIC = "modelforge.benchmark-jobs.dlq";
+    /** Topic the registry emits completed benchmarks on. */
+    public static final String RESULTS_TOPIC = "modelforge.benchmarks";
 }

@@ -29,7 +29,7 @@ import java.util.List;
  * @param notes            what the numbers do not show: skipped batch sizes, generated inputs, …
  * @param measuredAt       when the measurement finished
  */
-public record BenchmarkResult(String jobId, Long variantId, String deviceProfile, BenchmarkStatus status,
+public record BenchmarkResult(String jobId, String variantId, String deviceProfile, BenchmarkStatus status,
                               FailureReason failureReason, String failureDetail, boolean emulated,
                               Long sizeBytes, Double loadMillis, LatencyStats latency,
                               List<ThroughputPoint> throughput, Double peakRssMb, Double baseRssMb,
@@ -65,7 +65,7 @@ public record BenchmarkResult(String jobId, Long variantId, String deviceProfile
      * @param profile      device profile name
      * @return a copy with the identity fields set
      */
-    public BenchmarkResult forJob(String newJobId, Long newVariantId, String profile) {
+    public BenchmarkResult forJob(String newJobId, String newVariantId, String profile) {
         return new BenchmarkResult(newJobId, newVariantId, profile, status, failureReason, failureDetail, emulated,
                 sizeBytes, loadMillis, latency, throughput, peakRssMb, baseRssMb, accuracy, comparison,
                 fingerprint, notes, measuredAt);

@@ -10,8 +10,8 @@ import java.util.List;
  * @param arch           normalized architecture: {@code x86_64} or {@code arm64} (else the OS name)
  * @param logicalCores   logical cores of the machine
  * @param coresUsed      cores the measurement was restricted to
- * @param isaFlags       relevant ISA features present, normalized: avx2, avx512f, avx512_vnni, avx_vnni,
- *                       fma, neon, dotprod, …
+ * @param isaFlags       relevant ISA features present, spelled like the profile's ISA features:
+ *                       avx2, fma, avx512, avx512-vnni, vnni, amx, neon, dotprod, i8mm, …
  * @param ortVersion     ONNX Runtime version that ran the model
  * @param os             operating system name and kernel version
  * @param jvm            Java runtime version

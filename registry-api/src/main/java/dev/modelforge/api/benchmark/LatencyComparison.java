@@ -17,6 +17,6 @@ package dev.modelforge.api.benchmark;
  * @param baselineLatency    the baseline's latency distribution in the same run
  * @param variantLatency     the variant's latency distribution in the same run
  */
-public record LatencyComparison(Long baselineVariantId, int processes, int rounds, double ratio, double ciLow, double ciHigh,
+public record LatencyComparison(String baselineVariantId, int processes, int rounds, double ratio, double ciLow, double ciHigh,
                                 double confidenceLevel, LatencyStats baselineLatency, LatencyStats variantLatency) {
 }

@@ -17,11 +17,12 @@ import java.util.Set;
 public final class HardwareProbe {
 
     /**
-     * ISA features that change which ONNX Runtime kernels run (int8 dot products, fp16, vector width), in
-     * the normalized spelling used by fingerprints and profiles.
+     * ISA features that change which ONNX Runtime kernels run (int8 dot products, fp16, vector width), spelled
+     * like the registry's {@code IsaFeature} wire names (plus {@code fma}), so fingerprints and device
+     * profiles compare directly.
      */
-    public static final List<String> RELEVANT_FLAGS = List.of("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni",
-            "avx512_bf16", "amx_int8", "neon", "dotprod", "fp16", "i8mm", "sve");
+    public static final List<String> RELEVANT_FLAGS = List.of("sse4.1", "avx", "avx2", "fma", "f16c", "avx512",
+            "avx512-vnni", "vnni", "amx", "neon", "dotprod", "i8mm", "fp16", "sve");
 
     private HardwareProbe() {
     }
@@ -74,8 +75,7 @@ public final class HardwareProbe {
     }
 
     /**
-     * Normalizes the first CPU's flag list: x86 {@code flags} or ARM {@code Features}; ARM's
-     * {@code asimd}/{@code asimddp}/{@code asimdhp} are reported as {@code neon}/{@code dotprod}/{@code fp16}.
+     * Normalizes the first CPU's flag list: x86 {@code flags} or ARM {@code Features}, see {@link #normalizeFlag}.
      *
      * @param cpuinfo text of /proc/cpuinfo
      * @return relevant flags present, in {@link #RELEVANT_FLAGS} order
@@ -88,13 +88,7 @@ public final class HardwareProbe {
         Set<String> have = new LinkedHashSet<>();
         if (raw != null) {
             for (String f : raw.trim().split("\\s+")) {
-                String flag = f.toLowerCase(Locale.ROOT);
-                have.add(switch (flag) {
-                    case "asimd" -> "neon";
-                    case "asimddp" -> "dotprod";
-                    case "asimdhp" -> "fp16";
-                    default -> flag;
-                });
+                have.add(normalizeFlag(f));
             }
         }
         List<String> out = new ArrayList<>();
@@ -104,6 +98,28 @@ public final class HardwareProbe {
             }
         }
         return out;
+    }
+
+    /**
+     * Kernel flag names to the registry's spelling: avx512f → avx512, avx512_vnni → avx512-vnni,
+     * avx_vnni → vnni, amx_int8 → amx, sse4_1 → sse4.1, asimd → neon, asimddp → dotprod, asimdhp → fp16.
+     *
+     * @param flag a /proc/cpuinfo flag or a profile feature
+     * @return the normalized name (lower case; unknown names unchanged)
+     */
+    public static String normalizeFlag(String flag) {
+        String f = flag.toLowerCase(Locale.ROOT);
+        return switch (f) {
+            case "avx512f" -> "avx512";
+            case "avx512_vnni" -> "avx512-vnni";
+            case "avx_vnni" -> "vnni";
+            case "amx_int8" -> "amx";
+            case "sse4_1" -> "sse4.1";
+            case "asimd" -> "neon";
+            case "asimddp" -> "dotprod";
+            case "asimdhp" -> "fp16";
+            default -> f;
+        };
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.modelforge.worker.benchmark.hardware;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What a device profile says its hardware is: architecture and the ISA features its kernels rely on.
@@ -14,12 +13,21 @@ public record TargetHardware(String arch, List<String> isaFeatures) {
     public TargetHardware {
         arch = HardwareProbe.normalizeArch(arch == null ? "" : arch);
         isaFeatures = isaFeatures == null ? List.of()
-                : isaFeatures.stream().map(f -> f.toLowerCase(Locale.ROOT)).distinct().toList();
+                : isaFeatures.stream().map(HardwareProbe::normalizeFlag).distinct().toList();
+    }
+
+    /**
+     * @param hardware a device profile's hardware (null = unknown)
+     * @return the target, or null when the profile does not say (results are then marked emulated)
+     */
+    public static TargetHardware of(dev.modelforge.api.profile.Hardware hardware) {
+        return hardware == null || hardware.arch() == null ? null
+                : new TargetHardware(hardware.arch(), hardware.isaFeatures());
     }
 
     /** Features whose presence makes ONNX Runtime pick different (faster) kernels than a device without them. */
-    private static final List<String> KERNEL_SELECTING = List.of("avx512f", "avx512_vnni", "avx_vnni", "amx_int8",
-            "dotprod", "i8mm");
+    private static final List<String> KERNEL_SELECTING = List.of("avx512", "avx512-vnni", "vnni", "amx", "dotprod",
+            "i8mm");
 
     /**
      * A result measured on other hardware is emulated: a different architecture, an ISA feature the

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * @param target            the profile's hardware, to decide whether this run is emulated; null = unknown
  *                          (treated as emulated)
  */
-public record BenchmarkRequest(Path model, Path baseline, Long baselineVariantId, Path eval,
+public record BenchmarkRequest(Path model, Path baseline, String baselineVariantId, Path eval,
                                RuntimeSettings settings, MeasurementPlan plan, TargetHardware target) {
 
     public BenchmarkRequest {
@@ -25,7 +25,7 @@ public record BenchmarkRequest(Path model, Path baseline, Long baselineVariantId
     }
 
     /** What the parent hands a child process; paths as strings so it round-trips through JSON. */
-    record ChildTask(Mode mode, String model, String baseline, Long baselineVariantId, String eval,
+    record ChildTask(Mode mode, String model, String baseline, String baselineVariantId, String eval,
                      RuntimeSettings settings, MeasurementPlan plan, TargetHardware target, String workerVersion) {
     }
 

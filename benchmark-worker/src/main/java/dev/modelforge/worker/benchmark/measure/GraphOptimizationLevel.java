@@ -15,6 +15,18 @@ public enum GraphOptimizationLevel {
         this.ort = ort;
     }
 
+    /**
+     * @param name profile spelling: disabled/none, basic, extended, all (case-insensitive); null = all
+     * @return the level
+     */
+    public static GraphOptimizationLevel parse(String name) {
+        if (name == null || name.isBlank()) {
+            return ALL;
+        }
+        String n = name.trim().toUpperCase(java.util.Locale.ROOT);
+        return n.equals("NONE") || n.equals("DISABLE") ? DISABLED : valueOf(n);
+    }
+
     OptLevel ort() {
         return ort;
     }

@@ -44,7 +44,7 @@ public final class PairedBenchmark {
      * @param baselineVariantId registry id of the baseline, or null
      * @return the ratio variant/baseline with its interval and both distributions
      */
-    public LatencyComparison compare(LoadedModel baseline, LoadedModel variant, EvalDataset eval, Long baselineVariantId) {
+    public LatencyComparison compare(LoadedModel baseline, LoadedModel variant, EvalDataset eval, String baselineVariantId) {
         return combine(List.of(run(baseline, variant, eval)), baselineVariantId, plan);
     }
 
@@ -92,7 +92,7 @@ public final class PairedBenchmark {
      * @param plan              bootstrap resamples and seed
      * @return the comparison
      */
-    public static LatencyComparison combine(List<PairedRun> runs, Long baselineVariantId, MeasurementPlan plan) {
+    public static LatencyComparison combine(List<PairedRun> runs, String baselineVariantId, MeasurementPlan plan) {
         double[][] groups = runs.stream().map(PairedRun::roundRatios).toArray(double[][]::new);
         double ratio = Stats.median(Arrays.stream(groups).flatMapToDouble(Arrays::stream).toArray());
         double[] ci = Stats.bootstrapMedianInterval(groups, CONFIDENCE, plan.bootstrapResamples(), plan.seed());

@@ -1,5 +1,6 @@
 package dev.modelforge.worker.benchmark.measure;
 
+import dev.modelforge.api.profile.DeviceProfile;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,6 +35,27 @@ public record RuntimeSettings(String executionProvider, int intraOpThreads, int 
         if (batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new IllegalArgumentException("batch sizes must be >= 1: " + batchSizes);
         }
+    }
+
+    /**
+     * A device profile's settings as the engine needs them: threads and provider from its runtime section,
+     * cores from its hardware, the memory limit from its limits (else its hardware memory).
+     *
+     * @param profile    the device profile
+     * @param batchSizes throughput batch sizes (the profile does not carry them; worker configuration does)
+     * @return the settings
+     */
+    public static RuntimeSettings of(DeviceProfile profile, List<Integer> batchSizes) {
+        var rt = profile.runtime();
+        var hw = profile.hardware();
+        Double maxMemory = profile.limits() == null ? null : profile.limits().maxMemoryMb();
+        long memory = maxMemory != null ? (long) Math.ceil(maxMemory)
+                : hw != null && hw.memoryMb() != null ? hw.memoryMb() : 0;
+        int intra = rt == null || rt.intraOpThreads() == null ? 1 : rt.intraOpThreads();
+        int inter = rt == null || rt.interOpThreads() == null ? 1 : rt.interOpThreads();
+        return new RuntimeSettings(rt == null ? "cpu" : rt.executionProvider(), intra, inter,
+                GraphOptimizationLevel.parse(rt == null ? null : rt.graphOptimizationLevel()),
+                hw == null || hw.cores() == null ? 0 : hw.cores(), memory, batchSizes);
     }
 
     /**

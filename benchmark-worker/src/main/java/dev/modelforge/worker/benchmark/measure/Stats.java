@@ -31,7 +31,7 @@ public final class Stats {
         }
         double sd = ms.length > 1 ? Math.sqrt(var / (ms.length - 1)) : 0;
         return new LatencyStats(batchSize, ms.length, quantileSorted(ms, 0.5), quantileSorted(ms, 0.9),
-                quantileSorted(ms, 0.99), mean, sd, ms[0], ms[ms.length - 1]);
+                quantileSorted(ms, 0.95), quantileSorted(ms, 0.99), mean, sd, ms[0], ms[ms.length - 1]);
     }
 
     /**

@@ -14,7 +14,7 @@ class HardwareProbeTest {
             processor\t: 0
             vendor_id\t: GenuineIntel
             model name\t: Intel(R) Xeon(R) Gold 6348 CPU @ 2.60GHz
-            flags\t\t: fpu sse4_2 avx fma avx2 avx512f avx512bw avx512_vnni
+            flags\t\t: fpu sse4_1 sse4_2 avx fma avx2 avx512f avx512bw avx512_vnni
             """;
     private static final String ARM = """
             processor\t: 0
@@ -27,20 +27,20 @@ class HardwareProbeTest {
     @Test
     void x86FlagsAreNormalizedToTheRelevantSet() {
         assertThat(HardwareProbe.cpuModel(X86)).isEqualTo("Intel(R) Xeon(R) Gold 6348 CPU @ 2.60GHz");
-        assertThat(HardwareProbe.normalizeFlags(X86)).containsExactly("avx2", "fma", "avx512f", "avx512_vnni");
+        assertThat(HardwareProbe.normalizeFlags(X86)).containsExactly("sse4.1", "avx", "avx2", "fma", "avx512", "avx512-vnni");
     }
 
     @Test
     void armFeaturesAreMappedToNeonDotprod() {
         assertThat(HardwareProbe.cpuModel(ARM)).isEqualTo("ARM implementer 0x41 part 0xd0c");
-        assertThat(HardwareProbe.normalizeFlags(ARM)).containsExactly("neon", "dotprod", "fp16", "i8mm");
+        assertThat(HardwareProbe.normalizeFlags(ARM)).containsExactly("neon", "dotprod", "i8mm", "fp16");
         assertThat(HardwareProbe.normalizeArch("aarch64")).isEqualTo("arm64");
         assertThat(HardwareProbe.normalizeArch("amd64")).isEqualTo("x86_64");
     }
 
     @Test
     void emulationFollowsArchAndKernelSelectingFeatures() {
-        List<String> vnniMachine = List.of("avx2", "fma", "avx512f", "avx512_vnni");
+        List<String> vnniMachine = List.of("avx2", "fma", "avx512", "avx512-vnni");
         assertThat(new TargetHardware("x86_64", vnniMachine).isEmulatedOn("x86_64", vnniMachine)).isFalse();
         // arm profile on an x86 machine
         assertThat(new TargetHardware("arm64", List.of("neon", "dotprod")).isEmulatedOn("x86_64", vnniMachine)).isTrue();
@@ -48,7 +48,7 @@ class HardwareProbeTest {
         assertThat(new TargetHardware("x86_64", List.of("avx2", "fma")).isEmulatedOn("x86_64", vnniMachine)).isTrue();
         // profile needs VNNI, machine lacks it
         assertThat(new TargetHardware("amd64", vnniMachine).isEmulatedOn("x86_64", List.of("avx2", "fma"))).isTrue();
-        // a feature we do not track (sse4_2) does not decide
+        // kernel spellings are accepted; a feature we do not track (sse4_2) does not decide
         assertThat(new TargetHardware("x86_64", List.of("avx2", "fma", "avx512f", "avx512_vnni", "sse4_2"))
                 .isEmulatedOn("x86_64", vnniMachine)).isFalse();
     }
@@ -67,7 +67,18 @@ class HardwareProbeTest {
         // flags agree with an independent read of /proc/cpuinfo
         String cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
         for (String f : fp.isaFlags()) {
-            assertThat(cpuinfo).containsPattern("\\b" + (f.equals("neon") ? "asimd" : f.equals("dotprod") ? "asimddp" : f) + "\\b");
+            String raw = switch (f) {
+                case "neon" -> "asimd";
+                case "dotprod" -> "asimddp";
+                case "fp16" -> "asimdhp";
+                case "avx512" -> "avx512f";
+                case "avx512-vnni" -> "avx512_vnni";
+                case "vnni" -> "avx_vnni";
+                case "amx" -> "amx_int8";
+                case "sse4.1" -> "sse4_1";
+                default -> f;
+            };
+            assertThat(cpuinfo).containsPattern("\\b" + raw + "\\b");
         }
         if (cpuinfo.matches("(?s).*\\bavx2\\b.*")) {
             assertThat(fp.isaFlags()).contains("avx2");

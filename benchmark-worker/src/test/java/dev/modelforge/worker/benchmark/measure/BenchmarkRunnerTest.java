@@ -39,7 +39,7 @@ class BenchmarkRunnerTest {
         String arch = HardwareProbe.normalizeArch(System.getProperty("os.arch"));
         TargetHardware here = new TargetHardware(arch, HardwareProbe.fingerprint(1, "t").isaFlags());
 
-        BenchmarkResult r = runner.run(new BenchmarkRequest(var, base, 11L, eval, settings, MeasurementPlan.quick(), here));
+        BenchmarkResult r = runner.run(new BenchmarkRequest(var, base, "v-11", eval, settings, MeasurementPlan.quick(), here));
 
         assertThat(r.status()).as(r.failureDetail()).isEqualTo(BenchmarkStatus.OK);
         assertThat(r.failureReason()).isNull();
@@ -54,7 +54,7 @@ class BenchmarkRunnerTest {
         assertThat(r.accuracy().kind()).isEqualTo(AccuracyKind.LABELS);
         assertThat(r.accuracy().top1Accuracy()).isEqualTo(0.25);
         assertThat(r.accuracy().top1Agreement()).isEqualTo(0.5);
-        assertThat(r.comparison().baselineVariantId()).isEqualTo(11L);
+        assertThat(r.comparison().baselineVariantId()).isEqualTo("v-11");
         MeasurementPlan quick = MeasurementPlan.quick();
         assertThat(r.comparison().processes()).isEqualTo(quick.pairedProcesses());
         assertThat(r.comparison().rounds()).isEqualTo(quick.pairedProcesses() * quick.pairedRounds());

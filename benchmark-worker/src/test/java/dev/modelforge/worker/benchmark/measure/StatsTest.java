@@ -15,6 +15,7 @@ class StatsTest {
         assertThat(s.samples()).isEqualTo(5);
         assertThat(s.p50Millis()).isEqualTo(3.0);
         assertThat(s.p90Millis()).isCloseTo(4.6, within(1e-12)); // 0.9*4 = 3.6 → 4 + 0.6*(5-4)
+        assertThat(s.p95Millis()).isCloseTo(4.8, within(1e-12));
         assertThat(s.p99Millis()).isCloseTo(4.96, within(1e-12));
         assertThat(s.meanMillis()).isEqualTo(3.0);
         assertThat(s.stddevMillis()).isCloseTo(Math.sqrt(2.5), within(1e-12));

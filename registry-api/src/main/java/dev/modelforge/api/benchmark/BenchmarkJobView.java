@@ -1,0 +1,32 @@
+package dev.modelforge.api.benchmark;
+
+import dev.modelforge.api.job.JobStatus;
+
+import java.time.Instant;
+
+/**
+ * A benchmark job as the REST API shows it: {@code GET /api/v1/benchmark-jobs/{id}} and
+ * {@code GET /api/v1/models/{name}/versions/{version}/benchmark-jobs}.
+ *
+ * @param id            job id (the idempotency key of the result)
+ * @param variantId     variant to measure
+ * @param modelName     model name
+ * @param version       model version number
+ * @param recipe        the variant's recipe label ({@code baseline} for the original)
+ * @param deviceProfile profile to measure on
+ * @param status        queued, running, succeeded (an OK result) or failed (a FAILED result)
+ * @param reason        why it was queued: {@code variant-created} or {@code rebenchmark}
+ * @param workerId      the worker that started it, or null
+ * @param error         the failure reason and detail of a failed result, or null
+ * @param createdAt     when it was queued
+ * @param updatedAt     last change
+ */
+public record BenchmarkJobView(String id, String variantId, String modelName, int version, String recipe,
+                               String deviceProfile, JobStatus status, String reason, String workerId, String error,
+                               Instant createdAt, Instant updatedAt) {
+
+    /** Queued because a variant was created for the profile. */
+    public static final String REASON_VARIANT_CREATED = "variant-created";
+    /** Queued by {@code POST /api/v1/device-profiles/{name}/rebenchmark}. */
+    public static final String REASON_REBENCHMARK = "rebenchmark";
+}
