@@ -1,0 +1,177 @@
+package dev.modelforge.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
+import dev.modelforge.compress.CompressionRequest;
+import dev.modelforge.compress.Compressor;
+import dev.modelforge.compress.ir.DataType;
+import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.ir.ModelBuilder;
+import dev.modelforge.compress.ir.ModelFiles;
+import dev.modelforge.compress.ir.Tensor;
+import dev.modelforge.compress.pass.Int8DynamicPass;
+import dev.modelforge.compress.pass.PassContext;
+import dev.modelforge.compress.pass.PassParams;
+import dev.modelforge.compress.recipe.Recipe;
+import dev.modelforge.compress.recipe.RecipeStep;
+import dev.modelforge.compress.report.CompressionReport;
+import dev.modelforge.compress.validate.OrtSessions;
+import dev.modelforge.compress.validate.ValidationGate;
+import dev.modelforge.onnx.data.NdArray;
+import dev.modelforge.onnx.data.Npz;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Size, latency, accuracy and compression time of compression-core's recipes on the trained
+ * fixtures, measured side by side in one process: float and compressed sessions are timed in
+ * turn (A B, B A, ...) with ORT thread spinning disabled, so neither steals the other's cores.
+ * Also times int8-dynamic on a generated ~100 MB transformer-like MatMul stack.
+ *
+ * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.QuantizationBench [fixturesDir] [iterations]}.
+ */
+public final class QuantizationBench {
+    private static final List<Recipe> RECIPES = List.of(
+            Recipe.of(RecipeStep.of("int8-dynamic")),
+            Recipe.of(RecipeStep.of("int4-weight-only")),
+            Recipe.of(RecipeStep.of("fp16")));
+
+    private QuantizationBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path fixtures = Path.of(args.length > 0 ? args[0] : "compression-core/src/test/resources/fixtures");
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        Path work = Files.createTempDirectory("quant-bench");
+        System.out.println("| model | recipe | size ratio | top-1 float → variant (pt) | compress ms | p50 ratio b1 t1 | b1 t2 | b64 t1 | b64 t2 |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (String name : List.of("digits_cnn", "digits_transformer")) {
+            Path in = fixtures.resolve(name + ".onnx");
+            Path eval = fixtures.resolve(name + "_eval.npz");
+            for (Recipe recipe : RECIPES) {
+                Path out = work.resolve(name + "-" + recipe.steps().get(0).pass() + ".onnx");
+                CompressionReport r;
+                try {
+                    r = new Compressor().compress(new CompressionRequest(in, out, recipe, Optional.empty(),
+                            Optional.of(eval), 1, ValidationGate.loadAndRunOnly(), null));
+                } catch (Exception e) {
+                    System.out.printf("| %s | %s | refused: %s |%n", name, recipe.steps().get(0).pass(), e.getMessage());
+                    continue;
+                }
+                var m = r.validation().metrics();
+                Map<String, NdArray> data = Npz.read(eval);
+                String inputName = data.keySet().stream().filter(k -> !k.equals("labels")).findFirst().orElseThrow();
+                NdArray x = data.get(inputName);
+                double[] ratios = new double[4];
+                int k = 0;
+                for (int batch : new int[] {1, 64}) {
+                    for (int threads : new int[] {1, 2}) {
+                        ratios[k++] = pairedP50Ratio(in, out, inputName, x.slice(0, batch), threads, iterations);
+                    }
+                }
+                System.out.printf("| %s | %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d | %.2f | %.2f | %.2f | %.2f |%n", name,
+                        recipe.steps().get(0).pass(), r.sizeRatio(), m.referenceAccuracy() * 100, m.accuracy() * 100,
+                        -m.accuracyDropPoints(), r.elapsedMillis(), ratios[0], ratios[1], ratios[2], ratios[3]);
+            }
+        }
+        bigTransformer(work);
+    }
+
+    /** p50(variant) / p50(float) with the two sessions timed alternately. */
+    static double pairedP50Ratio(Path a, Path b, String input, NdArray x, int threads, int iterations) throws Exception {
+        try (OrtSession sa = OrtSessions.open(a, threads, null); OrtSession sb = OrtSessions.open(b, threads, null);
+             OnnxTensor t = tensor(x)) {
+            Map<String, OnnxTensor> feed = Map.of(input, t);
+            for (int i = 0; i < 20; i++) {
+                sa.run(feed).close();
+                sb.run(feed).close();
+            }
+            long[] ta = new long[iterations];
+            long[] tb = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                boolean aFirst = i % 2 == 0;
+                if (aFirst) {
+                    ta[i] = time(sa, feed);
+                    tb[i] = time(sb, feed);
+                } else {
+                    tb[i] = time(sb, feed);
+                    ta[i] = time(sa, feed);
+                }
+            }
+            Arrays.sort(ta);
+            Arrays.sort(tb);
+            return (double) tb[iterations / 2] / ta[iterations / 2];
+        }
+    }
+
+    private static long time(OrtSession s, Map<String, OnnxTensor> feed) throws Exception {
+        long t0 = System.nanoTime();
+        s.run(feed).close();
+        return System.nanoTime() - t0;
+    }
+
+    private static OnnxTensor tensor(NdArray x) throws Exception {
+        ByteBuffer src = x.data();
+        ByteBuffer direct = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
+        direct.put(src).rewind();
+        return OnnxTensor.createTensor(OrtSessions.env(), direct.asFloatBuffer(), x.shape());
+    }
+
+    /** 8 blocks of (4 square 512 MatMuls + 512→2048→512 MLP) with residual Adds: 25.2 M floats ≈ 100 MB. */
+    static void bigTransformer(Path work) throws Exception {
+        int d = 512;
+        int ff = 2048;
+        Random r = new Random(1);
+        ModelBuilder b = ModelBuilder.create("stack", 17).input("x", DataType.FLOAT, -1, 16, d);
+        String h = "x";
+        for (int l = 0; l < 8; l++) {
+            String a = h;
+            for (String w : List.of("q", "k", "v", "o")) {
+                String wn = "l" + l + "_" + w;
+                b.initializer(Tensor.ofFloats(wn, new long[] {d, d}, randn(r, d * d, 0.04f)));
+                b.node("MatMul", List.of(a, wn), List.of(wn + "_out"));
+                a = wn + "_out";
+            }
+            b.node("Add", List.of(h, a), List.of("l" + l + "_res1"));
+            b.initializer(Tensor.ofFloats("l" + l + "_w1", new long[] {d, ff}, randn(r, d * ff, 0.04f)));
+            b.initializer(Tensor.ofFloats("l" + l + "_w2", new long[] {ff, d}, randn(r, ff * d, 0.02f)));
+            b.node("MatMul", List.of("l" + l + "_res1", "l" + l + "_w1"), List.of("l" + l + "_f1"));
+            b.node("Relu", List.of("l" + l + "_f1"), List.of("l" + l + "_f2"));
+            b.node("MatMul", List.of("l" + l + "_f2", "l" + l + "_w2"), List.of("l" + l + "_f3"));
+            b.node("Add", List.of("l" + l + "_res1", "l" + l + "_f3"), List.of("l" + l + "_out"));
+            h = "l" + l + "_out";
+        }
+        b.node("Identity", List.of(h), List.of("y"));
+        Model m = b.output("y", DataType.FLOAT, -1, 16, d).build();
+        Path in = work.resolve("stack.onnx");
+        ModelFiles.write(m, in);
+        long t0 = System.nanoTime();
+        Int8DynamicPass pass = new Int8DynamicPass();
+        pass.apply(ModelFiles.read(in), PassContext.of(PassParams.defaults(pass)));
+        long passMs = (System.nanoTime() - t0) / 1_000_000;
+        t0 = System.nanoTime();
+        CompressionReport rep = new Compressor().compress(CompressionRequest.of(in, work.resolve("stack-int8.onnx"),
+                Recipe.resolve("int8-dynamic")));
+        long totalMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("%n100 MB MatMul stack (%.1f MB): int8-dynamic read+pass %d ms; end-to-end (read, pass, write, "
+                + "ORT validation on synthetic inputs) %d ms; size ratio %.3f; cosine %.5f%n", Files.size(in) / 1e6,
+                passMs, totalMs, rep.sizeRatio(), rep.validation().metrics().cosineSimilarity());
+    }
+
+    private static float[] randn(Random r, int n, float std) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) r.nextGaussian() * std;
+        }
+        return f;
+    }
+}
