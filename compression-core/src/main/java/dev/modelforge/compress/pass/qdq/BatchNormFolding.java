@@ -89,13 +89,25 @@ public final class BatchNormFolding {
             }
             newB[c] = (float) ((oldBias[c] - m[c]) * factor + b[c]);
         }
-        String wName = graph.uniqueName(conv.input(1) + "_bn_folded");
-        String bName = graph.uniqueName((bias.isPresent() ? conv.input(2) : conv.name() + "_bias") + "_bn_folded");
+        // Keep the exporter's names when the replaced tensors have no other reader.
+        String wName = soleReader(graph, conv.input(1)) ? conv.input(1) : graph.uniqueName(conv.input(1) + "_bn_folded");
+        String bName;
+        if (bias.isPresent() && soleReader(graph, conv.input(2))) {
+            bName = conv.input(2);
+        } else if (bias.isEmpty() && soleReader(graph, bn.input(2))) {
+            bName = bn.input(2);
+        } else {
+            bName = graph.uniqueName(conv.name() + "_bias_bn_folded");
+        }
         graph.putInitializer(Tensor.ofFloats(wName, weight.get().shape(), newW));
         graph.putInitializer(Tensor.ofFloats(bName, new long[] {channels}, newB));
         conv.setInput(1, wName);
         conv.setInput(2, bName);
         return Optional.of(newB);
+    }
+
+    private static boolean soleReader(Graph graph, String initializer) {
+        return graph.consumers(initializer).size() == 1 && !graph.isGraphOutput(initializer);
     }
 
     private static Optional<Tensor> floatInit(Graph graph, String name) {

@@ -85,22 +85,26 @@ final class QdqRewriter {
         WeightQuantizer.Quantized q = WeightQuantizer.quantize(weight.floats(), weight.shape(), axis, perChannel,
                 options.weightQmax());
         long[] scaleShape = perChannel ? new long[] {q.scales().length} : new long[0];
-        String base = graph.uniqueName(w + "_quantized");
+        String base = replacementName(w, "_q");
         graph.putInitializer(Tensor.ofInt8(base, weight.shape(), q.values()));
         String scale = graph.uniqueName(w + "_scale");
         graph.putInitializer(Tensor.ofFloats(scale, scaleShape, q.scales()));
-        String zp = graph.uniqueName(w + "_zero_point");
-        graph.putInitializer(Tensor.ofInt8(zp, scaleShape, new byte[q.scales().length]));
-        String dq = graph.uniqueName(w + "_dequantized");
-        Node dqNode = Node.of(graph.uniqueName(w + "_DequantizeLinear"), "DequantizeLinear",
-                List.of(base, scale, zp), List.of(dq));
+        List<String> dqInputs = new java.util.ArrayList<>(List.of(base, scale));
+        if (!n.is("Conv")) {
+            // 0 is the default, but QGemm insists on a zero point shaped like the scale; Conv does not.
+            String zp = graph.uniqueName(w + "_zp");
+            graph.putInitializer(Tensor.ofInt8(zp, scaleShape, new byte[q.scales().length]));
+            dqInputs.add(zp);
+        }
+        String dq = graph.uniqueName(w + "_dq");
+        Node dqNode = Node.of(graph.uniqueName(w + "_DQ"), "DequantizeLinear", dqInputs, List.of(dq));
         if (perChannel) {
             dqNode.setAttr("axis", (long) q.axis());
         }
         graph.insertBefore(n, dqNode);
         n.setInput(1, dq);
         long before = weight.byteSize();
-        long after = q.values().length + q.scales().length * 5L;
+        long after = q.values().length + q.scales().length * (n.is("Conv") ? 4L : 5L);
         int clamped = 0;
         if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
             int[] clampedOut = new int[1];
@@ -124,21 +128,33 @@ final class QdqRewriter {
         float[] scales = WeightQuantizer.biasScales(inputScale, weightScales);
         int[] q = WeightQuantizer.quantizeBias(bias.floats(), scales, clampedOut);
         long[] scaleShape = perChannel ? new long[] {scales.length} : new long[0];
-        String base = graph.uniqueName(b + "_quantized");
+        String base = replacementName(b, "_q");
         graph.putInitializer(Tensor.ofInt32(base, bias.shape(), q));
         String scale = graph.uniqueName(b + "_scale");
         graph.putInitializer(Tensor.ofFloats(scale, scaleShape, scales));
-        String zp = graph.uniqueName(b + "_zero_point");
-        graph.putInitializer(Tensor.ofInt32(zp, scaleShape, new int[scales.length]));
-        String dq = graph.uniqueName(b + "_dequantized");
-        Node dqNode = Node.of(graph.uniqueName(b + "_DequantizeLinear"), "DequantizeLinear",
-                List.of(base, scale, zp), List.of(dq));
+        // int32 zero point 0 is DequantizeLinear's default; ORT fills it in when fusing.
+        String dq = graph.uniqueName(b + "_dq");
+        Node dqNode = Node.of(graph.uniqueName(b + "_DQ"), "DequantizeLinear",
+                List.of(base, scale), List.of(dq));
         if (perChannel) {
             dqNode.setAttr("axis", 0L);
         }
         graph.insertBefore(n, dqNode);
         n.setInput(2, dq);
-        return q.length * 4L + scales.length * 8L;
+        return q.length * 4L + scales.length * 4L;
+    }
+
+    /**
+     * The name for the integer version of constant {@code original}: the original name itself when
+     * nothing else reads the float tensor (it is replaced, which keeps the file small and the names
+     * recognisable), a fresh derived name otherwise.
+     */
+    private String replacementName(String original, String suffix) {
+        if (graph.consumers(original).size() == 1 && !graph.isGraphOutput(original)) {
+            graph.removeInitializer(original);
+            return original;
+        }
+        return graph.uniqueName(original + suffix);
     }
 
     /** Constant inputs of Add/Mul/Concat: quantized per tensor from their own values. */
@@ -162,12 +178,12 @@ final class QdqRewriter {
             for (int k = 0; k < v.length; k++) {
                 q[k] = (byte) quantize(v[k], p);
             }
-            String base = graph.uniqueName(in + "_quantized");
+            String base = graph.uniqueName(in + "_q");
             graph.putInitializer(options.activationType() == ActivationType.UINT8
                     ? Tensor.ofUint8(base, t.shape(), q) : Tensor.ofInt8(base, t.shape(), q));
             String[] names = scaleAndZeroPoint(base, p);
-            String dq = graph.uniqueName(in + "_dequantized");
-            graph.insertBefore(n, Node.of(graph.uniqueName(in + "_DequantizeLinear"), "DequantizeLinear",
+            String dq = graph.uniqueName(in + "_dq");
+            graph.insertBefore(n, Node.of(graph.uniqueName(in + "_DQ"), "DequantizeLinear",
                     List.of(base, names[0], names[1]), List.of(dq)));
             n.setInput(i, dq);
         }
@@ -181,7 +197,7 @@ final class QdqRewriter {
     private void insertPair(String tensor, String root, List<Node> readers, Map<String, Node> producers) {
         String[] names = qparamNames.computeIfAbsent(root, r -> scaleAndZeroPoint(r, params(r)));
         Node producer = producers.get(tensor);
-        String quantized = graph.uniqueName(tensor + "_quantized");
+        String quantized = graph.uniqueName(tensor + "_q");
         String source = tensor;
         String dequantized;
         if (graph.isGraphOutput(tensor) && producer != null) {
@@ -194,14 +210,14 @@ final class QdqRewriter {
             if (redirected.isEmpty()) {
                 return; // only float readers: a pair here would be a pure round-trip
             }
-            dequantized = graph.uniqueName(tensor + "_dequantized");
+            dequantized = graph.uniqueName(tensor + "_dq");
             for (Node reader : redirected) {
                 reader.replaceInput(tensor, dequantized);
             }
         }
-        Node q = Node.of(graph.uniqueName(tensor + "_QuantizeLinear"), "QuantizeLinear",
+        Node q = Node.of(graph.uniqueName(tensor + "_Q"), "QuantizeLinear",
                 List.of(source, names[0], names[1]), List.of(quantized));
-        Node dq = Node.of(graph.uniqueName(tensor + "_DequantizeLinear"), "DequantizeLinear",
+        Node dq = Node.of(graph.uniqueName(tensor + "_DQ"), "DequantizeLinear",
                 List.of(quantized, names[0], names[1]), List.of(dequantized));
         graph.addNode(q);
         graph.addNode(dq);
@@ -223,7 +239,7 @@ final class QdqRewriter {
     private String[] scaleAndZeroPoint(String base, QuantParams p) {
         String scale = graph.uniqueName(base + "_scale");
         graph.putInitializer(Tensor.scalar(scale, p.scale()));
-        String zp = graph.uniqueName(base + "_zero_point");
+        String zp = graph.uniqueName(base + "_zp");
         byte[] z = {(byte) p.zeroPoint()};
         graph.putInitializer(p.type() == ActivationType.UINT8
                 ? Tensor.ofUint8(zp, new long[0], z) : Tensor.ofInt8(zp, new long[0], z));

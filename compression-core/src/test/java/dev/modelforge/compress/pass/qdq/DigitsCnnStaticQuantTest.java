@@ -1,0 +1,96 @@
+package dev.modelforge.compress.pass.qdq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.modelforge.compress.calibrate.EvalDatasetCalibrationData;
+import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.ir.ModelFiles;
+import dev.modelforge.compress.pass.NodeAction;
+import dev.modelforge.compress.pass.PassContext;
+import dev.modelforge.compress.pass.PassParams;
+import dev.modelforge.compress.pass.PassResult;
+import dev.modelforge.compress.pass.ProgressListener;
+import dev.modelforge.compress.pass.StaticQdqQuantization;
+import dev.modelforge.onnx.ModelSignature;
+import dev.modelforge.onnx.data.EvalDataset;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trained digits CNN fixture: the int8-static targets of issue 3 (size, accuracy, fused kernels). */
+class DigitsCnnStaticQuantTest {
+
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+
+    @TempDir
+    Path dir;
+
+    /** Top-1 accuracy in percent of {@code model} on the eval split. */
+    static double top1(OnnxMl.ModelProto model, EvalDataset eval) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        EvalDatasetCalibrationData batches = new EvalDatasetCalibrationData(eval);
+        long[] labels = eval.labels().orElseThrow().toLongArray();
+        int correct = 0;
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(1);
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            try (OrtSession s = env.createSession(model.toByteArray(), o)) {
+                for (int start = 0; start < eval.sampleCount(); start += 64) {
+                    int size = Math.min(64, eval.sampleCount() - start);
+                    Map<String, OnnxTensor> in = batches.batch(env, start, size);
+                    try (OrtSession.Result r = s.run(in)) {
+                        float[][] logits = (float[][]) r.get(0).getValue();
+                        for (int i = 0; i < size; i++) {
+                            int best = 0;
+                            for (int k = 1; k < logits[i].length; k++) {
+                                if (logits[i][k] > logits[i][best]) {
+                                    best = k;
+                                }
+                            }
+                            if (best == labels[start + i]) {
+                                correct++;
+                            }
+                        }
+                    } finally {
+                        in.values().forEach(OnnxTensor::close);
+                    }
+                }
+            }
+        }
+        return 100.0 * correct / eval.sampleCount();
+    }
+
+    @Test
+    void meetsSizeAccuracyAndFusionTargets() throws Exception {
+        Path floatFile = FIXTURES.resolve("digits_cnn.onnx");
+        Model model = ModelFiles.read(floatFile);
+        StaticQdqQuantization pass = new StaticQdqQuantization();
+        PassResult result = pass.apply(model, new PassContext(PassParams.defaults(pass),
+                Optional.of(FIXTURES.resolve("digits_cnn_calib.npz")), ProgressListener.NONE, 1, dir));
+        Path out = dir.resolve("digits_cnn_int8.onnx");
+        ModelFiles.write(result.model(), out);
+
+        double sizeRatio = (double) java.nio.file.Files.size(out) / java.nio.file.Files.size(floatFile);
+        OnnxMl.ModelProto floatProto = model.toProto();
+        OnnxMl.ModelProto quantProto = result.model().toProto();
+        EvalDataset eval = EvalDataset.load(FIXTURES.resolve("digits_cnn_eval.npz"), ModelSignature.of(floatProto));
+        double floatTop1 = top1(floatProto, eval);
+        double quantTop1 = top1(quantProto, eval);
+        Map<String, Integer> fused = OrtHarness.ops(OrtHarness.optimized(quantProto, dir));
+        System.out.printf("digits_cnn int8-static: size %.3fx, top-1 %.2f -> %.2f, fused %s%n",
+                sizeRatio, floatTop1, quantTop1, fused);
+
+        assertThat(sizeRatio).isLessThanOrEqualTo(0.30);
+        assertThat(floatTop1 - quantTop1).isLessThanOrEqualTo(0.5);
+        assertThat(fused.get("QLinearConv")).isEqualTo(5);
+        assertThat(fused).containsKeys("QLinearAdd", "QGemm").doesNotContainKeys("Conv", "Gemm", "BatchNormalization");
+        assertThat(OrtHarness.dqToQPairs(OrtHarness.optimized(quantProto, dir))).isZero();
+        assertThat(result.report().count(NodeAction.QUANTIZED)).isGreaterThanOrEqualTo(8);
+    }
+}
