@@ -1,0 +1,83 @@
+package dev.modelforge.compress.search;
+
+import dev.modelforge.compress.ir.ModelFiles;
+import dev.modelforge.compress.validate.ValidationGate;
+import dev.modelforge.compress.validate.ValidationResult;
+import dev.modelforge.compress.validate.Validator;
+import dev.modelforge.onnx.ModelSignature;
+import dev.modelforge.onnx.data.EvalDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The auto search: budget respected when achievable, best-so-far plus diagnosis when not, time bounded. */
+class AutoSearchTest {
+    static final Path FIX = Path.of("src/test/resources/fixtures");
+    static final Path CNN = FIX.resolve("digits_cnn.onnx");
+
+    @TempDir
+    Path tmp;
+
+    static SearchSpec spec(double budget, Duration time, Map<String, Double> previous) {
+        return new SearchSpec(budget, Objective.SIZE, time, FIX.resolve("digits_cnn_calib.npz"),
+                FIX.resolve("digits_cnn_eval.npz"), 1, 32, previous);
+    }
+
+    @Test
+    void achievableBudgetIsRespectedAndTheReportCanWarmStart() throws Exception {
+        Duration budget = Duration.ofSeconds(240);
+        SearchOutcome o = new AutoSearch(spec(0.5, budget, Map.of())).run(CNN);
+        assertThat(o.elapsedMillis()).isLessThan(budget.toMillis() + 30_000);
+        assertThat(o.budgetMet()).isTrue();
+        assertThat(o.chosen().dropPoints()).isLessThanOrEqualTo(0.5);
+        assertThat(o.chosen().sizeBytes()).isLessThan(java.nio.file.Files.size(CNN));
+        assertThat(o.recipe().steps()).isNotEmpty();
+        // the returned model is what its measurements say
+        Path out = tmp.resolve("best.onnx");
+        ModelFiles.write(o.model(), out);
+        EvalDataset eval = EvalDataset.load(FIX.resolve("digits_cnn_eval.npz"), ModelSignature.of(o.model().toProto()));
+        ValidationResult v = new Validator(1, 64, ValidationGate.loadAndRunOnly()).validate(out, CNN, eval);
+        assertThat(v.metrics().accuracy()).isEqualTo(o.chosen().accuracy());
+        String json = AutoSearch.toJson(o);
+        assertThat(json).contains("\"sensitivity\"").contains("\"decisions\"").contains("\"candidates\"");
+    }
+
+    @Test
+    void unreachableWithinTheTimeBudgetReturnsBestSoFarWithADiagnosis() throws Exception {
+        SearchOutcome o = new AutoSearch(spec(0.5, Duration.ofMillis(1), Map.of())).run(CNN);
+        assertThat(o.timedOut()).isTrue();
+        assertThat(o.model()).isNotNull();
+        assertThat(o.budgetMet()).isFalse();
+        assertThat(o.diagnosis()).contains("time budget");
+    }
+
+    @Test
+    void warmStartSkipsMeasuredLayersAndUnmeetableBudgetGivesClosestCandidate() throws Exception {
+        // a previous version measured the stem group: the search trusts it instead of re-measuring
+        Map<String, Double> previous = Map.of("prune0.5:/stem/stem.0/Conv", 50.0);
+        SearchOutcome o = new AutoSearch(spec(0.0, Duration.ofSeconds(240), previous)).run(CNN);
+        assertThat(o.sensitivity()).containsEntry("prune0.5:/stem/stem.0/Conv", 50.0);
+        assertThat(o.sensitivity()).containsKey("prune0.5:/res/a/a.0/Conv");
+        assertThat(o.decisions()).anySatisfy(d -> assertThat(d).contains("leave group /stem/stem.0/Conv unpruned"));
+        assertThat(o.model()).isNotNull();
+        if (!o.budgetMet()) {
+            assertThat(o.diagnosis()).contains("closest");
+            assertThat(o.chosen().dropPoints()).isEqualTo(o.candidates().stream()
+                    .mapToDouble(SearchOutcome.Candidate::dropPoints).min().orElseThrow());
+        } else {
+            assertThat(o.chosen().dropPoints()).isLessThanOrEqualTo(0.0);
+        }
+    }
+
+    @Test
+    void badBudgetsAreClearErrors() {
+        assertThatThrownBy(() -> spec(-1, Duration.ofSeconds(1), Map.of())).hasMessageContaining("accuracy budget");
+        assertThatThrownBy(() -> spec(0.5, Duration.ZERO, Map.of())).hasMessageContaining("time budget");
+    }
+}
