@@ -16,9 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A mutable view of the main ONNX graph: nodes in a topological order, initializers by name, value
@@ -296,51 +294,7 @@ public final class Graph {
      * and output is deterministic. Fails on a cycle.
      */
     public void sortTopologically() {
-        Map<String, Integer> producerIndex = new HashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            for (String o : nodes.get(i).outputs()) {
-                producerIndex.put(o, i);
-            }
-        }
-        int[] pending = new int[nodes.size()];
-        List<List<Integer>> dependents = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            dependents.add(new ArrayList<>());
-        }
-        for (int i = 0; i < nodes.size(); i++) {
-            Set<Integer> deps = new HashSet<>();
-            Node n = nodes.get(i);
-            List<String> reads = new ArrayList<>(n.inputs());
-            if (!n.subgraphs().isEmpty()) {
-                reads.addAll(n.implicitInputs());
-            }
-            for (String in : reads) {
-                Integer p = producerIndex.get(in);
-                if (p != null && p != i && deps.add(p)) {
-                    dependents.get(p).add(i);
-                }
-            }
-            pending[i] = deps.size();
-        }
-        PriorityQueue<Integer> ready = new PriorityQueue<>();
-        for (int i = 0; i < pending.length; i++) {
-            if (pending[i] == 0) {
-                ready.add(i);
-            }
-        }
-        List<Node> sorted = new ArrayList<>(nodes.size());
-        while (!ready.isEmpty()) {
-            int i = ready.poll();
-            sorted.add(nodes.get(i));
-            for (int d : dependents.get(i)) {
-                if (--pending[d] == 0) {
-                    ready.add(d);
-                }
-            }
-        }
-        if (sorted.size() != nodes.size()) {
-            throw new IllegalStateException("graph " + name + " has a cycle");
-        }
+        List<Node> sorted = TopologicalOrder.of(nodes, name);
         nodes.clear();
         nodes.addAll(sorted);
     }
@@ -412,27 +366,7 @@ public final class Graph {
 
     /** Count of ops by {@code domain:opType} (default domain unprefixed), including subgraphs. */
     public Map<String, Integer> opHistogram() {
-        Map<String, Integer> h = new TreeMap<>();
-        for (Node n : nodes) {
-            h.merge(n.domain().isEmpty() ? n.opType() : n.domain() + ":" + n.opType(), 1, Integer::sum);
-            for (GraphProto sub : n.subgraphs()) {
-                countSub(sub, h);
-            }
-        }
-        return h;
-    }
-
-    private static void countSub(GraphProto g, Map<String, Integer> h) {
-        for (NodeProto n : g.getNodeList()) {
-            String d = n.getDomain().equals("ai.onnx") ? "" : n.getDomain();
-            h.merge(d.isEmpty() ? n.getOpType() : d + ":" + n.getOpType(), 1, Integer::sum);
-            n.getAttributeList().forEach(a -> {
-                if (a.hasG()) {
-                    countSub(a.getG(), h);
-                }
-                a.getGraphsList().forEach(s -> countSub(s, h));
-            });
-        }
+        return TopologicalOrder.histogram(nodes);
     }
 
     /** Total raw bytes of all initializers. */
