@@ -1,5 +1,6 @@
 package dev.modelforge.localstack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,12 +40,21 @@ final class DemoTools {
                 HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + key)
                         .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        System.out.println(response.body());
+        System.out.println(pretty(response.body()));
         if (response.statusCode() / 100 != 2) {
             System.err.println("GET " + path + " answered HTTP " + response.statusCode());
             return 1;
         }
         return 0;
+    }
+
+    /** Indented for people reading the demo; anything that is not JSON is printed as it came. */
+    static String pretty(String body) {
+        try {
+            return new ObjectMapper().readTree(body).toPrettyString();
+        } catch (IOException | RuntimeException notJson) {
+            return body;
+        }
     }
 
     /** {@code events TOPIC}: prints every record of the topic from the beginning, then returns. */
@@ -80,8 +90,8 @@ final class DemoTools {
                         headers.append(' ').append(header.key()).append('=')
                                 .append(new String(header.value(), StandardCharsets.UTF_8));
                     }
-                    System.out.printf("%s[%d]@%d key=%s%s%n  %s%n", record.topic(), record.partition(),
-                            record.offset(), record.key(), headers, record.value());
+                    System.out.printf("%s[%d]@%d key=%s%s%n%s%n", record.topic(), record.partition(),
+                            record.offset(), record.key(), headers, pretty(record.value()));
                 }
             }
         }
