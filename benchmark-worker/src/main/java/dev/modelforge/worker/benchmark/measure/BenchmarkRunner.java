@@ -48,10 +48,32 @@ public final class BenchmarkRunner {
      */
     public record ChildJvm(Path javaBin, String classpath, int memoryHeapMb, int measureHeapMb) {
 
-        /** @return the running JVM's java and classpath (works under surefire's manifest-only jar too) */
+        /**
+         * The running JVM's java and classpath. Works under surefire's manifest-only jar; for a Quarkus
+         * fast-jar ({@code quarkus-run.jar} loads the rest through its own class loader) the classpath is
+         * rebuilt from the application's {@code app/} and {@code lib/} jars.
+         *
+         * @return child JVM settings
+         */
         public static ChildJvm current() {
-            return new ChildJvm(Path.of(System.getProperty("java.home"), "bin", "java"),
-                    System.getProperty("java.class.path"), 128, 512);
+            String cp = System.getProperty("java.class.path");
+            Path single = Path.of(cp);
+            if (single.getFileName() != null && single.getFileName().toString().equals("quarkus-run.jar")) {
+                cp = quarkusClasspath(single.toAbsolutePath().getParent());
+            }
+            return new ChildJvm(Path.of(System.getProperty("java.home"), "bin", "java"), cp, 128, 512);
+        }
+
+        private static String quarkusClasspath(Path appDir) {
+            List<String> jars = new ArrayList<>();
+            for (String sub : List.of("app", "lib/boot", "lib/main")) {
+                try (var s = Files.list(appDir.resolve(sub))) {
+                    s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> jars.add(p.toString()));
+                } catch (IOException e) {
+                    // layout without this folder
+                }
+            }
+            return String.join(java.io.File.pathSeparator, jars);
         }
     }
 

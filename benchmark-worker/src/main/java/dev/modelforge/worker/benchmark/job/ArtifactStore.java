@@ -1,0 +1,79 @@
+package dev.modelforge.worker.benchmark.job;
+
+import dev.modelforge.api.benchmark.FailureReason;
+import dev.modelforge.api.job.StoredObject;
+import dev.modelforge.worker.benchmark.measure.BenchmarkFailure;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * Downloads immutable artifacts, verifying the sha256 the registry recorded while streaming, and moves
+ * the file into place only when it is complete and correct.
+ */
+public final class ArtifactStore {
+
+    private final MinioClient client;
+    private final String bucket;
+
+    /**
+     * @param client S3 client
+     * @param bucket bucket name
+     */
+    public ArtifactStore(MinioClient client, String bucket) {
+        this.client = client;
+        this.bucket = bucket;
+    }
+
+    /**
+     * @param config storage configuration
+     * @return a store over that endpoint
+     */
+    public static ArtifactStore of(StorageConfig config) {
+        return new ArtifactStore(MinioClient.builder().endpoint(config.endpoint())
+                .credentials(config.accessKey(), config.secretKey()).region(config.region()).build(), config.bucket());
+    }
+
+    /**
+     * @param object what to fetch
+     * @param target where the verified file ends up
+     * @return target
+     * @throws BenchmarkFailure CHECKSUM_MISMATCH when the bytes differ from the recorded digest,
+     *                          RUNTIME_ERROR when storage cannot be read
+     */
+    public Path download(StoredObject object, Path target) {
+        Path partial = target.resolveSibling(target.getFileName() + ".part");
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(client.getObject(GetObjectArgs.builder().bucket(bucket)
+                    .object(object.storageKey()).build()), sha);
+                 OutputStream out = Files.newOutputStream(partial)) {
+                in.transferTo(out);
+            }
+            String actual = HexFormat.of().formatHex(sha.digest());
+            if (!actual.equalsIgnoreCase(object.sha256())) {
+                throw new BenchmarkFailure(FailureReason.CHECKSUM_MISMATCH, "artifact " + object.storageKey()
+                        + " has sha256 " + actual + ", the registry recorded " + object.sha256());
+            }
+            return Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (BenchmarkFailure e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BenchmarkFailure(FailureReason.RUNTIME_ERROR, "cannot download " + object.storageKey() + ": " + e);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // temp file in the job's scratch dir, removed with it
+            }
+        }
+    }
+}
