@@ -7,7 +7,8 @@ package dev.modelforge.compress.calibrate;
  * <p>For every candidate threshold bin {@code i ≥ levels}: the reference distribution P is the first
  * {@code i} bins with all counts beyond folded into bin {@code i-1} (clipping keeps them, at the edge);
  * the candidate Q merges those {@code i} bins into {@code levels} groups and spreads each group's mass
- * evenly over its non-empty bins. The threshold is the upper edge of the best {@code i}.
+ * evenly over its non-empty bins. The threshold is the upper edge of the best {@code i}. Bin 0 (where
+ * ReLU's zeros pile up) is given its neighbour's count first, so the zero spike does not decide it.
  */
 final class EntropyThreshold {
 
@@ -40,6 +41,10 @@ final class EntropyThreshold {
         for (int i = 0; i < stop; i++) {
             h[i] = histogram.count(i);
         }
+        // The spike of exact zeros (ReLU outputs, padding) is represented exactly by any threshold,
+        // yet it dominates the divergence and drags the threshold down; like NVIDIA's
+        // implementation, let bin 0 weigh as much as its neighbour instead.
+        h[0] = h[1];
         long[] suffix = new long[stop + 1];
         for (int i = stop - 1; i >= 0; i--) {
             suffix[i] = suffix[i + 1] + h[i];

@@ -65,11 +65,11 @@ public final class StaticQdqQuantization implements Pass {
         Path data = ctx.calibrationData().orElseThrow(() -> new PassException(NAME,
                 "needs a calibration set: pass --calibration FILE (an .npz with arrays named like the graph"
                         + " inputs, or an ONNX test-data directory/.zip) of representative inputs"));
-        QdqQuantizer quantizer = new QdqQuantizer(NAME, options);
+        QdqQuantizer quantizer = new QdqQuantizer(NAME, options, ctx.params());
         Model prepared = quantizer.prepare(in);
         EvalDataset dataset = load(data, prepared.toProto());
         try {
-            return quantizer.quantize(in, prepared, dataset, ctx.params(),
+            return quantizer.quantize(in, prepared, dataset,
                     (done, total) -> ctx.progress().onProgress("calibrate", done, total));
         } catch (CalibrationException e) {
             throw new PassException(NAME, "calibration failed: " + e.getMessage(), e);

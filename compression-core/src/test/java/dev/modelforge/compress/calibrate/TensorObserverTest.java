@@ -94,6 +94,19 @@ class TensorObserverTest {
     }
 
     @Test
+    void entropyIsNotDraggedDownByReluZeros() {
+        Random random = new Random(9);
+        TensorObserver observer = TensorObserver.forMethod(CalibrationMethod.ENTROPY);
+        float[] batch = uniform(random, 200_000, 0f, 4f);
+        for (int i = 0; i < batch.length * 7 / 10; i++) {
+            batch[i] = 0f; // a post-ReLU tensor: most values exactly zero
+        }
+        observer.observe(batch);
+        TensorRange range = observer.range(CalibrationMethod.ENTROPY, 0, ActivationType.UINT8);
+        assertThat(range.high()).isGreaterThan(3.5);
+    }
+
+    @Test
     void histogramGrowsByMergingWithoutLosingCounts() {
         AbsHistogram histogram = new AbsHistogram(8);
         histogram.add(java.nio.FloatBuffer.wrap(new float[] {0.1f, 0.9f, 0.55f}), 0.9);

@@ -45,10 +45,13 @@ public final class QdqQuantizer {
     private QdqPlan plan;
     private Optional<String> opsetNote = Optional.empty();
 
-    /** A quantizer for one run. */
-    public QdqQuantizer(String passName, StaticQuantOptions options) {
+    private final PassReport.Builder report;
+
+    /** A quantizer for one run; the pass's elapsed time counts from here (calibration included). */
+    public QdqQuantizer(String passName, StaticQuantOptions options, PassParams params) {
         this.passName = passName;
         this.options = options;
+        this.report = new PassReport.Builder(passName, params);
     }
 
     /**
@@ -82,10 +85,12 @@ public final class QdqQuantizer {
      *
      * @param in       the original input (for the report's size before)
      * @param prepared the model {@link #prepare} returned
+     * @param dataset  the calibration set, validated against {@code prepared}
+     * @param progress called after every calibration batch
      * @throws PassException if a planned tensor produced no finite value
      */
-    public PassResult quantize(Model in, Model prepared, EvalDataset dataset, PassParams params,
-                               CalibrationProgress progress) throws PassException {
+    public PassResult quantize(Model in, Model prepared, EvalDataset dataset, CalibrationProgress progress)
+            throws PassException {
         if (plan == null) {
             throw new IllegalStateException("prepare() must run first");
         }
@@ -105,7 +110,6 @@ public final class QdqQuantizer {
         QdqReport.Details details = QdqReport.capture(plan, calibration, rootParams, options.activationType());
         Map<Node, QdqRewriter.WeightInfo> weights =
                 new QdqRewriter(prepared.graph(), plan, options, rootParams::get).rewrite();
-        PassReport.Builder report = new PassReport.Builder(passName, params);
         opsetNote.ifPresent(report::note);
         if (!folds.isEmpty()) {
             report.note("folded " + folds.size() + " BatchNormalization node(s) into the preceding Conv");

@@ -20,7 +20,8 @@ import dev.modelforge.onnx.data.EvalDataset;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The trained digits CNN fixture: the int8-static targets of issue 3 (size, accuracy, fused kernels). */
@@ -66,12 +67,13 @@ class DigitsCnnStaticQuantTest {
         return 100.0 * correct / eval.sampleCount();
     }
 
-    @Test
-    void meetsSizeAccuracyAndFusionTargets() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"minmax", "percentile", "entropy"})
+    void meetsSizeAccuracyAndFusionTargets(String method) throws Exception {
         Path floatFile = FIXTURES.resolve("digits_cnn.onnx");
         Model model = ModelFiles.read(floatFile);
         StaticQdqQuantization pass = new StaticQdqQuantization();
-        PassResult result = pass.apply(model, new PassContext(PassParams.defaults(pass),
+        PassResult result = pass.apply(model, new PassContext(PassParams.resolve(pass, Map.of("calibration", method)),
                 Optional.of(FIXTURES.resolve("digits_cnn_calib.npz")), ProgressListener.NONE, 1, dir));
         Path out = dir.resolve("digits_cnn_int8.onnx");
         ModelFiles.write(result.model(), out);
@@ -83,8 +85,8 @@ class DigitsCnnStaticQuantTest {
         double floatTop1 = top1(floatProto, eval);
         double quantTop1 = top1(quantProto, eval);
         Map<String, Integer> fused = OrtHarness.ops(OrtHarness.optimized(quantProto, dir));
-        System.out.printf("digits_cnn int8-static: size %.3fx, top-1 %.2f -> %.2f, fused %s%n",
-                sizeRatio, floatTop1, quantTop1, fused);
+        System.out.printf("digits_cnn int8-static %s: size %.3fx, top-1 %.2f -> %.2f, fused %s%n",
+                method, sizeRatio, floatTop1, quantTop1, fused);
 
         assertThat(sizeRatio).isLessThanOrEqualTo(0.30);
         assertThat(floatTop1 - quantTop1).isLessThanOrEqualTo(0.5);
