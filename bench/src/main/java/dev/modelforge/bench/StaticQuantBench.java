@@ -1,0 +1,89 @@
+package dev.modelforge.bench;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OrtSession;
+import dev.modelforge.compress.CompressionRequest;
+import dev.modelforge.compress.Compressor;
+import dev.modelforge.compress.recipe.Recipe;
+import dev.modelforge.compress.recipe.RecipeStep;
+import dev.modelforge.compress.report.CompressionReport;
+import dev.modelforge.compress.validate.Metrics;
+import dev.modelforge.compress.validate.OrtSessions;
+import dev.modelforge.compress.validate.ValidationGate;
+import dev.modelforge.onnx.OnnxFiles;
+import dev.modelforge.onnx.data.NdArray;
+import dev.modelforge.onnx.data.Npz;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * int8-static on the digits CNN fixture, float vs quantized side by side: size ratio, p50 latency
+ * ratio at batch 1 (overhead-bound) and batch 64 (compute-bound) with 1 and 2 intra-op threads
+ * (paired, interleaved, spinning off: {@link QuantizationBench#pairedP50Ratio}), top-1 accuracy
+ * delta on the eval split, compression time, and the integer kernels ORT fused.
+ *
+ * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.StaticQuantBench [fixturesDir] [iterations]}.
+ */
+public final class StaticQuantBench {
+
+    private StaticQuantBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path fixtures = Path.of(args.length > 0 ? args[0] : "compression-core/src/test/resources/fixtures");
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        Path in = fixtures.resolve("digits_cnn.onnx");
+        Path calib = fixtures.resolve("digits_cnn_calib.npz");
+        Path eval = fixtures.resolve("digits_cnn_eval.npz");
+        Path work = Files.createTempDirectory("static-quant-bench");
+        Map<String, NdArray> data = Npz.read(eval);
+        String input = data.keySet().stream().filter(k -> !k.equals("labels")).findFirst().orElseThrow();
+        NdArray x = data.get(input);
+
+        System.out.printf("StaticQuantBench: %s, %d paired iterations per cell, %d cores%n", in,
+                iterations, Runtime.getRuntime().availableProcessors());
+        System.out.println("| calibration | size ratio | top-1 float → int8 (Δ pt) | compress ms (pass ms) "
+                + "| p50 ratio b1 t1 | b1 t2 | b64 t1 | b64 t2 | fused kernels |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (String method : List.of("minmax", "percentile", "entropy")) {
+            Path out = work.resolve("digits_cnn-int8-static-" + method + ".onnx");
+            Recipe recipe = Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method)));
+            CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, recipe,
+                    Optional.of(calib), Optional.of(eval), 1, ValidationGate.loadAndRunOnly(), null));
+            Metrics m = r.validation().metrics();
+            long passMillis = r.passes().stream().mapToLong(p -> p.elapsedMillis()).sum();
+            double[] ratios = new double[4];
+            int k = 0;
+            for (int batch : new int[] {1, 64}) {
+                for (int threads : new int[] {1, 2}) {
+                    ratios[k++] = QuantizationBench.pairedP50Ratio(in, out, input, x.slice(0, batch), threads,
+                            iterations);
+                }
+            }
+            System.out.printf("| %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d (%d) | %.2f | %.2f | %.2f | %.2f | %s |%n",
+                    method, r.sizeRatio(), m.referenceAccuracy() * 100, m.accuracy() * 100, -m.accuracyDropPoints(),
+                    r.elapsedMillis(), passMillis, ratios[0], ratios[1], ratios[2], ratios[3], fusedKernels(out, work));
+        }
+    }
+
+    /** Integer kernels in the graph ORT actually runs (its optimized model). */
+    static String fusedKernels(Path model, Path work) throws Exception {
+        Path optimized = work.resolve(model.getFileName() + ".ort-optimized.onnx");
+        try (OrtSession s = OrtSessions.open(model, 1, optimized)) {
+            s.getInputInfo();
+        }
+        Map<String, Integer> ops = new TreeMap<>();
+        for (OnnxMl.NodeProto n : OnnxFiles.read(optimized).getGraph().getNodeList()) {
+            if (n.getOpType().startsWith("QLinear") || n.getOpType().startsWith("QGemm")
+                    || n.getOpType().contains("Integer")) {
+                ops.merge(n.getOpType(), 1, Integer::sum);
+            }
+        }
+        return ops.toString();
+    }
+}
