@@ -44,7 +44,7 @@ import java.util.Optional;
  *
  * <pre>
  * java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$(cat bench/target/cp.txt):bench/target/classes" \
- *   dev.modelforge.bench.BenchmarkAgreementBench [fixtureDir] [model-name] [repeats]
+ *   dev.modelforge.bench.BenchmarkAgreementBench [fixtureDir] [model-name] [repeats] [processes] [rounds]
  * </pre>
  */
 public final class BenchmarkAgreementBench {
@@ -60,16 +60,18 @@ public final class BenchmarkAgreementBench {
         Path fixtures = Path.of(args.length > 0 ? args[0] : "compression-core/src/test/resources/fixtures");
         String name = args.length > 1 ? args[1] : "digits_cnn";
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int processes = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 40;
         Path baseline = fixtures.resolve(name + ".onnx");
         Path eval = fixtures.resolve(name + "_eval.npz");
         Path work = Files.createTempDirectory("agreement-bench");
         Path variant = work.resolve(name + "_int8.onnx");
         String passName = makeVariant(baseline, fixtures.resolve(name + "_calib.npz"), variant, work);
-        System.out.printf("model %s, variant by %s: %d → %d bytes%n", name, passName, Files.size(baseline),
-                Files.size(variant));
+        System.out.printf("model %s, variant by %s: %d → %d bytes; %d repeats × %d processes × %d rounds%n", name,
+                passName, Files.size(baseline), Files.size(variant), repeats, processes, rounds);
 
         RuntimeSettings settings = RuntimeSettings.cpuDefaults();
-        MeasurementPlan plan = new MeasurementPlan(50, 500, 50, 500, 1000, 50, 40, 3, 25, 2000, 42L);
+        MeasurementPlan plan = new MeasurementPlan(50, 500, 50, 500, 1000, 50, rounds, processes, 25, 2000, 42L);
         BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.ChildJvm.current(), Duration.ofMinutes(5), "bench");
         List<LatencyComparison> runs = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
