@@ -6,7 +6,8 @@ package dev.modelforge.compress.pass;
  * the lower K index in the low nibble; B is [N, blocks, blockSize/2]. K that is not a multiple of
  * the block size is padded with the zero point (so padding dequantizes to exactly 0). Scales are
  * [N * blocks]; zero points (asymmetric only) are packed two per byte per column,
- * [N * ceil(blocks/2)]. Symmetric blocks use the implicit zero point 8.
+ * [N * ceil(blocks/2)]. Symmetric blocks use the implicit zero point 8 and a signed scale that maps
+ * the block's largest-magnitude weight to code 0 exactly.
  */
 public final class Int4Packer {
     private Int4Packer() {
@@ -32,11 +33,16 @@ public final class Int4Packer {
                 float scale;
                 int zp;
                 if (symmetric) {
-                    float amax = 0;
+                    // Map the largest-magnitude value (with its sign) exactly onto code -8, so all 16
+                    // levels are used; the scale is negative when that value is positive.
+                    float extreme = 0;
                     for (int i = start; i < end; i++) {
-                        amax = Math.max(amax, Math.abs(wNK[row * k + i]));
+                        float v = wNK[row * k + i];
+                        if (Math.abs(v) > Math.abs(extreme)) {
+                            extreme = v;
+                        }
                     }
-                    scale = amax == 0 ? 1f : amax / 7f;
+                    scale = extreme == 0 ? 1f : extreme / -8f;
                     zp = 8;
                 } else {
                     float mn = 0;
