@@ -149,6 +149,7 @@ public final class StackMain {
             env.put("MODELFORGE_REGISTRY_URL", registryUrl);
             // Workers report back with a key; locally the admin key serves (prod gives them an uploader key).
             env.put("MODELFORGE_API_KEY", adminKey);
+            env.put("MODELFORGE_WORKER_API_KEY", adminKey);
         }
 
         Map<Service, Process> started = new LinkedHashMap<>();
