@@ -47,7 +47,9 @@ public final class StructuredPrunePass implements Pass {
                 ParamSpec.stringList("groupRatios", "per-group ratios as group=ratio (group = first node's name)"),
                 ParamSpec.stringList("exclude", "node names whose groups stay unpruned"),
                 ParamSpec.choice("importance", "l2", List.of("l1", "l2", "activation"), "channel ranking"),
-                ParamSpec.integer("multiple", 8, 1, 1024, "kept channel counts are rounded up to a multiple of this"),
+                ParamSpec.integer("multiple", 8, 1, 1024, "kept channel counts are rounded to a multiple of this"),
+                ParamSpec.choice("rounding", "up", List.of("up", "nearest"),
+                        "round kept counts up (prune at most the ratio) or to the nearest multiple"),
                 ParamSpec.bool("reconstruct", true, "refit consuming layers by least squares on calibration data"),
                 ParamSpec.bool("bnRecalibration", true, "re-estimate BatchNorm statistics on calibration data"),
                 ParamSpec.number("ridge", 1e-3, 0.0, 1.0, "ridge term relative to the mean diagonal of XᵀX"),
@@ -74,7 +76,8 @@ public final class StructuredPrunePass implements Pass {
         StructuredPruner.Result r;
         try {
             r = StructuredPruner.prune(in, new StructuredPruner.Settings(ratio, groupRatios,
-                    new HashSet<>(p.stringList("exclude")), imp, (int) p.integer("multiple"), rec),
+                    new HashSet<>(p.stringList("exclude")), imp, (int) p.integer("multiple"), rec,
+                    "nearest".equals(p.string("rounding"))),
                     calib != null ? calib : PruneData.synthetic(in), calib, ctx.threads());
         } catch (OrtException e) {
             throw new PassException(NAME, "ONNX Runtime could not run the model to analyse it: " + e.getMessage(), e);

@@ -33,9 +33,16 @@ public final class StructuredPruner {
      * @param importance  ranking criterion
      * @param multiple    kept channel counts are rounded up to a multiple of this
      * @param recovery    BatchNorm / least-squares settings (used when calibration data exists)
+     * @param roundNearest round kept counts to the nearest multiple instead of up (kernels working in
+     *                    16-channel blocks gain nothing from 24 of 32 channels: they pad back to 32)
      */
     public record Settings(double ratio, Map<String, Double> groupRatios, Set<String> exclude, Importance importance,
-                           int multiple, Recovery.Options recovery) {
+                           int multiple, Recovery.Options recovery, boolean roundNearest) {
+        /** Rounds kept counts up (never prunes more than asked). */
+        public Settings(double ratio, Map<String, Double> groupRatios, Set<String> exclude, Importance importance,
+                        int multiple, Recovery.Options recovery) {
+            this(ratio, groupRatios, exclude, importance, multiple, recovery, false);
+        }
     }
 
     /** One dependency group and what happened to it. */
@@ -100,7 +107,8 @@ public final class StructuredPruner {
             } else if (ratio <= 0) {
                 reason = "left alone: ratio 0";
             } else {
-                keep = Math.min(size, (int) Math.ceil(Math.ceil(size * (1 - ratio)) / s.multiple()) * s.multiple());
+                double want = Math.ceil(size * (1 - ratio)) / s.multiple();
+                keep = Math.min(size, (int) (s.roundNearest() ? Math.round(want) : Math.ceil(want)) * s.multiple());
                 keep = Math.max(keep, Math.min(size, s.multiple()));
                 reason = keep == size ? "left alone: rounding to a multiple of " + s.multiple() + " keeps all " + size
                         : "pruned by " + s.importance().name().toLowerCase() + " importance";

@@ -77,6 +77,13 @@ class StructuredPruneGraphTest {
     }
 
     @Test
+    void nearestRoundingSnapsToTheCloserMultiple() throws Exception {
+        PassResult r = prune(TinyModels.mlp(13, 8, 32, 4), Map.of("ratio", 0.3, "multiple", 16, "rounding", "nearest"));
+        // 32 * 0.7 = 22.4 → 23 → nearest multiple of 16 is 16 (rounding up would keep all 32)
+        assertThat(r.model().graph().initializer("W1").orElseThrow().shape()).containsExactly(8, 16);
+    }
+
+    @Test
     void removingAnAllZeroChannelChangesNoOutput() throws Exception {
         Model before = PruneGraphs.zeroChannel();
         PassResult r = prune(before, Map.of("ratio", 0.125, "multiple", 1));
