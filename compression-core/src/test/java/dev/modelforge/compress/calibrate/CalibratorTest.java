@@ -101,6 +101,21 @@ class CalibratorTest {
     }
 
     @Test
+    void observerStateDoesNotGrowWithTheNumberOfBatches() {
+        CalibrationSettings few = new CalibrationSettings(CalibrationMethod.ENTROPY, 99.99, 4, 4, 1);
+        CalibrationSettings many = new CalibrationSettings(CalibrationMethod.ENTROPY, 99.99, 4, 200, 1);
+        CalibrationResult small = Calibrator.run(model(), List.of("x", "h", "y"), new Samples(200), few,
+                CalibrationProgress.NONE);
+        CalibrationResult large = Calibrator.run(model(), List.of("x", "h", "y"), new Samples(200), many,
+                CalibrationProgress.NONE);
+        assertThat(large.batches()).isEqualTo(50 * small.batches());
+        long smallBytes = small.tensors().stream().mapToLong(t -> small.observer(t).stateBytes()).sum();
+        long largeBytes = large.tensors().stream().mapToLong(t -> large.observer(t).stateBytes()).sum();
+        assertThat(largeBytes).isEqualTo(smallBytes);
+        assertThat(large.observer("h").count()).isEqualTo(50 * small.observer("h").count());
+    }
+
+    @Test
     void unknownTensorIsAClearError() {
         assertThatThrownBy(() -> Calibrator.run(model(), List.of("nope"), new Samples(4),
                 CalibrationSettings.DEFAULT, CalibrationProgress.NONE))

@@ -166,12 +166,34 @@ final class QdqPlanner {
         boolean foldable = act.domain().isEmpty() && FOLDABLE.contains(act.opType())
                 && act.input(0).equals(out) && act.outputs().size() == 1
                 && !options.excludeNodes().contains(act.name()) && !options.excludeOpTypes().contains(act.opType())
-                && act.inputs().stream().skip(1).allMatch(i -> i.isEmpty() || graph.isInitializer(i));
+                && act.inputs().stream().skip(1).allMatch(i -> i.isEmpty() || graph.isInitializer(i))
+                && clipKeepsZero(act);
         if (!foldable) {
             return out;
         }
         plan.fold(act, producer);
         return act.output(0);
+    }
+
+    /**
+     * The quantizer's range always contains 0, so it can stand in for a Clip only if the Clip lets 0
+     * through (min ≤ 0 ≤ max); a Clip(1, 6) must stay.
+     */
+    private boolean clipKeepsZero(Node act) {
+        if (!act.is("Clip")) {
+            return true;
+        }
+        float min = bound(act.input(1), Float.NEGATIVE_INFINITY);
+        float max = bound(act.input(2), Float.POSITIVE_INFINITY);
+        return min <= 0 && max >= 0;
+    }
+
+    private float bound(String input, float absent) {
+        if (input.isEmpty()) {
+            return absent;
+        }
+        return graph.initializer(input).filter(t -> t.dataType() == DataType.FLOAT && t.elementCount() == 1)
+                .map(t -> t.floats()[0]).orElse(Float.NaN);
     }
 
     private boolean isFloatActivation(String value) {

@@ -123,6 +123,31 @@ class StaticQdqQuantizationTest {
     }
 
     @Test
+    void clipIsFoldedOnlyWhenItLetsZeroThrough() throws Exception {
+        OnnxMl.ModelProto model = new ProtoGraph(13).input("x", -1, 2, 5, 5)
+                .initializer("wa", ProtoGraph.random(31, 4 * 2 * 9, 0.5f), 4, 2, 3, 3)
+                .initializer("wb", ProtoGraph.random(32, 4 * 4 * 9, 0.5f), 4, 4, 3, 3)
+                .initializer("zero", new float[] {0f}).initializer("one", new float[] {1f})
+                .initializer("six", new float[] {6f})
+                .node("Conv", "ca", new String[] {"x", "wa"}, new String[] {"a"}, "pads", new long[] {1, 1, 1, 1})
+                .node("Clip", "relu6", new String[] {"a", "zero", "six"}, new String[] {"a6"})
+                .node("Conv", "cb", new String[] {"a6", "wb"}, new String[] {"b"}, "pads", new long[] {1, 1, 1, 1})
+                .node("Clip", "clip16", new String[] {"b", "one", "six"}, new String[] {"b6"})
+                .node("Conv", "cc", new String[] {"b6", "wb"}, new String[] {"y"})
+                .output("y").build();
+        // enough samples that the test input stays inside the calibrated ranges
+        PassResult result = quantize(model, calibration("x", 128, 2, 5, 5), Map.of());
+        assertThat(node(result, "relu6").action()).isEqualTo(NodeAction.CONVERTED);
+        assertThat(node(result, "clip16").action()).isEqualTo(NodeAction.KEPT_FLOAT);
+        OnnxMl.ModelProto q = result.model().toProto();
+        assertThat(OrtHarness.ops(q).get("Clip")).isEqualTo(1);
+        float[] input = ProtoGraph.random(8, 3 * 2 * 25, 2f);
+        float[] expected = OrtHarness.run(model, "x", input, 3, 2, 5, 5);
+        float[] actual = OrtHarness.run(q, "x", input, 3, 2, 5, 5);
+        assertThat(OrtHarness.maxAbsDiff(expected, actual)).isLessThan(0.02 * OrtHarness.maxAbs(expected));
+    }
+
+    @Test
     void exclusionsKeepNodesFloatAndAreReported() throws Exception {
         PassResult result = quantize(TinyModels.cnn(13), calibration("x", 16, 3, 8, 8),
                 Map.of("excludeOpTypes", List.of("Gemm"), "excludeNodes", List.of("conv2")));
