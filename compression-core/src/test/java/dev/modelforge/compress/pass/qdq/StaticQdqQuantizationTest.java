@@ -195,6 +195,12 @@ class StaticQdqQuantizationTest {
     }
 
     @Test
+    void isDiscoveredUnderItsRecipeName() {
+        assertThat(dev.modelforge.compress.pass.PassRegistry.discover().create("int8-static"))
+                .get().isInstanceOf(StaticQdqQuantization.class);
+    }
+
+    @Test
     void missingCalibrationSetNamesTheOption() {
         assertThatThrownBy(() -> quantize(TinyModels.cnn(13), null, Map.of()))
                 .isInstanceOf(PassException.class).hasMessageContaining("--calibration");
