@@ -23,14 +23,28 @@ public final class Tensor {
     private final long[] shape;
     private final Supplier<ByteBuffer> bytes;
     private final TensorProto opaque;
+    /** The protobuf bytes this tensor was read from, reused on output so weights are not copied again. */
+    private final ByteString raw;
 
     private Tensor(String name, DataType dataType, long[] shape, Supplier<ByteBuffer> bytes,
                    TensorProto opaque) {
+        this(name, dataType, shape, bytes, opaque, null);
+    }
+
+    private Tensor(String name, DataType dataType, long[] shape, Supplier<ByteBuffer> bytes,
+                   TensorProto opaque, ByteString raw) {
         this.name = Objects.requireNonNull(name, "name");
         this.dataType = dataType;
         this.shape = shape.clone();
         this.bytes = bytes;
         this.opaque = opaque;
+        this.raw = raw;
+    }
+
+    /** A tensor viewing protobuf raw_data without copying it (and writing it back the same way). */
+    static Tensor ofRawData(String name, DataType type, long[] shape, ByteString rawData) {
+        ByteBuffer view = rawData.asReadOnlyByteBuffer();
+        return new Tensor(name, type, shape, () -> view, null, rawData);
     }
 
     /**
@@ -137,7 +151,7 @@ public final class Tensor {
         if (opaque != null) {
             return opaque(opaque.toBuilder().setName(newName).build());
         }
-        return new Tensor(newName, dataType, shape, bytes, null);
+        return new Tensor(newName, dataType, shape, bytes, null, raw);
     }
 
     /** The same data with a new shape of equal element count (a reshape, no copy). */
@@ -146,7 +160,7 @@ public final class Tensor {
         if (opaque != null) {
             throw new IllegalStateException("cannot reshape undecoded tensor " + name);
         }
-        return new Tensor(name, dataType, newShape, bytes, null);
+        return new Tensor(name, dataType, newShape, bytes, null, raw);
     }
 
     /** A read-only little-endian view of the element bytes, positioned at 0. */
@@ -228,7 +242,7 @@ public final class Tensor {
         for (long d : shape) {
             b.addDims(d);
         }
-        return b.setRawData(ByteString.copyFrom(rawBytes())).build();
+        return b.setRawData(raw != null ? raw : ByteString.copyFrom(rawBytes())).build();
     }
 
     @Override

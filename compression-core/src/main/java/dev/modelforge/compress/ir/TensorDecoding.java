@@ -31,8 +31,7 @@ final class TensorDecoding {
             return external(p, type, shape, baseDir);
         }
         if (!p.getRawData().isEmpty() || isEmptyShape(shape)) {
-            ByteBuffer view = p.getRawData().asReadOnlyByteBuffer();
-            return Tensor.ofBytes(p.getName(), type, shape, () -> view);
+            return Tensor.ofRawData(p.getName(), type, shape, p.getRawData());
         }
         // Typed fields: pack once, on first access.
         Memo memo = new Memo(() -> packTyped(p, type, shape));

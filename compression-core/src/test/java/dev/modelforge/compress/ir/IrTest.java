@@ -42,8 +42,11 @@ class IrTest {
         OnnxMl.TensorProto i8 = OnnxMl.TensorProto.newBuilder().setName("q").setDataType(3).addDims(3)
                 .addInt32Data(-1).addInt32Data(5).addInt32Data(-128).build();
         assertThat(TensorDecoding.decode(i8, null).bytes()).containsExactly(-1, 5, -128);
-        Tensor raw = TensorDecoding.decode(Tensor.ofInt64("l", new long[] {2}, new long[] {7, -9}).toProto(), null);
+        OnnxMl.TensorProto rawProto = Tensor.ofInt64("l", new long[] {2}, new long[] {7, -9}).toProto();
+        Tensor raw = TensorDecoding.decode(rawProto, null);
         assertThat(raw.longs()).containsExactly(7, -9);
+        // Unchanged weights are written back from the bytes they were read from, not copied again.
+        assertThat(raw.withName("l2").toProto().getRawData()).isSameAs(rawProto.getRawData());
         OnnxMl.TensorProto strings = OnnxMl.TensorProto.newBuilder().setName("s").setDataType(8).addDims(1)
                 .addStringData(ByteString.copyFromUtf8("x")).build();
         assertThat(TensorDecoding.decode(strings, null).toProto()).isEqualTo(strings);
