@@ -106,10 +106,12 @@ public final class AutoSearch {
             }
         }
         Optional<Candidate> full = evaluate(pass, recipeExcluding(pass, List.of()));
-        if (full.isEmpty() || full.get().withinBudget()) {
-            decisions.add(full.isEmpty() ? pass + " does not apply" : pass + " on every layer is within budget");
+        if (full.isEmpty()) {
+            decisions.add(pass + " does not apply");
             return;
         }
+        // measured even when the full model is within budget: the map answers "which layer costs what"
+        // for this version and lets the next version start from it
         for (String layer : layers) {
             if (outOfTime()) {
                 return;
@@ -123,6 +125,10 @@ public final class AutoSearch {
             List<String> others = layers.stream().filter(l -> !l.equals(layer)).toList();
             Optional<Candidate> c = evaluate("sensitivity " + key, recipeExcluding(pass, others), false);
             c.ifPresent(x -> sensitivity.put(key, x.dropPoints()));
+        }
+        if (full.get().withinBudget()) {
+            decisions.add(pass + " on every layer is within budget");
+            return;
         }
         List<String> order = layers.stream().filter(l -> sensitivity.containsKey("quant:" + l))
                 .sorted(Comparator.comparingDouble((String l) -> -sensitivity.get("quant:" + l))).toList();

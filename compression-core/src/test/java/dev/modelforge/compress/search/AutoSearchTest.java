@@ -45,6 +45,7 @@ class AutoSearchTest {
         ValidationResult v = new Validator(1, 64, ValidationGate.loadAndRunOnly()).validate(out, CNN, eval);
         assertThat(v.metrics().accuracy()).isEqualTo(o.chosen().accuracy());
         String json = AutoSearch.toJson(o);
+        assertThat(o.sensitivity()).containsKeys("quant:/stem/stem.0/Conv", "quant:/fc/Gemm");
         assertThat(json).contains("\"sensitivity\"").contains("\"decisions\"").contains("\"candidates\"");
     }
 

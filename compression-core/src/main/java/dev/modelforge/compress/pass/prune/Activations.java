@@ -40,7 +40,7 @@ public final class Activations {
         void accept(Map<String, Value> first, Map<String, Value> second);
     }
 
-    /** The same model with {@code names} added as graph outputs (float, shape left to ORT). */
+    /** The same model with {@code names} added as graph outputs (type and shape left to ORT). */
     public static byte[] exposing(Model m, Collection<String> names) {
         OnnxMl.ModelProto p = m.toProto();
         OnnxMl.GraphProto.Builder g = p.getGraph().toBuilder();
@@ -48,8 +48,8 @@ public final class Activations {
         g.getOutputList().forEach(v -> existing.add(v.getName()));
         for (String n : names) {
             if (existing.add(n)) {
-                g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(n).setType(OnnxMl.TypeProto.newBuilder()
-                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))));
+                // no type: ORT infers it, so a value that turns out to be int64 (shape arithmetic) is no error
+                g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(n));
             }
         }
         return p.toBuilder().setGraph(g).build().toByteArray();

@@ -66,6 +66,9 @@ public final class PruneData {
     public static Map<String, long[]> probeShapes(Model m, Collection<String> values, EvalDataset data, int threads)
             throws OrtException {
         Map<String, long[]> out = new HashMap<>();
+        if (values.isEmpty()) {
+            return out;
+        }
         Activations.forEachBatch(m, values, null, null, data, Math.min(2, data.sampleCount()), 2, threads,
                 (a, b) -> a.forEach((k, v) -> out.put(k, v.shape())));
         return out;

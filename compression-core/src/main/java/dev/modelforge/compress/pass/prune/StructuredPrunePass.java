@@ -96,6 +96,10 @@ public final class StructuredPrunePass implements Pass {
             rb.note("no calibration data: BatchNorm re-estimation and least-squares reconstruction skipped");
         }
         r.log().forEach(rb::note);
+        if (r.groups().isEmpty()) {
+            throw new NothingToDoException(NAME, "no Conv/Gemm/MatMul with its own float weight (weightless or "
+                    + "already quantized model): nothing to prune");
+        }
         if (r.groups().stream().noneMatch(StructuredPruner.Group::pruned)) {
             throw new NothingToDoException(NAME, "no dependency group could be pruned: " + r.groups().stream()
                     .map(g -> g.name() + " (" + g.reason() + ")").toList());

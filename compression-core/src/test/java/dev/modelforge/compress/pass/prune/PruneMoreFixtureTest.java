@@ -128,8 +128,12 @@ class PruneMoreFixtureTest {
             r = run(new StructuredPrunePass(), path, null, Map.of("ratio", 0.3));
         } catch (PassException e) {
             assertThat(e.getMessage()).startsWith("prune-structured: ");
+            System.out.println("PRUNE-THIRDPARTY " + tp.id() + ": refused: " + e.getMessage());
             return;
         }
+        System.out.println("PRUNE-THIRDPARTY " + tp.id() + ": " + r.report().notes().get(0) + "; groups pruned "
+                + r.report().nodes().stream().filter(n -> n.action() == dev.modelforge.compress.pass.NodeAction.CONVERTED)
+                .count() + " of " + r.report().nodes().size());
         Path out = tmp.resolve("tp.onnx");
         ModelFiles.write(r.model(), out);
         try (OrtSession ref = OrtSessions.open(path, 1, null); OrtSession s = OrtSessions.open(out, 1, null)) {
