@@ -77,6 +77,29 @@ class ManifestsTest {
         assertThatThrownBy(() -> Kustomization.render(tmp)).hasMessageContaining("/spec/replicaz");
     }
 
+    @Test
+    void everyVariableTheClusterSetsIsOneAServiceReads() throws IOException {
+        StringBuilder config = new StringBuilder();
+        for (String service : List.of("registry-service", "compression-worker", "benchmark-worker")) {
+            config.append(Files.readString(Path.of("..", service, "src/main/resources/application.properties")));
+        }
+        List<ObjectNode> docs = Kustomization.render(K8S.resolve("overlays/prod"));
+        List<String> unread = new java.util.ArrayList<>();
+        for (ObjectNode doc : docs) {
+            String kind = doc.path("kind").asText();
+            if (!kind.equals("ConfigMap") && !kind.equals("Secret")) {
+                continue;
+            }
+            var data = kind.equals("ConfigMap") ? doc.path("data") : doc.path("stringData");
+            data.fieldNames().forEachRemaining(key -> {
+                if (!key.startsWith("QUARKUS_") && !config.toString().contains("${" + key)) {
+                    unread.add(kind + " " + key);
+                }
+            });
+        }
+        assertThat(unread).as("variables no service's application.properties reads").isEmpty();
+    }
+
     private static List<String> deployments(List<ObjectNode> docs) {
         return docs.stream().filter(d -> "Deployment".equals(d.path("kind").asText()))
                 .map(d -> d.path("metadata").path("name").asText()).toList();
