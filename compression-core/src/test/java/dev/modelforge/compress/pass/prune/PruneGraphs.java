@@ -97,4 +97,19 @@ final class PruneGraphs {
         conv(b, "r1", "W2", "y", true);
         return b.output("y", DataType.FLOAT, -1, 4, 6, 6).build();
     }
+
+    /** x → Conv1(8) → Split(4, 4) → Relu each → Concat → Conv2(4) → y: the Split cuts the group in half. */
+    static Model split() {
+        Random r = new Random(5);
+        ModelBuilder b = ModelBuilder.create("split", 13).input("x", DataType.FLOAT, -1, 3, 6, 6)
+                .initializer(w(r, "W1", 8, 3, 3, 3)).initializer(w(r, "W2", 4, 8, 1, 1))
+                .initializer(Tensor.ofInt64("sp", new long[]{2}, new long[]{4, 4}));
+        conv(b, "x", "W1", "c1", true);
+        b.node("Split", List.of("c1", "sp"), List.of("s1", "s2")).setAttr("axis", 1L);
+        b.node("Relu", List.of("s1"), List.of("r1"));
+        b.node("Relu", List.of("s2"), List.of("r2"));
+        b.node("Concat", List.of("r1", "r2"), List.of("cat")).setAttr("axis", 1L);
+        conv(b, "cat", "W2", "y", false);
+        return b.output("y", DataType.FLOAT, -1, 4, 6, 6).build();
+    }
 }

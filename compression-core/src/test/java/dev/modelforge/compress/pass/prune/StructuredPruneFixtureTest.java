@@ -99,6 +99,15 @@ class StructuredPruneFixtureTest {
     }
 
     @Test
+    void activationImportanceNeedsCalibrationAndGivesAWorkingModel() throws Exception {
+        assertThatThrownBy(() -> prune(CNN, null, Map.of("ratio", 0.3, "importance", "activation")))
+                .isInstanceOf(PassException.class).hasMessageContaining("needs calibration data");
+        Metrics m = evaluate(prune(CNN, CNN_CALIB, Map.of("ratio", 0.3, "importance", "activation")).model(), CNN,
+                CNN_EVAL);
+        assertThat(m.accuracyDropPoints()).isLessThanOrEqualTo(2.0);
+    }
+
+    @Test
     void ratiosOutsideTheOpenIntervalAreClearErrors() {
         assertThatThrownBy(() -> prune(CNN, null, Map.of("ratio", 1.0))).isInstanceOf(PassException.class)
                 .hasMessageContaining("strictly between 0 and 1");

@@ -96,6 +96,13 @@ class StructuredPruneGraphTest {
     }
 
     @Test
+    void splitThroughAGroupLeavesItAloneWithTheReason() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> prune(PruneGraphs.split(), Map.of("ratio", 0.5)))
+                .isInstanceOf(dev.modelforge.compress.pass.NothingToDoException.class)
+                .hasMessageContaining("Split").hasMessageContaining("cuts through");
+    }
+
+    @Test
     void unfollowableGroupsAreLeftAloneWithTheReason() throws Exception {
         // a single MatMul whose output is the graph output: nothing can be pruned
         Model m = TinyModels.matmul3d(13, 8, 16);
