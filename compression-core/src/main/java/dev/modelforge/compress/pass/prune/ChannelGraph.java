@@ -30,14 +30,6 @@ final class ChannelGraph {
     record Edit(Node node, EditKind kind, String value, int input, int axis) {
     }
 
-    private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Elu", "Selu",
-            "HardSigmoid", "HardSwish", "Softplus", "Softsign", "Erf", "Gelu", "Identity", "Dropout", "Neg", "Abs",
-            "Sqrt", "Exp", "Log", "Reciprocal", "Mish", "Celu", "ThresholdedRelu", "Floor", "Ceil", "Round", "Sign");
-    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "PRelu", "Sum");
-    private static final Set<String> POOL = Set.of("MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-            "LpPool", "GlobalLpPool");
-    private static final Set<String> RESHAPES = Set.of("Flatten", "Reshape", "Squeeze", "Unsqueeze");
-
     final Graph graph;
     final Map<String, long[]> shapes;
     final Map<String, ChannelLayout> layouts = new LinkedHashMap<>();
@@ -57,33 +49,6 @@ final class ChannelGraph {
                 n.implicitInputs().forEach(i -> useCount.merge(i, 1, Integer::sum));
             }
         }
-    }
-
-    /** Values a probe run must expose: outputs reachable from candidate sources through channel-keeping ops. */
-    static Set<String> probeValues(Graph g) {
-        Set<String> live = new LinkedHashSet<>();
-        for (Node n : g.nodes()) {
-            boolean reads = n.inputs().stream().anyMatch(live::contains);
-            boolean source = (n.is("Conv") || n.is("Gemm") || n.is("MatMul"))
-                    && g.initializer(n.input(1)).map(t -> t.dataType() == DataType.FLOAT).orElse(false);
-            boolean keeps = n.domain().isEmpty() && (UNARY.contains(n.opType()) || BINARY.contains(n.opType())
-                    || POOL.contains(n.opType()) || RESHAPES.contains(n.opType()) || n.is("BatchNormalization")
-                    || n.is("Concat") || n.is("Split") || n.is("Conv"));
-            if (source || reads && keeps) {
-                if (n.is("Concat") || BINARY.contains(n.opType())) {
-                    n.inputs().stream().filter(i -> !i.isEmpty() && !g.isInitializer(i)).forEach(live::add);
-                }
-                if (n.is("Split") || n.is("Dropout") || n.is("MaxPool")) {
-                    live.addAll(n.outputs().stream().filter(o -> !o.isEmpty()).limit(n.is("Split") ? 64 : 1).toList());
-                } else {
-                    live.add(n.output(0));
-                }
-            }
-            if (reads) {
-                n.inputs().stream().filter(i -> !i.isEmpty() && !g.isInitializer(i)).forEach(live::add);
-            }
-        }
-        return live;
     }
 
     /** Runs the analysis over the graph (nodes must be in topological order). */
@@ -182,16 +147,16 @@ final class ChannelGraph {
             }
             edits.add(new Edit(n, EditKind.BATCH_NORM, in0, 1, 0));
             layouts.put(n.output(0), l0);
-        } else if (UNARY.contains(op) || POOL.contains(op)) {
-            if (tracked.size() != 1 || l0 == null || POOL.contains(op) && rank(in0) + l0.axis() != 1
+        } else if (ChannelOps.UNARY.contains(op) || ChannelOps.POOL.contains(op)) {
+            if (tracked.size() != 1 || l0 == null || ChannelOps.POOL.contains(op) && rank(in0) + l0.axis() != 1
                     || n.outputs().size() > 1 && useCount.getOrDefault(n.output(1), 0) > 0) {
                 blockAll(tracked, "consumed by " + describe(n) + " in a way that mixes channels");
                 return;
             }
             layouts.put(n.output(0), l0.withAxis(l0.axis() + (rank(n.output(0)) - rank(in0))));
-        } else if (BINARY.contains(op)) {
+        } else if (ChannelOps.BINARY.contains(op)) {
             consumeElementwise(n, tracked);
-        } else if (RESHAPES.contains(op)) {
+        } else if (ChannelOps.RESHAPES.contains(op)) {
             consumeReshape(n, tracked, l0);
         } else if (n.is("Concat")) {
             consumeConcat(n, tracked);

@@ -74,7 +74,7 @@ public final class StructuredPruner {
         Model base = in.copy();
         base.graph().sortTopologically();
         Graph g = base.graph();
-        Map<String, long[]> shapes = PruneData.probeShapes(base, ChannelGraph.probeValues(g), probe, threads);
+        Map<String, long[]> shapes = PruneData.probeShapes(base, ChannelOps.probeValues(g), probe, threads);
         ChannelGraph cg = new ChannelGraph(g, shapes);
         cg.analyse();
         Map<Integer, double[]> scores = importance(cg, base, s.importance(), probe, threads);
