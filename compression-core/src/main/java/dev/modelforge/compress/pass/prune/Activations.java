@@ -66,13 +66,26 @@ public final class Activations {
         int total = maxSamples > 0 ? Math.min(maxSamples, data.sampleCount()) : data.sampleCount();
         try (OrtSession a = OrtSessions.open(exposing(first, firstNames), threads, null);
              OrtSession b = second == null ? null : OrtSessions.open(exposing(second, secondNames), threads, null)) {
-            for (int start = 0; start < total; start += batchSize) {
-                Map<String, NdArray> feeds = data.batch(start, Math.min(batchSize, total - start));
+            java.util.OptionalInt fixed = fixedBatch(a);
+            int step = fixed.orElse(batchSize);
+            // a fixed batch dimension only takes full batches: a short tail is left out
+            for (int start = 0; start < total && (fixed.isEmpty() || start + step <= total); start += step) {
+                Map<String, NdArray> feeds = data.batch(start, Math.min(step, total - start));
                 Map<String, Value> va = run(a, feeds, firstNames);
                 Map<String, Value> vb = b == null ? Map.of() : run(b, feeds, secondNames);
                 consumer.accept(va, vb);
             }
         }
+    }
+
+    /** The batch size a model insists on (a fixed first input dimension), if any. */
+    private static java.util.OptionalInt fixedBatch(OrtSession s) throws OrtException {
+        for (ai.onnxruntime.NodeInfo info : s.getInputInfo().values()) {
+            if (info.getInfo() instanceof ai.onnxruntime.TensorInfo t && t.getShape().length > 0 && t.getShape()[0] > 0) {
+                return java.util.OptionalInt.of((int) t.getShape()[0]);
+            }
+        }
+        return java.util.OptionalInt.empty();
     }
 
     /** Runs one batch and returns the requested float outputs. */

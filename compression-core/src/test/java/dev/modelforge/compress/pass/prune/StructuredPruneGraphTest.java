@@ -96,6 +96,28 @@ class StructuredPruneGraphTest {
     }
 
     @Test
+    void fixedBatchModelsAreRunOneBatchAtTheirSize() throws Exception {
+        Model m = TinyModels.mlp(13, 8, 16, 4);
+        // pin the batch dimension to 1, as many exported models do
+        var in = m.graph().declaredInputs().get(0);
+        var fixed = in.toBuilder();
+        fixed.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).clearDimParam().setDimValue(1);
+        m.graph().setInput(0, fixed.build());
+        java.nio.file.Path calib = java.nio.file.Files.createTempFile("calib", ".npz");
+        try {
+            float[] x = input(5 * 8);
+            dev.modelforge.onnx.data.Npz.write(calib, Map.of("x", dev.modelforge.onnx.data.NdArray.ofFloats(x, 5, 8)));
+            StructuredPrunePass pass = new StructuredPrunePass();
+            Model out = pass.apply(m, new PassContext(PassParams.resolve(pass, Map.of("ratio", 0.5, "multiple", 1)),
+                    java.util.Optional.of(calib), dev.modelforge.compress.pass.ProgressListener.NONE, 1, null)).model();
+            assertThat(out.graph().initializer("W1").orElseThrow().shape()).containsExactly(8, 8);
+            assertThat(Ort.run(out, "x", input(8), 1, 8)).hasSize(4);
+        } finally {
+            java.nio.file.Files.deleteIfExists(calib);
+        }
+    }
+
+    @Test
     void splitThroughAGroupLeavesItAloneWithTheReason() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> prune(PruneGraphs.split(), Map.of("ratio", 0.5)))
                 .isInstanceOf(dev.modelforge.compress.pass.NothingToDoException.class)
