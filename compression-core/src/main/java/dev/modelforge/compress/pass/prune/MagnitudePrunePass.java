@@ -147,7 +147,7 @@ public final class MagnitudePrunePass implements Pass {
                     null, w.byteSize(), after));
         }
         rb.note(String.format(Locale.ROOT, "overall sparsity of pruned layers %.3f", zeros / (double) total));
-        PassReport report = rb.build(in, out);
+        PassReport report = SparseStorage.withSparseBytes(rb.build(in, out), in.graph(), out.graph());
         return new PassResult(out, report);
     }
 

@@ -60,6 +60,6 @@ public final class SparseEncodePass implements Pass {
         if (!any) {
             throw new NothingToDoException(NAME, "no initializer is sparse enough to be smaller in sparse form");
         }
-        return new PassResult(out, rb.build(in, out));
+        return new PassResult(out, SparseStorage.withSparseBytes(rb.build(in, out), in.graph(), out.graph()));
     }
 }

@@ -25,6 +25,26 @@ public final class SparseStorage {
         return nnz * (valueWidth + indexWidth(total));
     }
 
+    /**
+     * A report whose byte counts include sparse initializers (the shared builder counts dense
+     * initializers only, which would make a sparse model look empty).
+     */
+    public static dev.modelforge.compress.pass.PassReport withSparseBytes(dev.modelforge.compress.pass.PassReport r,
+                                                                          Graph before, Graph after) {
+        return new dev.modelforge.compress.pass.PassReport(r.pass(), r.params(), r.nodes(),
+                before.initializerBytes() + sparseBytes(before), after.initializerBytes() + sparseBytes(after),
+                r.elapsedMillis(), r.notes());
+    }
+
+    /** Bytes of values and indices of all sparse initializers of {@code g}. */
+    public static long sparseBytes(Graph g) {
+        long sum = 0;
+        for (SparseTensorProto t : g.sparseInitializers()) {
+            sum += t.getValues().getRawData().size() + t.getIndices().getRawData().size();
+        }
+        return sum;
+    }
+
     static int indexWidth(long total) {
         return total <= Short.MAX_VALUE ? 2 : total <= Integer.MAX_VALUE ? 4 : 8;
     }

@@ -86,6 +86,9 @@ class PruneMoreFixtureTest {
         ModelFiles.write(m, out);
         assertThat(Files.size(out)).isLessThan(before / 2);
         assertThat(r.report().nodes()).anySatisfy(n -> assertThat(n.reason()).contains("sparsity 0.8"));
+        // report sizes count the sparse initializers' values and indices
+        assertThat(r.report().weightBytesAfter()).isGreaterThan(r.report().weightBytesBefore() / 5)
+                .isLessThan(r.report().weightBytesBefore() / 2);
         Metrics metrics = evaluate(m, CNN, FIX.resolve("digits_cnn_eval.npz"));
         assertThat(metrics.accuracyDropPoints()).isLessThanOrEqualTo(2.0);
     }
