@@ -39,6 +39,10 @@ public class VersionRegistrar {
     @Inject
     UploadFaults faults;
 
+    /** Observed by the compression planner (issue 5); synchronous, so it runs in this transaction. */
+    @Inject
+    jakarta.enterprise.event.Event<VersionCreated> versionCreated;
+
     /** Registers stored blobs as the model's next version (creating the model if needed). */
     @Transactional
     public UploadOutcome register(String modelName, StoredBlob model, StoredBlob eval, StoredBlob calibration,
@@ -70,6 +74,7 @@ public class VersionRegistrar {
         v.persist();
         m.updatedAt = v.createdAt;
         recordEvent(v, EventTypes.MODEL_VERSION_UPLOADED, v.createdAt);
+        versionCreated.fire(new VersionCreated(v.id));
         faults.beforeCommit(modelName, model.sha256());
         return new UploadOutcome(v.toDto(), true);
     }
