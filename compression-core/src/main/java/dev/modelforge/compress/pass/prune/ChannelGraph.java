@@ -36,6 +36,8 @@ final class ChannelGraph {
     final List<Edit> edits = new ArrayList<>();
     final List<Integer> spaceSize = new ArrayList<>();
     final List<Node> spaceSource = new ArrayList<>();
+    /** Channel space → {head space, channels per head} when a Reshape splits it into attention heads. */
+    final Map<Integer, int[]> derived = new LinkedHashMap<>();
     private final List<Integer> parent = new ArrayList<>();
     private final Map<Integer, List<String>> blocked = new HashMap<>();
     private final Map<String, Integer> useCount = new HashMap<>();
@@ -74,6 +76,7 @@ final class ChannelGraph {
                 block(e.getValue(), "reaches graph output " + e.getKey());
             }
         }
+        checkHeads();
     }
 
     private void openSpace(Node n) {
@@ -133,7 +136,19 @@ final class ChannelGraph {
             return;
         }
         String op = n.opType();
-        if (n.is("Conv") || n.is("Gemm") || n.is("MatMul")) {
+        if (n.is("MatMul") && !graph.isInitializer(n.input(1))) {
+            consumeBatchedMatMul(n, tracked);
+        } else if (n.is("Transpose")) {
+            consumeTranspose(n, l0, tracked);
+        } else if ((n.is("Softmax") || n.is("LogSoftmax")) && l0 != null && tracked.size() == 1) {
+            int r = rank(in0);
+            long ax = n.attrInt("axis", -1);
+            if ((ax < 0 ? ax : ax - r) == l0.axis()) {
+                block(l0, describe(n) + " normalises across the channels");
+                return;
+            }
+            layouts.put(n.output(0), l0);
+        } else if (n.is("Conv") || n.is("Gemm") || n.is("MatMul")) {
             if (tracked.size() != 1 || l0 == null || !tracked.get(0).equals(in0)) {
                 blockAll(tracked, "used as a weight or second operand of " + describe(n));
                 return;
@@ -280,6 +295,9 @@ final class ChannelGraph {
             out = l.withRepeatFactor((int) rest).withAxis(-1);
         } else if (prefix && t[a] == s[a] && restOut == rest) {
             out = l.withAxis(-(t.length - a));
+        } else if (prefix && s.length == a + 1 && t.length == a + 2 && t[a] * t[a + 1] == s[a] && t[a] > 1
+                && l.segments().size() == 1 && l.segments().get(0).repeat() == 1 && l.segments().get(0).space() >= 0) {
+            out = splitIntoHeads(l, (int) t[a], (int) t[a + 1]);
         } else {
             block(l, describe(n) + " moves the channel axis (" + java.util.Arrays.toString(s) + " -> "
                     + java.util.Arrays.toString(t) + ")");
@@ -348,6 +366,56 @@ final class ChannelGraph {
             outs.put(o, new ChannelLayout(axis, part));
         }
         layouts.putAll(outs);
+    }
+
+    /** A Reshape [.., C] → [.., H, C/H]: the channels become H heads, pruned whole (a head space). */
+    private ChannelLayout splitIntoHeads(ChannelLayout l, int heads, int perHead) {
+        int channelSpace = l.segments().get(0).space();
+        int id = spaceSize.size();
+        spaceSize.add(heads);
+        spaceSource.add(null);
+        parent.add(id);
+        derived.put(channelSpace, new int[]{id, perHead});
+        return new ChannelLayout(-2, List.of(new ChannelLayout.Segment(id, heads, 1)));
+    }
+
+    private void consumeTranspose(Node n, ChannelLayout l, List<String> tracked) {
+        List<Long> perm = n.attrInts("perm");
+        int r = rank(n.input(0));
+        if (l == null || tracked.size() != 1 || perm.size() != r) {
+            blockAll(tracked, describe(n) + " without an explicit permutation");
+            return;
+        }
+        int newAbs = perm.indexOf((long) (r + l.axis()));
+        layouts.put(n.output(0), l.withAxis(newAbs - r));
+    }
+
+    /** Attention MatMuls: both operands carry the same heads on a batch axis (not the two matrix axes). */
+    private void consumeBatchedMatMul(Node n, List<String> tracked) {
+        ChannelLayout a = layouts.get(n.input(0));
+        ChannelLayout b = layouts.get(n.input(1));
+        if (a == null || b == null || a.axis() != b.axis() || a.axis() > -3 || !a.sameStructure(b)) {
+            blockAll(tracked, describe(n) + " multiplies channels with a tensor that does not carry them alike");
+            return;
+        }
+        for (int i = 0; i < a.segments().size(); i++) {
+            if (a.segments().get(i).space() >= 0 && b.segments().get(i).space() >= 0) {
+                union(a.segments().get(i).space(), b.segments().get(i).space());
+            }
+        }
+        layouts.put(n.output(0), a);
+    }
+
+    /** After analysis: a head-split channel space must be alone in its group, else its heads stay. */
+    private void checkHeads() {
+        for (Map.Entry<Integer, int[]> e : derived.entrySet()) {
+            int root = find(e.getKey());
+            if (members(root).size() > 1) {
+                blocked.computeIfAbsent(e.getValue()[0], k -> new ArrayList<>())
+                        .add("the split channels are also joined with other channels");
+            }
+            blocked.computeIfAbsent(root, k -> new ArrayList<>()).add("split into attention heads: pruned by heads");
+        }
     }
 
     private boolean sharesNone(Node n, int from, int to) {

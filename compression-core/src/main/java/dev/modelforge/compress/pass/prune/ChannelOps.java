@@ -29,7 +29,8 @@ final class ChannelOps {
                     && g.initializer(n.input(1)).map(t -> t.dataType() == DataType.FLOAT).orElse(false);
             boolean keeps = n.domain().isEmpty() && (UNARY.contains(n.opType()) || BINARY.contains(n.opType())
                     || POOL.contains(n.opType()) || RESHAPES.contains(n.opType()) || n.is("BatchNormalization")
-                    || n.is("Concat") || n.is("Split") || n.is("Conv"));
+                    || n.is("Concat") || n.is("Split") || n.is("Conv") || n.is("MatMul") || n.is("Transpose")
+                    || n.is("Softmax") || n.is("LogSoftmax"));
             if (source || reads && keeps) {
                 if (n.is("Concat") || BINARY.contains(n.opType())) {
                     n.inputs().stream().filter(i -> !i.isEmpty() && !g.isInitializer(i)).forEach(live::add);

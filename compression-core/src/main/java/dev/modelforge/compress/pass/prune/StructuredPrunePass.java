@@ -50,6 +50,7 @@ public final class StructuredPrunePass implements Pass {
                 ParamSpec.integer("multiple", 8, 1, 1024, "kept channel counts are rounded to a multiple of this"),
                 ParamSpec.choice("rounding", "up", List.of("up", "nearest"),
                         "round kept counts up (prune at most the ratio) or to the nearest multiple"),
+                ParamSpec.bool("pruneHeads", true, "also remove whole attention heads (q/k/v reshaped into heads)"),
                 ParamSpec.bool("reconstruct", true, "refit consuming layers by least squares on calibration data"),
                 ParamSpec.bool("bnRecalibration", true, "re-estimate BatchNorm statistics on calibration data"),
                 ParamSpec.number("ridge", 1e-3, 0.0, 1.0, "ridge term relative to the mean diagonal of XᵀX"),
@@ -77,7 +78,7 @@ public final class StructuredPrunePass implements Pass {
         try {
             r = StructuredPruner.prune(in, new StructuredPruner.Settings(ratio, groupRatios,
                     new HashSet<>(p.stringList("exclude")), imp, (int) p.integer("multiple"), rec,
-                    "nearest".equals(p.string("rounding"))),
+                    "nearest".equals(p.string("rounding")), p.bool("pruneHeads")),
                     calib != null ? calib : PruneData.synthetic(in), calib, ctx.threads());
         } catch (OrtException e) {
             throw new PassException(NAME, "ONNX Runtime could not run the model to analyse it: " + e.getMessage(), e);

@@ -35,13 +35,14 @@ public final class StructuredPruner {
      * @param recovery    BatchNorm / least-squares settings (used when calibration data exists)
      * @param roundNearest round kept counts to the nearest multiple instead of up (kernels working in
      *                    16-channel blocks gain nothing from 24 of 32 channels: they pad back to 32)
+     * @param pruneHeads  remove whole attention heads (q/k/v split by a Reshape) as well
      */
     public record Settings(double ratio, Map<String, Double> groupRatios, Set<String> exclude, Importance importance,
-                           int multiple, Recovery.Options recovery, boolean roundNearest) {
-        /** Rounds kept counts up (never prunes more than asked). */
+                           int multiple, Recovery.Options recovery, boolean roundNearest, boolean pruneHeads) {
+        /** Rounds kept counts up (never prunes more than asked); attention heads pruned too. */
         public Settings(double ratio, Map<String, Double> groupRatios, Set<String> exclude, Importance importance,
                         int multiple, Recovery.Options recovery) {
-            this(ratio, groupRatios, exclude, importance, multiple, recovery, false);
+            this(ratio, groupRatios, exclude, importance, multiple, recovery, false, true);
         }
     }
 
@@ -84,7 +85,14 @@ public final class StructuredPruner {
         for (int root : cg.roots()) {
             Set<String> names = new LinkedHashSet<>();
             for (int sp : cg.members(root)) {
-                names.add(cg.spaceSource.get(sp).name());
+                if (cg.spaceSource.get(sp) != null) {
+                    names.add(cg.spaceSource.get(sp).name());
+                }
+                cg.derived.forEach((ch, head) -> {
+                    if (head[0] == sp) {
+                        names.add(cg.spaceSource.get(ch).name());
+                    }
+                });
             }
             for (ChannelGraph.Edit e : cg.edits) {
                 ChannelLayout l = cg.layouts.get(e.value());
@@ -94,7 +102,9 @@ public final class StructuredPruner {
                 }
             }
             memberNames.put(root, new ArrayList<>(names));
-            String name = cg.spaceSource.get(root).name();
+            boolean heads = cg.spaceSource.get(root) == null;
+            String name = heads ? names.iterator().next() + "#heads" : cg.spaceSource.get(root).name();
+            int multiple = heads ? 1 : s.multiple(); // heads are counted one by one
             int size = cg.spaceSize.get(root);
             List<String> reasons = cg.blockReasons(root);
             double ratio = s.groupRatios().getOrDefault(name, s.ratio());
@@ -104,13 +114,15 @@ public final class StructuredPruner {
                 reason = "left alone: " + String.join("; ", reasons);
             } else if (names.stream().anyMatch(s.exclude()::contains)) {
                 reason = "left alone: excluded";
+            } else if (heads && !s.pruneHeads()) {
+                reason = "left alone: head pruning disabled";
             } else if (ratio <= 0) {
                 reason = "left alone: ratio 0";
             } else {
-                double want = Math.ceil(size * (1 - ratio)) / s.multiple();
-                keep = Math.min(size, (int) (s.roundNearest() ? Math.round(want) : Math.ceil(want)) * s.multiple());
-                keep = Math.max(keep, Math.min(size, s.multiple()));
-                reason = keep == size ? "left alone: rounding to a multiple of " + s.multiple() + " keeps all " + size
+                double want = Math.ceil(size * (1 - ratio)) / multiple;
+                keep = Math.min(size, (int) (s.roundNearest() ? Math.round(want) : Math.ceil(want)) * multiple);
+                keep = Math.max(keep, Math.min(size, multiple));
+                reason = keep == size ? "left alone: rounding to a multiple of " + multiple + " keeps all " + size
                         : "pruned by " + s.importance().name().toLowerCase() + " importance";
             }
             if (keep < size) {
@@ -119,7 +131,7 @@ public final class StructuredPruner {
             groups.add(new Group(name, memberNames.get(root), size, keep, keep < size, reason, 0, 0, 0, 0));
         }
         Model out = base.copy();
-        Map<String, boolean[]> changed = ChannelSurgery.apply(out.graph(), cg, sp -> masks.get(cg.find(sp)));
+        Map<String, boolean[]> changed = ChannelSurgery.apply(out.graph(), cg, sp -> spaceMask(cg, masks, sp));
         List<String> log = new ArrayList<>();
         if (calib != null && !changed.isEmpty() && s.recovery() != null
                 && (s.recovery().reconstruct() || s.recovery().batchNorm())) {
@@ -146,6 +158,23 @@ public final class StructuredPruner {
                     gr.reason(), mb, ma, pb, pa));
         }
         return new Result(out, withCosts, sum(macsBefore), sum(macsAfter), Costs.params(base), Costs.params(out), log);
+    }
+
+    /** A space's keep mask: its group's, or for a head-split space its heads' expanded to channels. */
+    private static boolean[] spaceMask(ChannelGraph cg, Map<Integer, boolean[]> masks, int sp) {
+        int[] head = cg.derived.get(sp);
+        if (head == null) {
+            return masks.get(cg.find(sp));
+        }
+        boolean[] hm = masks.get(cg.find(head[0]));
+        if (hm == null) {
+            return null;
+        }
+        boolean[] m = new boolean[hm.length * head[1]];
+        for (int c = 0; c < m.length; c++) {
+            m[c] = hm[c / head[1]];
+        }
+        return m;
     }
 
     private static long sum(Map<String, Long> m) {
@@ -196,11 +225,22 @@ public final class StructuredPruner {
         }
         for (int sp = 0; sp < cg.spaceSize.size(); sp++) {
             Node n = cg.spaceSource.get(sp);
+            if (n == null) {
+                continue; // a head space: scored from the channels it was split from, below
+            }
             Tensor w = cg.graph.initializer(n.input(1)).orElseThrow();
             int axis = n.is("Conv") ? 0 : n.is("Gemm") ? (n.attrInt("transB", 0) == 1 ? 0 : 1) : 1;
             double[] norms = Costs.norms(w, axis, imp == Importance.L1);
             bnScale(cg, n, norms);
             addNormalised(out.get(cg.find(sp)), norms);
+            int[] head = cg.derived.get(sp);
+            if (head != null) {
+                double[] perHead = new double[norms.length / head[1]];
+                for (int c = 0; c < norms.length; c++) {
+                    perHead[c / head[1]] += norms[c];
+                }
+                addNormalised(out.get(cg.find(head[0])), perHead);
+            }
         }
         return out;
     }

@@ -60,7 +60,7 @@ class PruneMoreFixtureTest {
     }
 
     @Test
-    void transformerFfnWidthIsPrunedAndAttentionLeftAlone() throws Exception {
+    void transformerFfnWidthAndAttentionHeadsArePruned() throws Exception {
         PassResult r = run(new StructuredPrunePass(), TF, FIX.resolve("digits_transformer_calib.npz"),
                 Map.of("ratio", 0.5));
         Model m = r.model();
@@ -68,12 +68,34 @@ class PruneMoreFixtureTest {
         var ff2 = m.graph().nodes().stream().filter(n -> n.name().equals("/layers.0/ff2/MatMul")).findFirst().orElseThrow();
         assertThat(m.graph().initializer(ff1.input(1)).orElseThrow().shape()).containsExactly(96, 128);
         assertThat(m.graph().initializer(ff2.input(1)).orElseThrow().shape()).containsExactly(128, 96);
+        // attention: q, k, v are split into 4 heads by Reshape; whole heads go, q/k/v/proj follow
         assertThat(r.report().nodes()).anySatisfy(g -> {
             assertThat(g.node()).isEqualTo("/layers.0/q/MatMul");
-            assertThat(g.reason()).contains("left alone").contains("Reshape");
+            assertThat(g.reason()).contains("left alone").contains("pruned by heads");
         });
-        Metrics metrics = evaluate(m, TF, FIX.resolve("digits_transformer_eval.npz"));
-        assertThat(metrics.accuracyDropPoints()).isLessThan(5.0);
+        assertThat(r.report().nodes()).anySatisfy(g -> {
+            assertThat(g.node()).isEqualTo("/layers.0/q/MatMul#heads");
+            assertThat(g.reason()).contains("channels 4 -> 2").contains("/layers.0/k/MatMul")
+                    .contains("/layers.0/v/MatMul").contains("/layers.0/proj/MatMul");
+        });
+        for (String w : new String[]{"q", "k", "v"}) {
+            var node = m.graph().nodes().stream().filter(n -> n.name().equals("/layers.1/" + w + "/MatMul")).findFirst()
+                    .orElseThrow();
+            assertThat(m.graph().initializer(node.input(1)).orElseThrow().shape()).containsExactly(96, 48);
+        }
+        var proj = m.graph().nodes().stream().filter(n -> n.name().equals("/layers.1/proj/MatMul")).findFirst()
+                .orElseThrow();
+        assertThat(m.graph().initializer(proj.input(1)).orElseThrow().shape()).containsExactly(48, 96);
+        Metrics withHeads = evaluate(m, TF, FIX.resolve("digits_transformer_eval.npz"));
+        assertThat(withHeads.accuracy()).isGreaterThan(0.5);
+        // FFN width only: attention untouched, and a smaller accuracy cost than also removing half the heads
+        Model ffnOnly = run(new StructuredPrunePass(), TF, FIX.resolve("digits_transformer_calib.npz"),
+                Map.of("ratio", 0.5, "pruneHeads", false)).model();
+        var q = ffnOnly.graph().nodes().stream().filter(n -> n.name().equals("/layers.1/q/MatMul")).findFirst()
+                .orElseThrow();
+        assertThat(ffnOnly.graph().initializer(q.input(1)).orElseThrow().shape()).containsExactly(96, 96);
+        Metrics ffn = evaluate(ffnOnly, TF, FIX.resolve("digits_transformer_eval.npz"));
+        assertThat(ffn.accuracyDropPoints()).isLessThan(5.0);
     }
 
     @Test
