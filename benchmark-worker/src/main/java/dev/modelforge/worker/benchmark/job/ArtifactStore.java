@@ -5,6 +5,7 @@ import dev.modelforge.api.job.StoredObject;
 import dev.modelforge.worker.benchmark.measure.BenchmarkFailure;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,12 +15,18 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * Downloads immutable artifacts, verifying the sha256 the registry recorded while streaming, and moves
  * the file into place only when it is complete and correct.
+ *
+ * <p>A missing object or a digest mismatch is the variant's problem (a failed result); anything else — the
+ * endpoint unreachable, a 5xx, a connection cut mid-stream — is a storage hiccup worth retrying.
  */
 public final class ArtifactStore {
+
+    private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchObject");
 
     private final MinioClient client;
     private final String bucket;
@@ -46,8 +53,9 @@ public final class ArtifactStore {
      * @param object what to fetch
      * @param target where the verified file ends up
      * @return target
-     * @throws BenchmarkFailure CHECKSUM_MISMATCH when the bytes differ from the recorded digest,
-     *                          RUNTIME_ERROR when storage cannot be read
+     * @throws BenchmarkFailure  CHECKSUM_MISMATCH when the bytes differ from the recorded digest, RUNTIME_ERROR
+     *                           when the object does not exist
+     * @throws TransientFailure  when storage cannot be read right now
      */
     public Path download(StoredObject object, Path target) {
         Path partial = target.resolveSibling(target.getFileName() + ".part");
@@ -66,8 +74,15 @@ public final class ArtifactStore {
             return Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (BenchmarkFailure e) {
             throw e;
+        } catch (ErrorResponseException e) {
+            if (MISSING.contains(e.errorResponse().code())) {
+                throw new BenchmarkFailure(FailureReason.RUNTIME_ERROR, "artifact " + object.storageKey()
+                        + " does not exist in bucket " + bucket);
+            }
+            throw new TransientFailure("storage refused " + object.storageKey() + ": " + e.errorResponse().code()
+                    + " " + e.getMessage(), e);
         } catch (Exception e) {
-            throw new BenchmarkFailure(FailureReason.RUNTIME_ERROR, "cannot download " + object.storageKey() + ": " + e);
+            throw new TransientFailure("cannot download " + object.storageKey() + ": " + e, e);
         } finally {
             try {
                 Files.deleteIfExists(partial);

@@ -16,21 +16,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * One job end to end: fetch the profile, download and verify the artifacts, measure in child processes,
- * deliver the result. Every failure before delivery becomes a failed result for the job; only delivery
- * itself may throw (so the consumer retries it without re-measuring twice for nothing).
+ * Measures one job: resolve the profile, download and verify the artifacts (the variant, with a baseline also
+ * the baseline for the paired A/B comparison, and the eval set), measure in child processes.
+ *
+ * <p>Whatever is the variant's fault (corrupt or unsupported model, out of memory, timeout, checksum mismatch,
+ * missing artifact) becomes a failed result attributed to the job. Only {@link TransientFailure} (storage or
+ * registry unreachable) and {@link RejectedJob} escape, so the caller retries or dead-letters instead of
+ * recording a failure that says nothing about the variant.
  */
 public final class BenchmarkJobHandler {
 
     private final ArtifactStore store;
     private final BenchmarkRunner runner;
     private final Function<String, DeviceProfile> profiles;
-    private final Consumer<BenchmarkResult> sink;
     private final Path workDir;
     private final List<Integer> batchSizes;
     private final MeasurementPlan plan;
@@ -38,19 +40,16 @@ public final class BenchmarkJobHandler {
     /**
      * @param store      artifact download
      * @param runner     measurement
-     * @param profiles   profile lookup by name (the registry)
-     * @param sink       result delivery (the registry's POST)
+     * @param profiles   profile lookup by name (the registry), for jobs without a profile snapshot
      * @param workDir    scratch directory
      * @param batchSizes throughput batch sizes
      * @param plan       measurement plan
      */
     public BenchmarkJobHandler(ArtifactStore store, BenchmarkRunner runner, Function<String, DeviceProfile> profiles,
-                               Consumer<BenchmarkResult> sink, Path workDir, List<Integer> batchSizes,
-                               MeasurementPlan plan) {
+                               Path workDir, List<Integer> batchSizes, MeasurementPlan plan) {
         this.store = store;
         this.runner = runner;
         this.profiles = profiles;
-        this.sink = sink;
         this.workDir = workDir;
         this.batchSizes = List.copyOf(batchSizes);
         this.plan = plan;
@@ -58,14 +57,17 @@ public final class BenchmarkJobHandler {
 
     /**
      * @param job the job
-     * @return the delivered result, attributed to the job
+     * @return the result (ok or failed), attributed to the job
+     * @throws TransientFailure when an artifact or the profile cannot be fetched right now
+     * @throws RejectedJob      when the registry rejects the profile lookup for good
      */
     public BenchmarkResult handle(BenchmarkJob job) {
         BenchmarkResult result;
         Path dir = null;
         try {
+            Files.createDirectories(workDir);
             dir = Files.createTempDirectory(workDir, "benchmark-job-");
-            DeviceProfile profile = profiles.apply(job.deviceProfile());
+            DeviceProfile profile = job.profile() != null ? job.profile() : profiles.apply(job.deviceProfile());
             RuntimeSettings settings = RuntimeSettings.of(profile, batchSizes);
             Path model = store.download(job.artifact(), dir.resolve("variant.onnx"));
             boolean isBaseline = job.baseline() == null || job.variantId().equals(job.baselineVariantId());
@@ -73,6 +75,8 @@ public final class BenchmarkJobHandler {
             Path eval = job.eval() == null ? null : store.download(job.eval(), dir.resolve("eval" + extension(job.eval())));
             result = runner.run(new BenchmarkRequest(model, baseline, isBaseline ? null : job.baselineVariantId(), eval,
                     settings, plan, TargetHardware.of(profile.hardware())));
+        } catch (TransientFailure | RejectedJob e) {
+            throw e;
         } catch (BenchmarkFailure f) {
             result = BenchmarkResult.failed(f.reason(), f.getMessage(), null, true);
         } catch (IOException | RuntimeException e) {
@@ -81,9 +85,7 @@ public final class BenchmarkJobHandler {
         } finally {
             deleteTree(dir);
         }
-        BenchmarkResult attributed = result.forJob(job.jobId(), job.variantId(), job.deviceProfile());
-        sink.accept(attributed);
-        return attributed;
+        return result.forJob(job.jobId(), job.variantId(), job.deviceProfile());
     }
 
     private static String extension(StoredObject o) {

@@ -1,5 +1,6 @@
 package dev.modelforge.worker.benchmark.job;
 
+import dev.modelforge.worker.benchmark.measure.MeasurementPlan;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -28,7 +29,30 @@ public interface BenchmarkWorkerConfig {
     @WithDefault("3")
     int pairedProcesses();
 
+    /** How long to measure: {@code standard} in production, {@code quick} for tests and demos (fewer samples). */
+    @WithDefault("standard")
+    Plan plan();
+
     /** Version recorded in every fingerprint. */
     @WithDefault("${quarkus.application.version:dev}")
     String workerVersion();
+
+    /** The measurement plans the worker can be configured with. */
+    enum Plan {
+        /** {@link MeasurementPlan#standard()}. */
+        STANDARD,
+        /** {@link MeasurementPlan#quick()}: every phase, few iterations. */
+        QUICK;
+
+        /**
+         * @param processes paired processes per comparison
+         * @return the plan with that many paired processes
+         */
+        public MeasurementPlan with(int processes) {
+            MeasurementPlan p = this == STANDARD ? MeasurementPlan.standard() : MeasurementPlan.quick();
+            return new MeasurementPlan(p.warmupIterations(), p.warmupMillis(), p.minIterations(), p.maxIterations(),
+                    p.budgetMillis(), p.throughputIterations(), p.pairedRounds(), processes,
+                    p.iterationsPerRound(), p.bootstrapResamples(), p.seed());
+        }
+    }
 }

@@ -1,24 +1,19 @@
 package dev.modelforge.worker.benchmark.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelforge.api.benchmark.BenchmarkJob;
+import dev.modelforge.api.profile.DeviceProfile;
+import dev.modelforge.worker.benchmark.measure.BenchmarkFailure;
+import dev.modelforge.api.benchmark.FailureReason;
 import dev.modelforge.worker.benchmark.measure.BenchmarkRunner;
-import dev.modelforge.worker.benchmark.measure.MeasurementPlan;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -28,28 +23,30 @@ import org.jboss.logging.Logger;
  * so every job is measured once per profile and workers of one profile share the load.
  *
  * <p>Why plain Kafka consumers and not {@code @Incoming}: SmallRye channels (and their group ids) are fixed
- * at build time, while the profiles a worker serves are runtime configuration. Each consumer processes one
- * record at a time on its own thread (measurement is blocking and CPU-bound), commits only after the
- * registry accepted the result (the registry is idempotent on the job id, so a redelivery after a crash
- * costs a re-measurement, never a duplicate), and skips jobs for other profiles.
+ * at build time, while the profiles a worker serves are runtime configuration. See {@link JobConsumerLoop} for
+ * commits and dead-lettering, {@link BenchmarkJobProcessor} for retries.
  */
 @ApplicationScoped
 public class ProfileJobConsumers {
 
     private static final Logger LOG = Logger.getLogger(ProfileJobConsumers.class);
-    private static final int DELIVERY_ATTEMPTS = 5;
 
     private final BenchmarkWorkerConfig config;
+    private final WorkerSettings worker;
     private final StorageConfig storage;
     private final RegistryBenchmarkClient registry;
     private final ObjectMapper mapper;
     private final String bootstrap;
-    private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
+    private final List<JobConsumerLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private BenchmarkJobProcessor processor;
+    private DeadLetters deadLetters;
 
-    ProfileJobConsumers(BenchmarkWorkerConfig config, StorageConfig storage, @RestClient RegistryBenchmarkClient registry,
-                        ObjectMapper mapper, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    ProfileJobConsumers(BenchmarkWorkerConfig config, WorkerSettings worker, StorageConfig storage,
+                        @RestClient RegistryBenchmarkClient registry, ObjectMapper mapper,
+                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.config = config;
+        this.worker = worker;
         this.storage = storage;
         this.registry = registry;
         this.mapper = mapper;
@@ -57,99 +54,79 @@ public class ProfileJobConsumers {
     }
 
     void start(@Observes StartupEvent ev) {
-        MeasurementPlan standard = MeasurementPlan.standard();
-        MeasurementPlan plan = new MeasurementPlan(standard.warmupIterations(), standard.warmupMillis(),
-                standard.minIterations(), standard.maxIterations(), standard.budgetMillis(),
-                standard.throughputIterations(), standard.pairedRounds(), config.pairedProcesses(),
-                standard.iterationsPerRound(), standard.bootstrapResamples(), standard.seed());
         BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.ChildJvm.current(), config.timeout(),
                 config.workerVersion());
         Path work = Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")));
-        BenchmarkJobHandler handler = new BenchmarkJobHandler(ArtifactStore.of(storage), runner, registry::profile,
-                r -> deliver(r), work, config.batchSizes(), plan);
-        // a job may run memory + measure + paired children, each up to the timeout
-        long maxPollInterval = config.timeout().multipliedBy(3L + config.pairedProcesses()).plusMinutes(5).toMillis();
+        BenchmarkJobHandler handler = new BenchmarkJobHandler(ArtifactStore.of(storage), runner, this::profile, work,
+                config.batchSizes(), config.plan().with(config.pairedProcesses()));
+        processor = new BenchmarkJobProcessor(handler, registry, worker.maxAttempts(), worker.initialBackoff());
+        deadLetters = new DeadLetters(bootstrap);
+        String id = worker.id().filter(s -> !s.isBlank()).orElse(ManagementFactory.getRuntimeMXBean().getName());
         for (String profile : config.profiles()) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, "modelforge-benchmark-" + profile);
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-            p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(Math.min(maxPollInterval, Integer.MAX_VALUE)));
-            KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-            consumer.subscribe(List.of(BenchmarkJob.TOPIC));
-            consumers.add(consumer);
-            Thread t = new Thread(() -> loop(profile, consumer, handler), "benchmark-" + profile);
-            threads.add(t);
-            t.start();
+            startLoop(profile, id);
         }
-        LOG.infof("serving device profiles %s", config.profiles());
+        LOG.infof("worker %s serving device profiles %s", id, config.profiles());
+    }
+
+    /** A consumer for {@code profile} in the profile's group; the application starts one per profile, tests more. */
+    synchronized JobConsumerLoop startLoop(String profile, String workerId) {
+        JobConsumerLoop loop = new JobConsumerLoop(profile, workerId, bootstrap, maxPollIntervalMs(), mapper,
+                processor, deadLetters);
+        Thread t = new Thread(loop, "benchmark-" + profile + "-" + loops.size());
+        loops.add(loop);
+        threads.add(t);
+        t.start();
+        return loop;
+    }
+
+    /** Stops one loop (tests); waits for its current job. */
+    synchronized void stopLoop(JobConsumerLoop loop) throws InterruptedException {
+        int i = loops.indexOf(loop);
+        loop.stop();
+        threads.get(i).join(Duration.ofMinutes(5).toMillis());
+        loops.remove(i);
+        threads.remove(i);
+    }
+
+    /** The consumers the application started, one per profile, in configuration order. */
+    synchronized List<JobConsumerLoop> loops() {
+        return List.copyOf(loops);
     }
 
     void stop(@Observes ShutdownEvent ev) {
-        consumers.forEach(KafkaConsumer::wakeup);
-        for (Thread t : threads) {
+        List<Thread> running;
+        synchronized (this) {
+            loops.forEach(JobConsumerLoop::stop);
+            running = List.copyOf(threads);
+        }
+        for (Thread t : running) {
             try {
                 t.join(Duration.ofSeconds(30).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private void loop(String profile, KafkaConsumer<String, String> consumer, BenchmarkJobHandler handler) {
-        try (consumer) {
-            while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofSeconds(1))) {
-                    process(profile, rec, handler);
-                    consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(rec.topic(), rec.partition()),
-                            new org.apache.kafka.clients.consumer.OffsetAndMetadata(rec.offset() + 1)));
-                }
-            }
-        } catch (WakeupException e) {
-            // shutdown
+        if (deadLetters != null) {
+            deadLetters.close();
         }
     }
 
-    private void process(String profile, ConsumerRecord<String, String> rec, BenchmarkJobHandler handler) {
-        BenchmarkJob job;
+    /** A job can take a memory child, a measuring child and the paired children, each up to the timeout. */
+    private long maxPollIntervalMs() {
+        return config.timeout().multipliedBy(3L + config.pairedProcesses()).plusMinutes(5).toMillis();
+    }
+
+    /** For jobs without a profile snapshot; a profile the registry does not know is a failed result, not a DLQ. */
+    private DeviceProfile profile(String name) {
         try {
-            job = mapper.readValue(rec.value(), BenchmarkJob.class);
-        } catch (Exception e) {
-            LOG.errorf("skipping unreadable benchmark job at %s-%d@%d: %s", rec.topic(), rec.partition(), rec.offset(),
-                    e.getMessage());
-            return;
-        }
-        if (!profile.equals(job.deviceProfile())) {
-            return;
-        }
-        try {
-            var result = handler.handle(job);
-            LOG.infof("job %s variant %s on %s: %s%s", job.jobId(), job.variantId(), profile, result.status(),
-                    result.failureReason() == null ? "" : " (" + result.failureReason() + ")");
+            return registry.profile(name);
+        } catch (RejectedJob e) {
+            throw new BenchmarkFailure(FailureReason.RUNTIME_ERROR, "device profile '" + name
+                    + "' cannot be read from the registry: " + e.getMessage());
+        } catch (TransientFailure e) {
+            throw e;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "job %s: result could not be delivered after %d attempts; giving up", job.jobId(),
-                    DELIVERY_ATTEMPTS);
+            throw new TransientFailure("registry unreachable reading profile " + name + ": " + e, e);
         }
-    }
-
-    private void deliver(dev.modelforge.api.benchmark.BenchmarkResult r) {
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
-            try {
-                registry.postResult(r.variantId(), r);
-                return;
-            } catch (RuntimeException e) {
-                last = e;
-                try {
-                    Thread.sleep(1000L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-        throw last;
     }
 }

@@ -1,7 +1,10 @@
 package dev.modelforge.worker.benchmark.job;
 
+import dev.modelforge.api.benchmark.BenchmarkJobView;
 import dev.modelforge.api.benchmark.BenchmarkResult;
+import dev.modelforge.api.job.JobClaim;
 import dev.modelforge.api.profile.DeviceProfile;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -9,23 +12,51 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** The registry endpoints the worker calls (base URL: {@code quarkus.rest-client.registry.url}). */
+/**
+ * The registry endpoints the worker calls (base URL {@code quarkus.rest-client.registry.url}), authenticated like
+ * the compression worker's: {@code Authorization: Bearer ${modelforge.worker.api-key}}, a key with role
+ * {@code uploader} (the registry's role for workers that write results).
+ *
+ * <p>Errors are mapped to what the worker does with them: {@link JobAlreadyFinished} (drop the message),
+ * {@link TransientFailure} (retry with backoff) or {@link RejectedJob} (dead-letter at once).
+ */
 @RegisterRestClient(configKey = "registry")
 @Path("/api/v1")
+@ClientHeaderParam(name = "Authorization", value = "Bearer ${modelforge.worker.api-key}")
 public interface RegistryBenchmarkClient {
 
+    /** Problem type suffix of a 409 for a job whose result is already stored. */
+    String FINISHED_PROBLEM = "benchmark-job-finished";
+
     /**
-     * Stores a result; the registry treats a repeated {@code jobId} as already done.
+     * Moves the job from queued to running.
+     *
+     * @param jobId job id
+     * @param claim this worker
+     * @return the job as the registry sees it
+     */
+    @POST
+    @Path("/benchmark-jobs/{id}/start")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    BenchmarkJobView start(@PathParam("id") String jobId, JobClaim claim);
+
+    /**
+     * Stores a result; 201 the first time, 200 with the stored result when the {@code jobId} was posted before.
      *
      * @param variantId measured variant
      * @param result    the result
+     * @return the result as stored
      */
     @POST
     @Path("/variants/{id}/benchmarks")
     @Consumes(MediaType.APPLICATION_JSON)
-    void postResult(@PathParam("id") String variantId, BenchmarkResult result);
+    @Produces(MediaType.APPLICATION_JSON)
+    BenchmarkResult postResult(@PathParam("id") String variantId, BenchmarkResult result);
 
     /**
      * @param name profile name
@@ -35,4 +66,30 @@ public interface RegistryBenchmarkClient {
     @Path("/device-profiles/{name}")
     @Produces(MediaType.APPLICATION_JSON)
     DeviceProfile profile(@PathParam("name") String name);
+
+    /**
+     * Why transient: 5xx, 408 and 429 say "later"; 401/403 mean a wrong or missing worker key, which an operator
+     * fixes without the job being at fault, so those are retried (and dead-lettered only when retries run out).
+     * Every other 4xx is the job's or the worker's own fault and will not change on a retry.
+     */
+    @ClientExceptionMapper
+    static RuntimeException toException(Response response) {
+        int status = response.getStatus();
+        String body = response.hasEntity() ? response.readEntity(String.class) : "";
+        String what = "registry answered " + status + ": " + body;
+        if (status == 409 && body.contains(FINISHED_PROBLEM)) {
+            return new JobAlreadyFinished(body);
+        }
+        if (status >= 500 || status == 408 || status == 429) {
+            return new TransientFailure(what, null);
+        }
+        if (status == 401 || status == 403) {
+            return new TransientFailure(what + " (set MODELFORGE_WORKER_API_KEY to a registry key with role uploader)",
+                    null);
+        }
+        if (status >= 400) {
+            return new RejectedJob(what);
+        }
+        return null;
+    }
 }

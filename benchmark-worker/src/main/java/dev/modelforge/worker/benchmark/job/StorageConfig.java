@@ -7,15 +7,20 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "modelforge.storage")
 public interface StorageConfig {
 
+    /** S3 endpoint URL. */
     String endpoint();
 
+    /** Access key. */
     String accessKey();
 
+    /** Secret key. */
     String secretKey();
 
+    /** Bucket holding every artifact. */
     @WithDefault("modelforge")
     String bucket();
 
+    /** Region the client signs for. */
     @WithDefault("us-east-1")
     String region();
 }

@@ -1,0 +1,121 @@
+package dev.modelforge.worker.benchmark.job;
+
+import dev.modelforge.api.benchmark.BenchmarkJob;
+import dev.modelforge.api.benchmark.BenchmarkResult;
+import dev.modelforge.api.job.JobClaim;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * One delivery of a job from start to the registry's acceptance of its result, with bounded retries.
+ *
+ * <p>What is retried: transient failures — the registry or storage unreachable, 5xx, a wrong key — with a doubling
+ * backoff, {@code maxAttempts} attempts in all. The measurement is never repeated for a retry: an attempt that
+ * failed to deliver keeps its result and the next attempt only posts it again (the registry is idempotent on the
+ * job id). A failed measurement is not a failure here: it is a result like any other.
+ *
+ * <p>How a delivery ends: {@link Outcome} (acknowledge), {@link DeadJob} (dead-letter, then acknowledge).
+ */
+public final class BenchmarkJobProcessor {
+
+    private static final Logger LOG = Logger.getLogger(BenchmarkJobProcessor.class);
+
+    /** How a delivery ended when it did not need the dead-letter topic. */
+    public enum Outcome {
+        /** The registry accepted the result (first time or as a repeat of the same job). */
+        DELIVERED,
+        /** The registry already had the job's result; nothing was measured. */
+        DUPLICATE
+    }
+
+    /** The job cannot be completed: rejected for good, or transient failures outlasted the attempts. */
+    public static final class DeadJob extends RuntimeException {
+        private final int attempts;
+
+        DeadJob(String message, int attempts, Throwable cause) {
+            super(message, cause);
+            this.attempts = attempts;
+        }
+
+        /** @return attempts made */
+        public int attempts() {
+            return attempts;
+        }
+    }
+
+    private final BenchmarkJobHandler handler;
+    private final RegistryBenchmarkClient registry;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+
+    /**
+     * @param handler        measurement of one job
+     * @param registry       the registry
+     * @param maxAttempts    attempts for transient failures (at least 1)
+     * @param initialBackoff wait before the second attempt, doubled for each further one
+     */
+    public BenchmarkJobProcessor(BenchmarkJobHandler handler, RegistryBenchmarkClient registry, int maxAttempts,
+                                 Duration initialBackoff) {
+        this.handler = handler;
+        this.registry = registry;
+        this.maxAttempts = Math.max(1, maxAttempts);
+        this.initialBackoff = initialBackoff;
+    }
+
+    /**
+     * @param job      the job (already checked to be for a served profile)
+     * @param workerId reported to the registry when the job starts
+     * @return how it ended
+     * @throws DeadJob when the message must go to the dead-letter topic
+     */
+    public Outcome process(BenchmarkJob job, String workerId) {
+        boolean started = false;
+        BenchmarkResult result = null;
+        long backoff = initialBackoff.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!started) {
+                    registry.start(job.jobId(), new JobClaim(workerId));
+                    started = true;
+                }
+                if (result == null) {
+                    result = handler.handle(job);
+                }
+                registry.postResult(job.variantId(), result);
+                LOG.infof("job %s variant %s on %s: %s%s (attempt %d)", job.jobId(), job.variantId(),
+                        job.deviceProfile(), result.status(),
+                        result.failureReason() == null ? "" : " " + result.failureReason(), attempt);
+                return Outcome.DELIVERED;
+            } catch (JobAlreadyFinished e) {
+                LOG.infof("job %s already has a result in the registry; dropping this delivery", job.jobId());
+                return Outcome.DUPLICATE;
+            } catch (RejectedJob e) {
+                throw new DeadJob(e.getMessage(), attempt, e);
+            } catch (RuntimeException e) {
+                String reason = "attempt " + attempt + "/" + maxAttempts + ": " + describe(e);
+                if (attempt >= maxAttempts) {
+                    throw new DeadJob(reason, attempt, e);
+                }
+                LOG.warnf("job %s: %s; retrying in %d ms%s", job.jobId(), reason, backoff,
+                        result == null ? "" : " (the measured result is kept)");
+                sleep(backoff);
+                backoff *= 2;
+            }
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        String s = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+}
