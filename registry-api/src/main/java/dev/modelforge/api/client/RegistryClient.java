@@ -6,6 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.modelforge.api.auth.ApiKeyCreated;
+import dev.modelforge.api.benchmark.BenchmarkJobView;
+import dev.modelforge.api.benchmark.BenchmarkResult;
+import dev.modelforge.api.job.CompressionJob;
+import dev.modelforge.api.profile.DeviceProfile;
+import dev.modelforge.api.promotion.BestVariant;
+import dev.modelforge.api.promotion.ParetoPoint;
+import dev.modelforge.api.promotion.PromoteRequest;
+import dev.modelforge.api.promotion.Promotion;
+import dev.modelforge.api.promotion.ReviewRequest;
+import dev.modelforge.api.promotion.RollbackRequest;
+import dev.modelforge.api.variant.Variant;
 import dev.modelforge.api.auth.CreateApiKeyRequest;
 import dev.modelforge.api.model.CreateModelRequest;
 import dev.modelforge.api.model.ModelDto;
@@ -50,8 +61,9 @@ public final class RegistryClient {
      * @param apiKey  API key sent as bearer token, may be null for anonymous calls
      */
     public RegistryClient(URI baseUri, String apiKey) {
-        this(baseUri, apiKey, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build());
+        // HTTP/1.1: an h2c upgrade would put multi-GB uploads under HTTP/2's small flow-control windows.
+        this(baseUri, apiKey, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     /**
@@ -236,6 +248,144 @@ public final class RegistryClient {
             throw failure(r.statusCode(), r.body());
         }
         return new UploadResult(read(r.body(), ModelVersionDto.class), r.statusCode() == 201);
+    }
+
+    // ---- Pipeline: jobs, variants, benchmarks (issues 5, 6) ----
+
+    /** @return the compression jobs of a version */
+    public List<CompressionJob> listJobs(String name, int version) {
+        return send(request(versionPath(name, version) + "/jobs").GET(), new TypeReference<>() { });
+    }
+
+    /** @return the benchmark jobs of a version, one per (variant, profile) */
+    public List<BenchmarkJobView> listBenchmarkJobs(String name, int version) {
+        return send(request(versionPath(name, version) + "/benchmark-jobs").GET(), new TypeReference<>() { });
+    }
+
+    /** @return the variants of a version, the baseline included */
+    public List<Variant> listVariants(String name, int version) {
+        return send(request(versionPath(name, version) + "/variants").GET(), new TypeReference<>() { });
+    }
+
+    /** @return one variant */
+    public Variant getVariant(String id) {
+        return send(request("/api/v1/variants/" + segment(id)).GET(), Variant.class);
+    }
+
+    /** @return the benchmark results of a variant, on every profile */
+    public List<BenchmarkResult> listBenchmarks(String variantId) {
+        return send(request("/api/v1/variants/" + segment(variantId) + "/benchmarks").GET(), new TypeReference<>() { });
+    }
+
+    // ---- Device profiles (issue 5) ----
+
+    /** @return every device profile */
+    public List<DeviceProfile> listProfiles() {
+        return send(request("/api/v1/device-profiles").GET(), new TypeReference<>() { });
+    }
+
+    /** @return one device profile */
+    public DeviceProfile getProfile(String name) {
+        return send(request("/api/v1/device-profiles/" + segment(name)).GET(), DeviceProfile.class);
+    }
+
+    /** Creates or replaces a profile (admin). @return the stored profile */
+    public DeviceProfile putProfile(String name, DeviceProfile profile) {
+        return send(jsonRequest("/api/v1/device-profiles/" + segment(name)).PUT(body(profile)), DeviceProfile.class);
+    }
+
+    /** Deletes a profile (admin). */
+    public void deleteProfile(String name) {
+        HttpResponse<String> r = exchange(request("/api/v1/device-profiles/" + segment(name)).DELETE(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw failure(r.statusCode(), r.body());
+        }
+    }
+
+    // ---- Promotion (issue 7) ----
+
+    /** @return the variant serving the named profile */
+    public BestVariant best(String name, String device) {
+        return send(request("/api/v1/models/" + segment(name) + "/best?device=" + query(device)).GET(),
+                BestVariant.class);
+    }
+
+    /**
+     * The variant for a described device; the registry picks the best-matching profile and says which.
+     *
+     * @param description query parameters {@code arch, cores, memoryMb, isa, accelerator}; null values are left out
+     */
+    public BestVariant bestFor(String name, Map<String, String> description) {
+        var q = new StringJoiner("&", "?", "");
+        description.forEach((k, v) -> {
+            if (v != null) {
+                q.add(k + "=" + query(v));
+            }
+        });
+        return send(request("/api/v1/models/" + segment(name) + "/best" + q).GET(), BestVariant.class);
+    }
+
+    /** @return a version's candidates on a profile, Pareto-optimal ones marked */
+    public List<ParetoPoint> pareto(String name, int version, String device) {
+        return send(request(versionPath(name, version) + "/pareto?device=" + query(device)).GET(),
+                new TypeReference<>() { });
+    }
+
+    /**
+     * @param device null for every profile
+     * @param at     null, or the instant whose serving variant is asked for (needs device)
+     * @return the promotion log, newest first
+     */
+    public List<Promotion> promotions(String name, String device, String at) {
+        var q = new StringJoiner("&", "?", "").setEmptyValue("");
+        if (device != null) {
+            q.add("device=" + query(device));
+        }
+        if (at != null) {
+            q.add("at=" + query(at));
+        }
+        return send(request("/api/v1/models/" + segment(name) + "/promotions" + q).GET(), new TypeReference<>() { });
+    }
+
+    /** Manual promotion (promoter). @return the new record */
+    public Promotion promote(String name, PromoteRequest promote) {
+        return send(jsonRequest("/api/v1/models/" + segment(name) + "/promotions").POST(body(promote)),
+                Promotion.class);
+    }
+
+    /** Back to the previously serving variant (promoter). @return the new record */
+    public Promotion rollback(String name, RollbackRequest rollback) {
+        return send(jsonRequest("/api/v1/models/" + segment(name) + "/promotions/rollback").POST(body(rollback)),
+                Promotion.class);
+    }
+
+    /** Approves or rejects a pending decision (promoter). @return the reviewed record */
+    public Promotion review(String promotionId, boolean approve, ReviewRequest review) {
+        return send(jsonRequest("/api/v1/promotions/" + segment(promotionId) + (approve ? "/approve" : "/reject"))
+                .POST(body(review == null ? new ReviewRequest(null) : review)), Promotion.class);
+    }
+
+    /**
+     * Opens a presigned download URL (no API key is sent: the signature is the credential).
+     *
+     * @return the body stream; the caller closes it
+     */
+    public InputStream download(URI presigned) {
+        HttpResponse<InputStream> r = exchange(HttpRequest.newBuilder(presigned).GET(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            try (InputStream body = r.body()) {
+                throw failure(r.statusCode(), new String(body.readNBytes(2000), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw failure(r.statusCode(), null);
+            }
+        }
+        return r.body();
+    }
+
+    private static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static void metadataHeaders(HttpRequest.Builder b, SourceMetadata m) {

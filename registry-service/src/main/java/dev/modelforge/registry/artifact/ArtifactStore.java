@@ -31,10 +31,20 @@ public class ArtifactStore {
      * @return where the bytes are and whether this call created the object
      */
     public StoredBlob store(InputStream in, String mediaType, long maxBytes) {
+        return store(in, -1, mediaType, maxBytes);
+    }
+
+    /**
+     * Streams {@code in} into storage; with a known {@code length} (Content-Length, file size) the bytes go up
+     * as one streamed PUT, the fast path.
+     *
+     * @param length expected length, or -1 if unknown; a body that ends early or runs long fails the upload
+     */
+    public StoredBlob store(InputStream in, long length, String mediaType, long maxBytes) {
         String staging = "staging/" + UUID.randomUUID();
         var hashing = new HashingLimitStream(in, maxBytes);
         try {
-            storage.putStream(staging, hashing, mediaType);
+            storage.putStream(staging, hashing, length, mediaType);
         } catch (RuntimeException e) {
             removeQuietly(staging);
             throw hashing.failure() != null ? hashing.failure() : e;

@@ -6,8 +6,6 @@ import dev.modelforge.onnx.SignatureReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -23,14 +21,14 @@ import java.util.concurrent.Future;
 final class SignatureTee extends FilterInputStream {
     private static final int PIPE_BYTES = 1 << 20;
 
-    private final PipedOutputStream toParser;
+    private final BytePipe toParser;
     private final Future<ModelSignature> parsed;
     private boolean parserGone;
 
-    SignatureTee(InputStream in, ExecutorService parserThreads) throws IOException {
+    SignatureTee(InputStream in, ExecutorService parserThreads) {
         super(in);
-        PipedInputStream parserIn = new PipedInputStream(PIPE_BYTES);
-        toParser = new PipedOutputStream(parserIn);
+        toParser = new BytePipe(PIPE_BYTES);
+        InputStream parserIn = toParser.reader();
         parsed = parserThreads.submit(() -> {
             try (parserIn) {
                 return SignatureReader.read(parserIn);
@@ -52,13 +50,15 @@ final class SignatureTee extends FilterInputStream {
             closePipe();
         } else if (n > 0 && !parserGone) {
             try {
-                toParser.write(b, off, n);
-                toParser.flush(); // a PipedInputStream reader only wakes on flush (or after a 1 s poll)
-            } catch (IOException pipeClosed) {
-                parserGone = true;
-                if (parsed.isDone() && failure() != null) {
-                    throw new IOException("upload aborted: not a usable ONNX model", pipeClosed);
+                if (!toParser.write(b, off, n)) {
+                    parserGone = true;
+                    if (failure() != null) {
+                        throw new IOException("upload aborted: not a usable ONNX model");
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
         }
         return n;
@@ -117,10 +117,6 @@ final class SignatureTee extends FilterInputStream {
     }
 
     private void closePipe() {
-        try {
-            toParser.close();
-        } catch (IOException ignored) {
-            // the parser already closed its end
-        }
+        toParser.closeWriter();
     }
 }

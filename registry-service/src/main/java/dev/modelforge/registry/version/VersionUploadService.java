@@ -69,7 +69,7 @@ public class VersionUploadService {
         if (declaredLength == 0) {
             throw ProblemException.missingModelPart("the request body is empty; send the ONNX file as the body");
         }
-        return upload(modelName, body, null, null, source, idempotencyKey, user);
+        return upload(modelName, body, declaredLength, null, null, source, idempotencyKey, user);
     }
 
     /** The multipart path: Quarkus has spooled the parts to temp files, which it deletes after the request. */
@@ -89,7 +89,7 @@ public class VersionUploadService {
             }
         }
         try (InputStream in = Files.newInputStream(model)) {
-            return upload(modelName, in, eval, calibration, source, idempotencyKey, user);
+            return upload(modelName, in, size(model), eval, calibration, source, idempotencyKey, user);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,11 +102,11 @@ public class VersionUploadService {
         }
     }
 
-    private UploadOutcome upload(String modelName, InputStream body, Path eval, Path calibration,
+    private UploadOutcome upload(String modelName, InputStream body, long length, Path eval, Path calibration,
                                  SourceMetadata source, String idempotencyKey, String user) {
         List<StoredBlob> stored = new ArrayList<>(3);
         try {
-            StoredModel model = storeModel(body, stored);
+            StoredModel model = storeModel(body, length, stored);
             ModelSignature signature = model.signature();
             StoredBlob evalBlob = storeDataset("eval", eval, signature, stored);
             StoredBlob calibrationBlob = storeDataset("calibration", calibration, signature, stored);
@@ -122,16 +122,11 @@ public class VersionUploadService {
         }
     }
 
-    private StoredModel storeModel(InputStream body, List<StoredBlob> stored) {
-        SignatureTee tee;
-        try {
-            tee = new SignatureTee(body, parserThreads);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private StoredModel storeModel(InputStream body, long length, List<StoredBlob> stored) {
+        var tee = new SignatureTee(body, parserThreads);
         StoredBlob blob;
         try {
-            blob = artifacts.store(tee, MediaTypes.ONNX, config.maxSize().asLongValue());
+            blob = artifacts.store(tee, length, MediaTypes.ONNX, config.maxSize().asLongValue());
         } catch (RuntimeException e) {
             RuntimeException parseFailure = tee.failure();
             tee.abandon();
@@ -160,7 +155,8 @@ public class VersionUploadService {
             throw ProblemException.invalidDataset(part, e.getMessage());
         }
         try (InputStream in = Files.newInputStream(file)) {
-            StoredBlob blob = artifacts.store(in, MediaTypes.DATASET, config.maxDatasetSize().asLongValue());
+            StoredBlob blob = artifacts.store(in, Files.size(file), MediaTypes.DATASET,
+                    config.maxDatasetSize().asLongValue());
             stored.add(blob);
             return blob;
         } catch (IOException e) {
