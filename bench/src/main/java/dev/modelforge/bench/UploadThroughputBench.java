@@ -36,8 +36,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs alternate which goes first; the report gives medians, their ratio, and the registry's heap growth
  * read from its Prometheus endpoint while it streams.
  *
- * <p>Run by hand (not a test): see the class's {@code main} arguments. The registry runs as its own JVM
- * ({@code registry-service/target/quarkus-app/quarkus-run.jar}) so its heap is measured alone.
+ * <p>Run by hand (not a test). The registry runs as its own JVM from its built Quarkus app so its heap is
+ * measured alone; system properties: {@code bench.bytes} (default 1 GiB), {@code bench.runs} (3),
+ * {@code bench.registryJar}, {@code bench.registryXmx} (512m), {@code bench.keep} (keep the work dir).
+ * <pre>
+ * mvn -o -q -pl registry-service -am install -DskipTests
+ * java -cp "bench/target/classes:$(mvn -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
+ *     dev.modelforge.bench.UploadThroughputBench
+ * </pre>
+ * Heap growth is the peak of {@code jvm_memory_used_bytes{area="heap"}} during the upload minus the value
+ * before it, so it includes garbage not yet collected, not only live data.
  */
 public final class UploadThroughputBench {
     private static final String ADMIN_KEY = "bench-admin-key";
