@@ -93,6 +93,13 @@ public class ProfileJobConsumers {
         return List.copyOf(loops);
     }
 
+    /** Consumer threads by name and whether each still runs (a dead one means its profile is not served). */
+    synchronized java.util.Map<String, Boolean> consumerThreads() {
+        java.util.Map<String, Boolean> alive = new java.util.LinkedHashMap<>();
+        threads.forEach(t -> alive.put(t.getName(), t.isAlive()));
+        return alive;
+    }
+
     void stop(@Observes ShutdownEvent ev) {
         List<Thread> running;
         synchronized (this) {

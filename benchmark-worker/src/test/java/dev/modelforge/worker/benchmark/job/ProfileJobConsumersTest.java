@@ -17,6 +17,7 @@ import dev.modelforge.worker.benchmark.job.RegistryStandIn.Seen;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -63,6 +64,17 @@ class ProfileJobConsumersTest {
     ObjectMapper mapper;
     @Inject
     ProfileJobConsumers consumers;
+    @TestHTTPResource("/q/health/live")
+    java.net.URL live;
+
+    @Test
+    void livenessShowsTheRunningProfileConsumer() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(live.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("benchmark-consumers").contains("benchmark-test-cpu-0").contains("running");
+    }
 
     @Test
     void servedProfileJobIsStartedMeasuredAndPostedWithTheWorkerKeyOthersAreSkipped() throws Exception {
