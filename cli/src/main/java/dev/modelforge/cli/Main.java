@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "ModelForge: upload, compress, benchmark and promote ONNX models.",
         subcommands = {
                 UploadCommand.class,
+                dev.modelforge.compress.cli.CompressCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

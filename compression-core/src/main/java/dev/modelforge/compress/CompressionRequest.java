@@ -19,13 +19,16 @@ import java.util.Optional;
  * @param calibration calibration data for passes that need it
  * @param eval        evaluation data (.npz or ONNX test data); synthetic inputs when absent
  * @param threads     ONNX Runtime threads for validation and calibration
- * @param gate        validation limits
+ * @param gate        validation limits (for {@code auto}, the search's own accuracy budget replaces them:
+ *                    its best variant is written even when it misses the budget, with a diagnosis)
  * @param progress    progress sink
  * @param syntheticInputs shapes/values for named inputs when validating without eval data
+ * @param warmStart   for the {@code auto} recipe: a previous run's report JSON whose sensitivity map
+ *                    the search trusts instead of measuring again (other recipes refuse it)
  */
 public record CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
                                  Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress,
-                                 Map<String, InputHint> syntheticInputs) {
+                                 Map<String, InputHint> syntheticInputs, Optional<Path> warmStart) {
     public CompressionRequest {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
@@ -36,12 +39,20 @@ public record CompressionRequest(Path input, Path output, Recipe recipe, Optiona
         gate = gate == null ? ValidationGate.defaults() : gate;
         progress = progress == null ? ProgressListener.NONE : progress;
         syntheticInputs = syntheticInputs == null ? Map.of() : Map.copyOf(syntheticInputs);
+        warmStart = warmStart == null ? Optional.empty() : warmStart;
+    }
+
+    /** A request without a warm start. */
+    public CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
+                              Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress,
+                              Map<String, InputHint> syntheticInputs) {
+        this(input, output, recipe, calibration, eval, threads, gate, progress, syntheticInputs, Optional.empty());
     }
 
     /** A request without synthetic fill values. */
     public CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
                               Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress) {
-        this(input, output, recipe, calibration, eval, threads, gate, progress, Map.of());
+        this(input, output, recipe, calibration, eval, threads, gate, progress, Map.of(), Optional.empty());
     }
 
     /** A request with defaults: no data, 1 thread, default gate. */

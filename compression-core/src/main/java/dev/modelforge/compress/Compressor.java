@@ -1,5 +1,6 @@
 package dev.modelforge.compress;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelforge.compress.ir.Model;
 import dev.modelforge.compress.ir.ModelFiles;
 import dev.modelforge.compress.pass.NothingToDoException;
@@ -13,6 +14,7 @@ import dev.modelforge.compress.recipe.RecipeRunner;
 import dev.modelforge.compress.report.CompressionReport;
 import dev.modelforge.compress.report.ModelStats;
 import dev.modelforge.compress.report.ToolVersion;
+import dev.modelforge.compress.validate.ValidationGate;
 import dev.modelforge.compress.validate.ValidationResult;
 import dev.modelforge.compress.validate.Validator;
 import dev.modelforge.onnx.ModelSignature;
@@ -29,6 +31,9 @@ import java.nio.file.StandardCopyOption;
  * Runs a compression end to end: read the model, check the data against its signature, run the
  * recipe, write the result to a temporary file beside the output, validate it with ONNX Runtime,
  * and only then move it into place. Any failure leaves no output file behind.
+ *
+ * <p>The {@code auto} recipe first runs the accuracy-aware search ({@link dev.modelforge.compress.search.AutoSearch}),
+ * then builds the recipe it chose the same way; the report carries the search's JSON.
  */
 public final class Compressor {
     private final PassRegistry registry;
@@ -62,6 +67,15 @@ public final class Compressor {
         } catch (RecipeException e) {
             throw new CompressionException(CompressionException.Kind.BAD_RECIPE, e.getMessage(), e);
         }
+        boolean auto = AutoRecipeRun.isAuto(canonical);
+        if (auto && canonical.steps().size() > 1) {
+            throw new CompressionException(CompressionException.Kind.BAD_RECIPE, "the auto recipe chooses whole "
+                    + "recipes itself: it must be the only step (it has " + canonical.steps().size() + ")");
+        }
+        if (!auto && req.warmStart().isPresent()) {
+            throw new CompressionException(CompressionException.Kind.BAD_RECIPE,
+                    "a warm start applies only to the auto recipe");
+        }
         if (!Files.isRegularFile(req.input())) {
             throw new CompressionException(CompressionException.Kind.BAD_INPUT, "input model " + req.input() + " does not exist");
         }
@@ -75,9 +89,17 @@ public final class Compressor {
         } catch (IOException | RuntimeException e) {
             throw new CompressionException(CompressionException.Kind.BAD_INPUT, "cannot read " + req.input() + ": " + e.getMessage(), e);
         }
+        if (auto && req.eval().isEmpty()) {
+            throw new CompressionException(CompressionException.Kind.BAD_INPUT, "the auto recipe needs an evaluation "
+                    + "set with labels (--eval DATA on the command line): it measures accuracy to choose a variant");
+        }
         EvalDataset eval = null;
         if (req.eval().isPresent()) {
             eval = loadData(req.eval().get(), signature, "evaluation");
+            if (auto && eval.labels().isEmpty()) {
+                throw new CompressionException(CompressionException.Kind.BAD_INPUT, "the auto recipe needs labels "
+                        + "in the evaluation set " + req.eval().get() + " (an array named 'labels')");
+            }
         }
         if (req.calibration().isPresent()) {
             loadData(req.calibration().get(), signature, "calibration");
@@ -89,11 +111,35 @@ public final class Compressor {
             throw new CompressionException(CompressionException.Kind.IO, "cannot create a scratch directory: " + e.getMessage(), e);
         }
         try {
+            Recipe toRun = canonical;
+            JsonNode search = null;
+            ValidationGate gate = req.gate();
+            if (auto) {
+                PassParams autoParams;
+                try {
+                    autoParams = runner.resolve(canonical).get(0).params();
+                } catch (RecipeException e) {
+                    throw new CompressionException(CompressionException.Kind.BAD_RECIPE, e.getMessage(), e);
+                }
+                AutoRecipeRun.Result found = AutoRecipeRun.search(req, autoParams, req.eval().get());
+                search = found.search();
+                // the search owns the accuracy budget and returns its best variant even when it misses it
+                // (with a diagnosis); validation still proves the variant loads and runs
+                gate = ValidationGate.loadAndRunOnly();
+                try {
+                    toRun = runner.canonical(found.recipe());
+                } catch (RecipeException e) {
+                    throw new IllegalStateException("the search chose a recipe that does not resolve", e);
+                }
+            }
             RecipeRunner.Outcome outcome;
             try {
                 PassContext ctx = new PassContext(PassParams.none(), req.calibration(), req.progress(),
                         req.threads(), tmpDir);
-                outcome = runner.run(in, canonical, ctx);
+                // the chosen recipe is rebuilt from the float model: this proves the stored recipe
+                // reproduces the variant and yields the per-pass reports
+                outcome = toRun.steps().isEmpty() ? new RecipeRunner.Outcome(in.copy(), java.util.List.of())
+                        : runner.run(in, toRun, ctx);
             } catch (NothingToDoException e) {
                 throw new CompressionException(CompressionException.Kind.NOTHING_TO_DO, e.getMessage(), e);
             } catch (PassException e) {
@@ -108,14 +154,18 @@ public final class Compressor {
             out.setProducer(ToolVersion.TOOL_NAME, ToolVersion.version());
             out.putMetadata("modelforge.recipe", canonical.canonicalJson());
             out.putMetadata("modelforge.recipe.sha256", canonical.sha256());
-            return writeValidated(req, in, out, canonical, outcome, eval, start);
+            if (auto) {
+                out.putMetadata("modelforge.recipe.resolved", toRun.canonicalJson());
+            }
+            return writeValidated(req, gate, in, out, canonical, outcome, eval, start, search);
         } finally {
             deleteQuietly(tmpDir);
         }
     }
 
-    private CompressionReport writeValidated(CompressionRequest req, Model in, Model out, Recipe canonical,
-                                             RecipeRunner.Outcome outcome, EvalDataset eval, long start)
+    private CompressionReport writeValidated(CompressionRequest req, ValidationGate gate, Model in, Model out,
+                                             Recipe canonical, RecipeRunner.Outcome outcome, EvalDataset eval,
+                                             long start, JsonNode search)
             throws CompressionException {
         Path target = req.output().toAbsolutePath();
         Path dir = target.getParent();
@@ -129,7 +179,7 @@ public final class Compressor {
             deleteQuietly(dir.resolve(dataName));
             throw new CompressionException(CompressionException.Kind.IO, "cannot write " + tmp + ": " + e.getMessage(), e);
         }
-        ValidationResult v = new Validator(req.threads(), 32, req.gate(), req.syntheticInputs()).validate(tmp, req.input(), eval);
+        ValidationResult v = new Validator(req.threads(), 32, gate, req.syntheticInputs()).validate(tmp, req.input(), eval);
         if (!v.passed()) {
             deleteQuietly(tmp);
             deleteQuietly(dir.resolve(dataName));
@@ -146,7 +196,7 @@ public final class Compressor {
         long outBytes = fileBytes(target, out);
         return new CompressionReport(ToolVersion.TOOL_NAME, ToolVersion.version(), canonical.canonicalJson(),
                 canonical.sha256(), ModelStats.of(in, inBytes), ModelStats.of(out, outBytes), outcome.reports(), v,
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, search);
     }
 
     private static EvalDataset loadData(Path p, ModelSignature sig, String what) throws CompressionException {

@@ -1,5 +1,6 @@
 package dev.modelforge.compress.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelforge.compress.CompressionException;
 import dev.modelforge.compress.CompressionRequest;
 import dev.modelforge.compress.Compressor;
@@ -8,6 +9,7 @@ import dev.modelforge.compress.pass.ProgressListener;
 import dev.modelforge.compress.recipe.Recipe;
 import dev.modelforge.compress.recipe.RecipeException;
 import dev.modelforge.compress.report.CompressionReport;
+import dev.modelforge.compress.search.AutoPass;
 import dev.modelforge.compress.validate.Metrics;
 import dev.modelforge.compress.validate.ValidationGate;
 import picocli.CommandLine.Command;
@@ -32,6 +34,13 @@ import java.util.concurrent.Callable;
  * offline, validates it with ONNX Runtime, prints a before/after table, and writes OUT only when
  * everything passed. Exit codes: 0 done, 2 bad input or recipe, 3 nothing to do / refused,
  * 4 validation failed, 1 I/O error.
+ *
+ * <p>{@code --recipe auto} runs the accuracy-aware search (needs {@code --eval}; uses
+ * {@code --calibration} when given; {@code --param warmStart=report.json} reuses an earlier run's
+ * sensitivity map). It exits 0 and writes its best variant even when no candidate meets the accuracy
+ * budget: the issue asks for "the best variant it found plus a diagnosis — never nothing", and a
+ * non-zero exit here means "no output written". The table then prints {@code budget NOT met} and the
+ * diagnosis, and the report holds {@code search.budgetMet=false}.
  */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Quantize or convert an ONNX model, validate it with ONNX Runtime, and write it only if it passes.")
@@ -53,11 +62,12 @@ public final class CompressCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--recipe", required = true, paramLabel = "NAME|FILE.json",
-            description = "built-in recipe (int8-dynamic, int8-static, int4-weight-only, fp16) or a recipe JSON file")
+            description = "built-in recipe (int8-dynamic, int8-static, int4-weight-only, fp16, auto) or a recipe JSON file")
     String recipe;
 
     @Option(names = "--param", paramLabel = "KEY=VALUE",
-            description = "override a pass parameter (PASS.KEY=VALUE for multi-pass recipes)")
+            description = "override a pass parameter (PASS.KEY=VALUE for multi-pass recipes); for auto: "
+                    + "maxAccuracyDropPoints, objective=latency|size, timeBudgetSeconds, warmStart=REPORT.json")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--calibration", paramLabel = "DATA", description = "calibration data (.npz or ONNX test-data dir/zip)")
@@ -73,7 +83,8 @@ public final class CompressCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--max-accuracy-drop", defaultValue = "2.0",
-            description = "largest allowed top-1 drop in points (default ${DEFAULT-VALUE})")
+            description = "largest allowed top-1 drop in points (default ${DEFAULT-VALUE}; auto uses its "
+                    + "maxAccuracyDropPoints instead)")
     double maxAccuracyDropPoints;
 
     @Option(names = "--min-cosine", defaultValue = "0.98",
@@ -85,10 +96,31 @@ public final class CompressCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Recipe r;
+        Map<String, String> overrides = new LinkedHashMap<>(params);
+        // warmStart names a local file: it steers this run but is no part of the recipe (not hashed, not stored)
+        String warm = overrides.remove("warmStart");
+        String warmQualified = overrides.remove(AutoPass.NAME + ".warmStart");
+        warm = warm != null ? warm : warmQualified;
         try {
-            r = Recipe.resolve(recipe).withOverrides(params);
+            r = Recipe.resolve(recipe).withOverrides(overrides);
         } catch (RecipeException e) {
             err.println("error: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        boolean auto = r.steps().stream().anyMatch(s -> s.pass().equals(AutoPass.NAME));
+        if (warm != null && !auto) {
+            err.println("error: --param warmStart applies only to --recipe auto");
+            return EXIT_BAD_INPUT;
+        }
+        if (warm != null && !Files.isRegularFile(Path.of(warm))) {
+            err.println("error: --param warmStart=" + warm + ": no such file (give the --report JSON of an earlier "
+                    + "auto run)");
+            return EXIT_BAD_INPUT;
+        }
+        if (auto && eval == null) {
+            err.println("error: --recipe auto needs --eval DATA (an evaluation set with labels): the search measures "
+                    + "accuracy to choose what to compress");
+            err.println("no output was written.");
             return EXIT_BAD_INPUT;
         }
         if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
@@ -97,7 +129,7 @@ public final class CompressCommand implements Callable<Integer> {
         }
         CompressionRequest req = new CompressionRequest(input, output, r, Optional.ofNullable(calibration),
                 Optional.ofNullable(eval), threads, new ValidationGate(maxAccuracyDropPoints, minCosineSimilarity),
-                new ProgressBar(err));
+                new ProgressBar(err), Map.of(), Optional.ofNullable(warm).map(Path::of));
         CompressionReport rep;
         try {
             rep = new Compressor().compress(req);
@@ -148,6 +180,34 @@ public final class CompressCommand implements Callable<Integer> {
         out.printf("ops: %d quantized, %d converted, %d skipped, %d kept float%n", rep.count(NodeAction.QUANTIZED),
                 rep.count(NodeAction.CONVERTED), rep.count(NodeAction.SKIPPED), rep.count(NodeAction.KEPT_FLOAT));
         rep.passes().forEach(p -> p.notes().forEach(n -> out.println("note (" + p.pass() + "): " + n)));
+        if (rep.search() != null) {
+            printSearch(out, rep.search());
+        }
+    }
+
+    /** The auto search's choice: the mix, its measurements, and the diagnosis when the budget was missed. */
+    static void printSearch(PrintWriter out, JsonNode search) {
+        JsonNode chosen = search.path("chosen");
+        out.printf("%-22s %s%n", "auto: chosen mix", chosen.path("label").asText("?"));
+        StringBuilder steps = new StringBuilder();
+        for (JsonNode step : search.path("recipe")) {
+            steps.append(steps.length() == 0 ? "" : " -> ").append(step.path("pass").asText());
+            JsonNode p = step.path("params");
+            if (p.size() > 0) {
+                steps.append(' ').append(p);
+            }
+        }
+        out.printf("%-22s %s%n", "auto: recipe", steps.length() == 0 ? "(none: float model)" : steps);
+        double latency = chosen.path("latencyRatio").asDouble(Double.NaN); // NaN: not measured (size objective)
+        String latencyText = Double.isNaN(latency) ? "" : String.format(", latency %.2fx vs float", latency);
+        out.printf("%-22s drop %.2f pt%s, %d candidates, %d sensitivity entries, %.1f s%s%n", "auto: search",
+                chosen.path("dropPoints").asDouble(), latencyText, search.path("candidates").size(),
+                search.path("sensitivity").size(), search.path("elapsedMillis").asLong() / 1000.0,
+                search.path("timedOut").asBoolean() ? " (time budget hit)" : "");
+        out.printf("%-22s %s%n", "auto: accuracy budget", search.path("budgetMet").asBoolean() ? "met" : "NOT met");
+        if (search.hasNonNull("diagnosis")) {
+            out.println("diagnosis: " + search.path("diagnosis").asText());
+        }
     }
 
     private static String mb(long bytes) {

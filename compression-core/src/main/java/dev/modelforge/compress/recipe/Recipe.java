@@ -37,8 +37,12 @@ public record Recipe(List<RecipeStep> steps) {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    /** Built-in recipe names; each runs the pass of the same name with its defaults. */
-    public static final Set<String> BUILT_IN = Set.of("int8-dynamic", "int8-static", "int4-weight-only", "fp16");
+    /**
+     * Built-in recipe names; each runs the pass of the same name with its defaults ({@code auto} is
+     * the accuracy-aware search, which {@link dev.modelforge.compress.Compressor} runs itself).
+     */
+    public static final Set<String> BUILT_IN = Set.of("int8-dynamic", "int8-static", "int4-weight-only", "fp16",
+            "auto");
 
     public Recipe {
         steps = List.copyOf(steps);

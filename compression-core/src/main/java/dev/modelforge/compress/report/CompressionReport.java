@@ -1,6 +1,8 @@
 package dev.modelforge.compress.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,10 +26,14 @@ import java.util.List;
  * @param passes        one report per pass, in order
  * @param validation    validation outcome
  * @param elapsedMillis wall time of the whole run
+ * @param search        for the {@code auto} recipe: the search's JSON (chosen candidate and its recipe,
+ *                      whether the budget was met, diagnosis, sensitivity map, decisions, candidates),
+ *                      which a later version's search can warm-start from; null for other recipes
  */
 public record CompressionReport(String tool, String toolVersion, String recipe, String recipeSha256,
                                 ModelStats before, ModelStats after, List<PassReport> passes,
-                                ValidationResult validation, long elapsedMillis) {
+                                ValidationResult validation, long elapsedMillis,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode search) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -35,6 +41,13 @@ public record CompressionReport(String tool, String toolVersion, String recipe, 
 
     public CompressionReport {
         passes = List.copyOf(passes);
+    }
+
+    /** A report of a recipe without a search. */
+    public CompressionReport(String tool, String toolVersion, String recipe, String recipeSha256,
+                             ModelStats before, ModelStats after, List<PassReport> passes,
+                             ValidationResult validation, long elapsedMillis) {
+        this(tool, toolVersion, recipe, recipeSha256, before, after, passes, validation, elapsedMillis, null);
     }
 
     /** Output size / input size (file bytes). */
