@@ -24,7 +24,8 @@ import java.util.Locale;
  * last job finished.
  *
  * <p>Run (after {@code mvn -o -q -pl bench -am install -DskipTests}):
- * {@code java -cp "$(cat bench/target/classpath.txt):bench/target/classes" dev.modelforge.bench.CompressionPipelineBench [fixture] [models]}
+ * {@code mvn -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt} then
+ * {@code java -cp "$(cat bench/target/classpath.txt):bench/target/classes" dev.modelforge.bench.CompressionPipelineBench [fixture] [models] [model|job]}
  * from the repository root.
  */
 public final class CompressionPipelineBench {
@@ -36,10 +37,13 @@ public final class CompressionPipelineBench {
         Path fixtures = Path.of("compression-core", "src", "test", "resources", "fixtures");
         String fixture = args.length > 0 ? args[0] : "digits_cnn";
         int models = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        // model (default, jobs of a model on one partition) or job (jobs spread over the group)
+        String jobKey = args.length > 2 ? args[2] : "model";
         System.setProperty("modelforge.root", ".");
         Path work = Files.createTempDirectory("pipeline-bench-");
         try (LocalStack stack = LocalStack.start(work.resolve("stack"));
-             Pipeline pipeline = Pipeline.start(stack, work.resolve("logs"))) {
+             Pipeline pipeline = Pipeline.start(stack, work.resolve("logs"),
+                     java.util.Map.of("MODELFORGE_PLANNER_JOB_KEY", jobKey))) {
             List<String> rows = new ArrayList<>();
             for (int workers = 1; workers <= 2; workers++) {
                 List<ServiceProcess> started = new ArrayList<>();
@@ -51,8 +55,9 @@ public final class CompressionPipelineBench {
                 started.forEach(ServiceProcess::close);
             }
             System.out.println();
-            System.out.println("| workers | models | jobs | wall s | jobs/min | upload → last variant s (median model) |");
-            System.out.println("|---|---|---|---|---|---|");
+            System.out.println("job key: " + jobKey);
+            System.out.println("| workers | models | jobs | jobs per worker | wall s | jobs/min | upload → last variant s (median model) |");
+            System.out.println("|---|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
         }
     }
@@ -73,6 +78,7 @@ public final class CompressionPipelineBench {
             uploadedAt.add(Instant.now());
         }
         int jobs = 0;
+        java.util.Map<String, Integer> perWorker = new java.util.TreeMap<>();
         List<Double> latencies = new ArrayList<>();
         Instant lastFinished = start;
         for (int i = 0; i < uploads.size(); i++) {
@@ -81,6 +87,7 @@ public final class CompressionPipelineBench {
             Instant modelLast = uploadedAt.get(i);
             for (JsonNode job : finished) {
                 jobs++;
+                perWorker.merge(job.get("workerId").asText(), 1, Integer::sum);
                 Instant at = Instant.parse(job.get("finishedAt").asText());
                 modelLast = at.isAfter(modelLast) ? at : modelLast;
             }
@@ -89,7 +96,7 @@ public final class CompressionPipelineBench {
         }
         double wall = Duration.between(start, lastFinished).toMillis() / 1000.0;
         latencies.sort(Double::compare);
-        return String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f |", workers, models, jobs, wall,
-                jobs * 60 / wall, latencies.get(latencies.size() / 2));
+        return String.format(Locale.ROOT, "| %d | %d | %d | %s | %.1f | %.1f | %.1f |", workers, models, jobs,
+                perWorker.values(), wall, jobs * 60 / wall, latencies.get(latencies.size() / 2));
     }
 }

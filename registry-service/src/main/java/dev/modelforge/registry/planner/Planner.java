@@ -49,6 +49,9 @@ public class Planner {
     @Inject
     Outbox outbox;
 
+    @Inject
+    PlannerConfig config;
+
     /** Counts of one planning run. */
     public record PlanResult(int jobsCreated, int jobsReused) {
     }
@@ -131,7 +134,8 @@ public class Planner {
         job.updatedAt = now;
         job.persist();
         String modelId = String.valueOf(version.model.id);
-        outbox.record("model", modelId, CompressionJobMessage.EVENT_TYPE, CompressionJobMessage.TOPIC, modelId,
+        String key = config.jobKey() == PlannerConfig.JobKey.JOB ? job.id.toString() : modelId;
+        outbox.record("model", modelId, CompressionJobMessage.EVENT_TYPE, CompressionJobMessage.TOPIC, key,
                 new CompressionJobMessage(job.id.toString(), modelId, version.model.name,
                         String.valueOf(version.id), version.version, recipe, job.recipeHash,
                         stored(version.artifact), stored(version.calibration), stored(version.eval),

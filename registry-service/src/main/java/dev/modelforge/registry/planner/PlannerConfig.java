@@ -15,4 +15,20 @@ public interface PlannerConfig {
      */
     @WithDefault("benchmarking")
     VersionStatus statusAfterCompression();
+
+    /**
+     * Kafka key of {@code modelforge.compression-jobs} records. {@code model} (the model id, as every other topic)
+     * sends all jobs of one model to one partition, hence to one worker; {@code job} (the job id) spreads even a
+     * single upload's jobs over every worker of the group.
+     */
+    @WithDefault("model")
+    JobKey jobKey();
+
+    /** What compression-job records are keyed by. */
+    enum JobKey {
+        /** The model id: jobs of a model stay on one partition. */
+        MODEL,
+        /** The job id: jobs spread over partitions. */
+        JOB
+    }
 }

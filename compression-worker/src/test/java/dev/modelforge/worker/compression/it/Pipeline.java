@@ -51,7 +51,13 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts a registry on {@code stack}; workers are started separately. */
     public static Pipeline start(LocalStack stack, Path logDir) throws IOException {
+        return start(stack, logDir, Map.of());
+    }
+
+    /** Starts a registry with extra environment (e.g. {@code MODELFORGE_PLANNER_JOB_KEY=job}). */
+    public static Pipeline start(LocalStack stack, Path logDir, Map<String, String> registryEnv) throws IOException {
         Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
+        env.putAll(registryEnv);
         env.put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
         env.put("MODELFORGE_OUTBOX_POLL_INTERVAL", "200ms");
         ServiceProcess registry = ServiceProcess.start("registry", ServiceProcess.quarkusJar("registry-service"),
