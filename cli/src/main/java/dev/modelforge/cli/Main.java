@@ -11,9 +11,32 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "modelforge", mixinStandardHelpOptions = true, version = "modelforge 0.1.0",
         description = "ModelForge: upload, compress, benchmark and promote ONNX models.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:unexpected failure (registry error 5xx, I/O error)",
+                "2:wrong arguments or unreadable input file",
+                "3:cannot reach the registry (is it running? ./modelforge up)",
+                "4:API key missing, unknown, or its role is too low",
+                "5:model, version, variant, profile or promotion not found (or nothing promoted yet)",
+                "6:the registry refused the request (invalid, conflicting)",
+                "7:the pipeline failed: a device got nothing eligible",
+                "8:--wait timed out",
+                "9:downloaded file does not match its sha256 (deleted)",
+        },
         subcommands = {
                 UploadCommand.class,
                 dev.modelforge.compress.cli.CompressCommand.class,
+                WaitCommand.class,
+                VersionsCommand.class,
+                VariantsCommand.class,
+                BestCommand.class,
+                HistoryCommand.class,
+                PromoteCommand.class,
+                RollbackCommand.class,
+                ReviewCommand.Approve.class,
+                ReviewCommand.Reject.class,
+                ProfilesCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -36,10 +59,20 @@ public final class Main implements Runnable {
         var cli = new CommandLine(new Main());
         cli.setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + message(e));
+            String message = ExitCodes.message(e, commandLine.getCommandName());
+            int code = e instanceof CommandLine.ParameterException ? EXIT_USAGE : ExitCodes.of(e);
+            commandLine.getErr().println("error: " + message);
             commandLine.getErr().flush();
-            return e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException
-                    ? EXIT_USAGE : EXIT_FAILURE;
+            if (commandLine.getParseResult().hasMatchedOption("--json")) {
+                var error = new java.util.LinkedHashMap<String, Object>();
+                error.put("exitCode", code);
+                error.put("message", message);
+                if (e instanceof RegistryClientException r && r.problem() != null) {
+                    error.put("problem", r.problem());
+                }
+                Output.json(commandLine.getOut(), java.util.Map.of("error", error));
+            }
+            return code;
         });
         return cli.execute(args);
     }

@@ -71,6 +71,19 @@ public final class UploadCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     boolean noProgress;
 
+    @Option(names = "--wait", description = "Then follow the version through compression, benchmarking and promotion;"
+            + " exit 0 with a per-device table when every device has a decision, non-zero when one got nothing"
+            + " eligible (7) or on timeout (8).")
+    boolean wait;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
+            description = "How long --wait waits, e.g. 90s, 30m, 1h (default: ${DEFAULT-VALUE}).")
+    java.time.Duration timeout;
+
+    @Option(names = "--device", paramLabel = "PROFILE", split = ",",
+            description = "With --wait: the device profiles to wait for (default: every active profile).")
+    java.util.List<String> devices;
+
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
@@ -99,6 +112,9 @@ public final class UploadCommand implements Callable<Integer> {
             }
         }
         var v = result.version();
+        if (wait) {
+            return follow(result, client, out, err);
+        }
         if (json) {
             var body = new LinkedHashMap<String, Object>();
             body.put("created", result.created());
@@ -111,6 +127,23 @@ public final class UploadCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private int follow(UploadResult upload, RegistryClient client, java.io.PrintWriter out, java.io.PrintWriter err)
+            throws InterruptedException {
+        var v = upload.version();
+        var follower = new VersionFollower(client, err, !noProgress, System.console() != null);
+        var followed = follower.devices(devices);
+        if (!json) {
+            out.printf("%s %s version %d (sha256 %s); following it on %s%n", upload.created() ? "created"
+                    : "already uploaded:", v.modelName(), v.version(), v.artifact().sha256(), String.join(", ", followed));
+            out.flush();
+        }
+        VersionFollower.Result result = follower.follow(v.modelName(), v.version(), followed, timeout);
+        var uploaded = new LinkedHashMap<String, Object>();
+        uploaded.put("created", upload.created());
+        uploaded.put("version", v);
+        return DeviceTable.report(out, err, json, uploaded, result);
     }
 
     private static void requireReadable(String what, Path p) {

@@ -115,9 +115,9 @@ class UploadCommandTest {
                  "detail":"send a valid API key as 'Authorization: Bearer <key>'"}""", null);
         int code = run("upload", "--url", url, "--api-key", "wrong", "--model", "fraud", "--no-progress",
                 model().toString());
-        assertThat(code).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(err.toString()).contains("registry answered 401: send a valid API key")
-                .contains("https://modelforge.dev/problems/unauthorized");
+        assertThat(code).isEqualTo(ExitCodes.AUTH);
+        assertThat(err.toString()).contains("did not accept the API key (401: send a valid API key")
+                .contains("MODELFORGE_API_KEY");
     }
 
     @Test
@@ -128,8 +128,9 @@ class UploadCommandTest {
         }
         int code = run("upload", "--url", "http://127.0.0.1:" + port, "--model", "fraud", "--no-progress",
                 model().toString());
-        assertThat(code).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(err.toString()).contains("cannot reach the registry at http://127.0.0.1:" + port);
+        assertThat(code).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(err.toString()).contains("cannot reach the registry at http://127.0.0.1:" + port
+                + " — is it running? try ./modelforge up");
     }
 
     @Test

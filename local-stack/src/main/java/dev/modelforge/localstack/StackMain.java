@@ -38,6 +38,9 @@ public final class StackMain {
             new Service("compression-worker", 8081, "-Xmx1g"),
             new Service("benchmark-worker", 8082, "-Xmx1g"));
 
+    /** The seeded CPU profiles; the demo waits for a promotion on each. */
+    static final String LOCAL_BENCHMARK_PROFILES = "x86-server,arm64-mobile,iot-1core";
+
     private final Path repo;
     private final StateDir state;
 
@@ -151,6 +154,10 @@ public final class StackMain {
             env.put("MODELFORGE_API_KEY", adminKey);
             env.put("MODELFORGE_WORKER_API_KEY", adminKey);
         }
+        // One local benchmark worker serves every CPU profile (emulated: the profile's threads on this CPU);
+        // gpu-fp16 needs a GPU worker. The caller's MODELFORGE_BENCHMARK_PROFILES wins.
+        env.put("MODELFORGE_BENCHMARK_PROFILES", System.getenv().getOrDefault("MODELFORGE_BENCHMARK_PROFILES",
+                LOCAL_BENCHMARK_PROFILES));
 
         Map<Service, Process> started = new LinkedHashMap<>();
         for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
