@@ -49,6 +49,7 @@ final class ProfileValidator {
         if (p.policy() != null && !p.policy().isNull() && !p.policy().isObject()) {
             problems.add("policy must be a JSON object");
         }
+        problems.addAll(dev.modelforge.registry.promotion.Policies.problems(p.policy()));
         return problems;
     }
 

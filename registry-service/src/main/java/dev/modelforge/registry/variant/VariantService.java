@@ -44,6 +44,10 @@ public class VariantService {
     @Inject
     EntityManager em;
 
+    /** Benchmark jobs hang on this (added by the benchmark/promotion helper). */
+    @Inject
+    jakarta.enterprise.event.Event<VariantCreated> variantCreated;
+
     /** The baseline variant of {@code version} (its original artifact), created on first call. */
     @Transactional(Transactional.TxType.MANDATORY)
     public VariantEntity ensureBaseline(ModelVersion version, Collection<String> profiles) {
@@ -119,6 +123,7 @@ public class VariantService {
                 new VariantCreatedEvent(v.id.toString(), modelId, version.model.name, String.valueOf(version.id),
                         version.version, recipe, v.recipeHash, artifact.sha256, artifact.sizeBytes,
                         artifact.storageKey, v.profiles));
+        variantCreated.fire(new VariantCreated(v.id));
         return v;
     }
 

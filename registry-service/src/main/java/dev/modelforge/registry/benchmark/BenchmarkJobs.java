@@ -1,0 +1,246 @@
+package dev.modelforge.registry.benchmark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelforge.api.benchmark.BenchmarkCompletedEvent;
+import dev.modelforge.api.benchmark.BenchmarkJob;
+import dev.modelforge.api.benchmark.BenchmarkJobView;
+import dev.modelforge.api.benchmark.BenchmarkResult;
+import dev.modelforge.api.benchmark.BenchmarkStatus;
+import dev.modelforge.api.job.JobStatus;
+import dev.modelforge.api.job.StoredObject;
+import dev.modelforge.api.profile.DeviceProfile;
+import dev.modelforge.registry.artifact.Artifact;
+import dev.modelforge.registry.events.Outbox;
+import dev.modelforge.registry.profile.DeviceProfileService;
+import dev.modelforge.registry.variant.VariantCreated;
+import dev.modelforge.registry.variant.VariantEntity;
+import dev.modelforge.registry.version.ModelVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Benchmark jobs: queued when a variant is created (one per profile it serves), started and finished by workers
+ * through REST, re-queued when a profile's runtime changes. Every job and every first result is an outbox event.
+ */
+@ApplicationScoped
+public class BenchmarkJobs {
+
+    /** CloudEvents type of a queued job. */
+    public static final String JOB_EVENT_TYPE = "dev.modelforge.benchmark.job";
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    DeviceProfileService profiles;
+
+    @Inject
+    Event<BenchmarkRecorded> recorded;
+
+    @Inject
+    Event<BenchmarksChanged> changed;
+
+    /** Same transaction as the variant: a rolled-back variant leaves no job and no message behind. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void onVariantCreated(@Observes VariantCreated created) {
+        VariantEntity variant = VariantEntity.findById(created.variantId());
+        for (String name : variant.profiles) {
+            profiles.find(name).ifPresent(p -> queue(variant, p, BenchmarkJobView.REASON_VARIANT_CREATED));
+        }
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public BenchmarkJobEntity queue(VariantEntity variant, DeviceProfile profile, String reason) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        BenchmarkJobEntity job = new BenchmarkJobEntity();
+        job.id = UUID.randomUUID();
+        job.variant = variant;
+        job.version = variant.version;
+        job.profile = profile.name();
+        job.status = JobStatus.QUEUED;
+        job.reason = reason;
+        job.createdAt = now;
+        job.updatedAt = now;
+        job.persist();
+
+        ModelVersion version = variant.version;
+        Optional<VariantEntity> baseline = isBaseline(variant) ? Optional.empty() : baselineOf(version);
+        String modelId = String.valueOf(version.model.id);
+        // The profile travels as a snapshot: the worker measures with the runtime settings and limits the job was
+        // planned for, even if an admin edits the profile while the job waits in Kafka.
+        BenchmarkJob payload = new BenchmarkJob(job.id.toString(), variant.id.toString(), profile.name(),
+                stored(variant.artifact), baseline.map(b -> b.id.toString()).orElse(null),
+                baseline.map(b -> stored(b.artifact)).orElse(null),
+                version.eval == null ? null : stored(version.eval), modelId, version.model.name, version.version,
+                profile, reason);
+        outbox.record("model", modelId, JOB_EVENT_TYPE, BenchmarkJob.TOPIC, modelId, payload);
+        changed.fire(new BenchmarksChanged(version.model.name, profile.name()));
+        return job;
+    }
+
+    public static boolean isBaseline(VariantEntity v) {
+        return dev.modelforge.registry.variant.VariantService.BASELINE_TOOL.equals(v.toolVersion);
+    }
+
+    public static Optional<VariantEntity> baselineOf(ModelVersion version) {
+        return VariantEntity.<VariantEntity>list("version = ?1 and toolVersion = ?2", version,
+                dev.modelforge.registry.variant.VariantService.BASELINE_TOOL).stream().findFirst();
+    }
+
+    private static StoredObject stored(Artifact a) {
+        return new StoredObject(a.storageKey, a.sha256, a.sizeBytes);
+    }
+
+    @Transactional
+    public BenchmarkJobView start(String id, String workerId) {
+        BenchmarkJobEntity job = lock(id);
+        if (job.status.isTerminal()) {
+            throw BenchmarkProblems.finished(id, job.status.wireName());
+        }
+        job.status = JobStatus.RUNNING;
+        job.workerId = workerId;
+        job.startedAt = job.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return job.toApi();
+    }
+
+    public BenchmarkJobView get(String id) {
+        return find(id).toApi();
+    }
+
+    public List<BenchmarkJobView> listFor(ModelVersion version) {
+        return BenchmarkJobEntity.listFor(version).stream().map(BenchmarkJobEntity::toApi).toList();
+    }
+
+    /** A stored result and whether this call stored it (false: the job's result was already there). */
+    public record Recorded(BenchmarkResult result, boolean created) {
+    }
+
+    /**
+     * Stores a worker's result, once per job. The version row is locked first, so results of one version are
+     * recorded one after another: a repeated post waits and then finds the stored result, and the promotion engine
+     * sees a consistent set of jobs when it checks whether this result completed the version's benchmarks.
+     */
+    @Transactional
+    public Recorded record(String variantId, BenchmarkResult body) {
+        if (body == null || body.jobId() == null) {
+            throw BenchmarkProblems.invalid("jobId is required");
+        }
+        BenchmarkJobEntity job = find(body.jobId());
+        if (!job.variant.id.toString().equals(variantId)) {
+            throw BenchmarkProblems.mismatch("benchmark job " + job.id + " measures variant " + job.variant.id
+                    + ", not " + variantId);
+        }
+        if (body.variantId() != null && !body.variantId().equals(variantId)) {
+            throw BenchmarkProblems.invalid("variantId '" + body.variantId() + "' differs from the path's " + variantId);
+        }
+        if (body.deviceProfile() != null && !body.deviceProfile().equals(job.profile)) {
+            throw BenchmarkProblems.mismatch("benchmark job " + job.id + " is for profile '" + job.profile
+                    + "', not '" + body.deviceProfile() + "'");
+        }
+        em.find(ModelVersion.class, job.version.id, LockModeType.PESSIMISTIC_WRITE);
+        BenchmarkResultEntity existing = BenchmarkResultEntity.findById(job.id);
+        if (existing != null) {
+            return new Recorded(read(existing.result), false);
+        }
+        validate(body);
+        BenchmarkResult result = body.forJob(job.id.toString(), variantId, job.profile);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        BenchmarkResultEntity row = new BenchmarkResultEntity();
+        row.jobId = job.id;
+        row.variantId = job.variant.id;
+        row.profile = job.profile;
+        row.status = result.status();
+        row.ortVersion = result.fingerprint() == null ? null : result.fingerprint().ortVersion();
+        row.emulated = result.emulated();
+        row.result = write(result);
+        row.measuredAt = result.measuredAt();
+        row.receivedAt = now;
+        row.persist();
+
+        job.status = result.status() == BenchmarkStatus.OK ? JobStatus.SUCCEEDED : JobStatus.FAILED;
+        job.error = result.status() == BenchmarkStatus.OK ? null
+                : result.failureReason() + (result.failureDetail() == null ? "" : ": " + result.failureDetail());
+        job.finishedAt = job.updatedAt = now;
+        job.decided = false;
+
+        ModelVersion version = job.version;
+        String modelId = String.valueOf(version.model.id);
+        outbox.record("model", modelId, BenchmarkCompletedEvent.EVENT_TYPE, BenchmarkJob.RESULTS_TOPIC, modelId,
+                new BenchmarkCompletedEvent(job.id.toString(), variantId, modelId, version.model.name,
+                        version.version, job.profile, result.status(), result));
+        changed.fire(new BenchmarksChanged(version.model.name, job.profile));
+        recorded.fire(new BenchmarkRecorded(version.id, job.profile));
+        return new Recorded(result, true);
+    }
+
+    private static void validate(BenchmarkResult r) {
+        if (r.status() == null) {
+            throw BenchmarkProblems.invalid("status is required (ok or failed)");
+        }
+        if (r.status() == BenchmarkStatus.OK && r.latency() == null) {
+            throw BenchmarkProblems.invalid("an ok result needs latency (batch-1 p50/p90/p95/p99)");
+        }
+        if (r.status() == BenchmarkStatus.FAILED && r.failureReason() == null) {
+            throw BenchmarkProblems.invalid("a failed result needs failureReason");
+        }
+        if (r.sizeBytes() != null && r.sizeBytes() <= 0) {
+            throw BenchmarkProblems.invalid("sizeBytes must be positive");
+        }
+    }
+
+    public List<BenchmarkResult> results(UUID variantId) {
+        return BenchmarkResultEntity.listFor(variantId).stream().map(e -> read(e.result)).toList();
+    }
+
+    public BenchmarkResult read(String stored) {
+        try {
+            return json.readValue(stored, BenchmarkResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored benchmark result is not readable", e);
+        }
+    }
+
+    private String write(BenchmarkResult r) {
+        try {
+            return json.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("benchmark result not serialisable", e);
+        }
+    }
+
+    private static BenchmarkJobEntity find(String id) {
+        return parse(id).flatMap(u -> BenchmarkJobEntity.<BenchmarkJobEntity>findByIdOptional(u))
+                .orElseThrow(() -> BenchmarkProblems.jobNotFound(id));
+    }
+
+    private BenchmarkJobEntity lock(String id) {
+        return parse(id).map(u -> em.find(BenchmarkJobEntity.class, u, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> BenchmarkProblems.jobNotFound(id));
+    }
+
+    static Optional<UUID> parse(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}
