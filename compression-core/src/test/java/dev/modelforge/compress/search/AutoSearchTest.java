@@ -46,6 +46,13 @@ class AutoSearchTest {
         assertThat(v.metrics().accuracy()).isEqualTo(o.chosen().accuracy());
         String json = AutoSearch.toJson(o);
         assertThat(o.sensitivity()).containsKeys("quant:/stem/stem.0/Conv", "quant:/fc/Gemm");
+        // int8-static on every layer stays within 0.5 pt, so no layer quantized alone may cost much more
+        System.out.println("digits_cnn sensitivity: " + o.sensitivity());
+        assertThat(o.sensitivity()).allSatisfy((layer, drop) -> {
+            if (layer.startsWith("quant:")) {
+                assertThat(drop).as(layer).isLessThanOrEqualTo(2.0);
+            }
+        });
         assertThat(json).contains("\"sensitivity\"").contains("\"decisions\"").contains("\"candidates\"");
     }
 

@@ -108,8 +108,12 @@ public final class QdqQuantizer {
             observerBytes += observer.stateBytes();
         }
         QdqReport.Details details = QdqReport.capture(plan, calibration, rootParams, options.activationType());
-        Map<Node, QdqRewriter.WeightInfo> weights =
-                new QdqRewriter(prepared.graph(), plan, options, rootParams::get).rewrite();
+        QdqRewriter rewriter = new QdqRewriter(prepared.graph(), plan, options, rootParams::get);
+        Map<Node, QdqRewriter.WeightInfo> weights = rewriter.rewrite();
+        for (Node act : rewriter.reapplied()) {
+            report.note(act.opType() + " " + act.name() + " is folded into the output quantizer of "
+                    + plan.folded().get(act).name() + " and also kept for its float (excluded) readers");
+        }
         opsetNote.ifPresent(report::note);
         if (!folds.isEmpty()) {
             report.note("folded " + folds.size() + " BatchNormalization node(s) into the preceding Conv");

@@ -8,8 +8,10 @@ import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -29,6 +31,8 @@ final class QdqRewriter {
     private final Function<String, QuantParams> paramsOfRoot;
     private final Map<String, String[]> qparamNames = new HashMap<>();
     private final Map<Node, WeightInfo> weightInfo = new HashMap<>();
+    /** Folded activations kept for readers of the float tensor; they must read it, not the DQ. */
+    private final Set<Node> reapplied = new LinkedHashSet<>();
 
     /**
      * @param paramsOfRoot calibrated parameters of a root tensor (see {@link QdqPlan#calibrated()})
@@ -42,9 +46,24 @@ final class QdqRewriter {
 
     /** Rewrites the graph; returns weight details per weighted node. */
     Map<Node, WeightInfo> rewrite() {
+        Map<String, List<Node>> floatReaders = graph.consumerMap();
         plan.folded().forEach((act, into) -> {
-            into.setOutput(0, act.output(0));
-            graph.removeNode(act);
+            String post = act.output(0);
+            into.setOutput(0, post);
+            List<Node> keepFloat = floatReaders.getOrDefault(post, List.of()).stream()
+                    .filter(this::keepsFloatInput).toList();
+            if (keepFloat.isEmpty()) {
+                graph.removeNode(act);
+                return;
+            }
+            // The quantizer's clamp stands in for the activation only behind the Q/DQ pair; a reader
+            // that keeps the float tensor (an excluded Conv/Gemm) would otherwise get the
+            // pre-activation values. It keeps the activation, applied to the producer's float output.
+            String floatPost = graph.uniqueName(post + "_float");
+            act.setInput(0, post);
+            act.setOutput(0, floatPost);
+            keepFloat.forEach(r -> r.replaceInput(post, floatPost));
+            reapplied.add(act);
         });
         for (QdqPlan.Decision d : plan.decisions()) {
             if (d.kind() == QdqPlan.Kind.QUANTIZE_WEIGHTED) {
@@ -61,6 +80,11 @@ final class QdqRewriter {
         graph.removeUnusedInitializers();
         graph.sortTopologically();
         return weightInfo;
+    }
+
+    /** Folded activations that stayed in the graph for readers of the float tensor (after {@link #rewrite}). */
+    Set<Node> reapplied() {
+        return reapplied;
     }
 
     private QuantParams params(String tensor) {
@@ -229,6 +253,9 @@ final class QdqRewriter {
      * QuantizeLinear, silently undoing an exclusion. Reading the float tensor keeps it float.
      */
     private boolean keepsFloatInput(Node reader) {
+        if (reapplied.contains(reader)) {
+            return true;
+        }
         QdqPlan.Decision d = plan.decision(reader);
         boolean floatNode = d == null || d.kind() == QdqPlan.Kind.EXCLUDED || d.kind() == QdqPlan.Kind.KEEP_FLOAT;
         return floatNode && reader.domain().isEmpty()
