@@ -144,8 +144,45 @@ class ManualPromotionAndCacheTest {
         Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> best().equals(base));
     }
 
+    /**
+     * The version's last compression job fails after its baseline was measured: no result arrives to trigger the
+     * decision, so the sweep must notice the benchmarks are complete and decide (nothing eligible, champion stays).
+     */
     @Test
     @Order(3)
+    void theSweepDecidesWhenAFailedCompressionJobCompletesTheVersion() throws Exception {
+        championByPolicy();
+        assertThat(upload(MODEL, reluModel("promo-manual-v2"))).isEqualTo(2);
+        String base2 = PromotionFlowTest.baselineOfModel(MODEL, 2);
+        postResult(MODEL, 2, base2, PROFILE, 10, null, 0.9, 1000).statusCode(201);
+        assertThat(latestDecision().get("decidedVersion").asInt()).as("int8 still compressing").isEqualTo(1);
+        String job = null;
+        for (JsonNode j : dev.modelforge.registry.planner.PipelineTestSupport.jobs(MODEL, 2)) {
+            if (j.toString().contains("int8-dynamic")) {
+                job = j.get("id").asText();
+            }
+        }
+        as("uploader").body(Map.of("workerId", "w-promo")).post("/api/v1/jobs/{id}/claim", job).then().statusCode(200);
+        as("uploader").body(Map.of("workerId", "w-promo", "kind", "refused", "reason", "nothing to quantize"))
+                .post("/api/v1/jobs/{id}/fail", job).then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> latestDecision().get("decidedVersion").asInt() == 2);
+        JsonNode d = latestDecision();
+        assertThat(d.get("outcome").asText()).isEqualTo("nothing_eligible");
+        assertThat(d.get("variantId").asText()).as("the champion keeps serving").isEqualTo(base);
+        assertThat(d.get("reason").asText()).contains("keeps serving");
+    }
+
+    private static JsonNode latestDecision() throws Exception {
+        for (JsonNode p : get("reader", "/api/v1/models/{m}/promotions?device={d}", MODEL, PROFILE)) {
+            if (p.get("kind").asText().equals("policy")) {
+                return p;
+            }
+        }
+        throw new AssertionError("no policy decision");
+    }
+
+    @Test
+    @Order(4)
     void rebenchmarkRequeuesOnlyResultsOfAnotherRuntime() throws Exception {
         championByPolicy();
         as("admin").body(Map.of("runtimeVersion", "1.23.2")).post("/api/v1/device-profiles/{p}/rebenchmark", PROFILE)
@@ -153,9 +190,9 @@ class ManualPromotionAndCacheTest {
         List<String> queued = as("admin").body(Map.of("runtimeVersion", "1.24.0"))
                 .post("/api/v1/device-profiles/{p}/rebenchmark", PROFILE).then().statusCode(200)
                 .extract().path("queued");
-        assertThat(queued).hasSize(2);
-        assertThat(awaitRecords(BenchmarkJob.TOPIC, 2, n -> queued.contains(n.path("jobId").asText())
-                && n.path("reason").asText().equals("rebenchmark"))).hasSize(2);
+        assertThat(queued).hasSize(3);
+        assertThat(awaitRecords(BenchmarkJob.TOPIC, 3, n -> queued.contains(n.path("jobId").asText())
+                && n.path("reason").asText().equals("rebenchmark"))).hasSize(3);
         as("admin").body(Map.of("runtimeVersion", "1.24.0")).post("/api/v1/device-profiles/{p}/rebenchmark", PROFILE)
                 .then().statusCode(200).body("queued.size()", equalTo(0));
         as("admin").body(Map.of()).post("/api/v1/device-profiles/{p}/rebenchmark", PROFILE).then().statusCode(400);
@@ -164,7 +201,7 @@ class ManualPromotionAndCacheTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void mutatingEndpointsNeedTheirRole() throws Exception {
         championByPolicy();
         String anyId = UUID.randomUUID().toString();
