@@ -83,8 +83,7 @@ public final class BenchmarkJobProcessor {
                 }
                 registry.postResult(job.variantId(), result);
                 LOG.infof("job %s variant %s on %s: %s%s (attempt %d)", job.jobId(), job.variantId(),
-                        job.deviceProfile(), result.status(),
-                        result.failureReason() == null ? "" : " " + result.failureReason(), attempt);
+                        job.deviceProfile(), result.status(), summary(result), attempt);
                 return Outcome.DELIVERED;
             } catch (JobAlreadyFinished e) {
                 LOG.infof("job %s already has a result in the registry; dropping this delivery", job.jobId());
@@ -102,6 +101,25 @@ public final class BenchmarkJobProcessor {
                 backoff *= 2;
             }
         }
+    }
+
+    /** The numbers an operator looks for in the log. */
+    static String summary(BenchmarkResult r) {
+        if (r.failureReason() != null) {
+            return " " + r.failureReason();
+        }
+        StringBuilder sb = new StringBuilder();
+        if (r.latency() != null) {
+            sb.append(String.format(java.util.Locale.ROOT, " p50 %.4f ms", r.latency().p50Millis()));
+        }
+        if (r.comparison() != null) {
+            sb.append(String.format(java.util.Locale.ROOT, ", ratio vs baseline %.3f [%.3f, %.3f]",
+                    r.comparison().ratio(), r.comparison().ciLow(), r.comparison().ciHigh()));
+        }
+        if (r.accuracy() != null && r.accuracy().top1Accuracy() != null) {
+            sb.append(String.format(java.util.Locale.ROOT, ", top-1 %.4f", r.accuracy().top1Accuracy()));
+        }
+        return sb.toString();
     }
 
     static String describe(Throwable e) {

@@ -4,18 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelforge.api.benchmark.BenchmarkJob;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
@@ -41,6 +46,7 @@ final class JobConsumerLoop implements Runnable {
     private final DeadLetters deadLetters;
     private final KafkaConsumer<String, String> consumer;
     private final Set<TopicPartition> assigned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private volatile boolean stopped;
 
     JobConsumerLoop(String profile, String workerId, String bootstrap, long maxPollIntervalMs, ObjectMapper mapper,
@@ -91,7 +97,10 @@ final class JobConsumerLoop implements Runnable {
             consumer.subscribe(List.of(BenchmarkJob.TOPIC), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // still ours for the length of this callback: settle what was done before it moves
+                    commitPending(Set.copyOf(partitions));
                     assigned.removeAll(new HashSet<>(partitions));
+                    pending.keySet().removeAll(new HashSet<>(partitions));
                 }
 
                 @Override
@@ -102,23 +111,61 @@ final class JobConsumerLoop implements Runnable {
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
                     assigned.removeAll(new HashSet<>(partitions));
+                    pending.keySet().removeAll(new HashSet<>(partitions));
                 }
             });
             while (!stopped) {
-                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofSeconds(1))) {
-                    TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
-                    if (settle(rec)) {
-                        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(rec.offset() + 1)));
-                    } else {
-                        consumer.seek(tp, rec.offset());
-                        pause();
+                try {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofSeconds(1));
+                    commitPending(null); // a commit refused during a rebalance goes through once it completed
+                    for (ConsumerRecord<String, String> rec : records) {
+                        TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+                        if (settle(rec)) {
+                            pending.put(tp, new OffsetAndMetadata(rec.offset() + 1));
+                            commitPending(null);
+                        } else {
+                            consumer.seek(tp, rec.offset());
+                            pause();
+                            break;
+                        }
                     }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // the loop must outlive broker hiccups; a dead thread would stop serving the profile
+                    LOG.errorf(e, "benchmark consumer for %s: %s; continuing", profile, e.getMessage());
+                    pause();
                 }
             }
         } catch (WakeupException e) {
             // stop() was called
         } catch (RuntimeException e) {
             LOG.errorf(e, "benchmark consumer for %s stopped", profile);
+        }
+    }
+
+    /**
+     * Commits settled offsets (of {@code only}, or all). A commit refused because a rebalance is under way is kept
+     * and retried after the next poll; an offset of a partition that moved to another worker is dropped — that worker
+     * receives the record again and the registry answers "already finished", so nothing is measured twice.
+     */
+    private void commitPending(Set<TopicPartition> only) {
+        Map<TopicPartition, OffsetAndMetadata> batch = new HashMap<>(pending);
+        if (only != null) {
+            batch.keySet().retainAll(only);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(batch);
+            pending.keySet().removeAll(batch.keySet());
+        } catch (RebalanceInProgressException | RetriableCommitFailedException e) {
+            LOG.debugf("commit of %s deferred: %s", batch, e.getMessage());
+        } catch (CommitFailedException e) {
+            pending.keySet().removeAll(batch.keySet());
+            LOG.warnf("commit of %s refused (partitions moved): %s; the new owner drops the finished jobs",
+                    batch, e.getMessage());
         }
     }
 

@@ -1,0 +1,195 @@
+package dev.modelforge.worker.benchmark.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelforge.api.auth.CreateApiKeyRequest;
+import dev.modelforge.api.auth.Role;
+import dev.modelforge.api.client.RegistryClient;
+import dev.modelforge.localstack.LocalStack;
+import dev.modelforge.localstack.LocalStackTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real registry — {@code registry-service/target/quarkus-app/quarkus-run.jar}, packaged by the reactor before
+ * this module — as a child JVM on the test JVM's local stack, with a bootstrap admin key and an {@code uploader} key
+ * for the worker under test. Points the in-process worker at it.
+ */
+public class RealRegistry implements QuarkusTestResourceLifecycleManager {
+
+    static final String ADMIN_KEY = "it-admin-key";
+    static final ObjectMapper JSON = RegistryClient.objectMapper();
+    private static Process process;
+    private static String baseUrl;
+    private static String workerKey;
+    private static Path log;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        try {
+            if (process == null) {
+                launch(LocalStackTestResource.shared());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the registry: " + e.getMessage() + " (log: " + log + ")", e);
+        }
+        return Map.of("quarkus.rest-client.registry.url", baseUrl,
+                "modelforge.worker.api-key", workerKey,
+                "modelforge.worker.max-attempts", "6",
+                "modelforge.worker.initial-backoff", "200ms",
+                "modelforge.benchmark.profiles", "iot-1core",
+                "modelforge.benchmark.plan", "quick",
+                "modelforge.benchmark.paired-processes", "1",
+                "modelforge.benchmark.batch-sizes", "1");
+    }
+
+    private static void launch(LocalStack stack) throws IOException {
+        Path jar = copyOfApp(jar());
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path logs = Files.createDirectories(Path.of("target", "real-registry-it"));
+        log = logs.resolve("registry.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
+        env.put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
+        env.put("MODELFORGE_OUTBOX_POLL_INTERVAL", "200ms");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        pb.environment().putAll(env);
+        process = pb.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(RealRegistry::kill, "real-registry-stop"));
+        baseUrl = "http://127.0.0.1:" + port;
+        awaitReady(Duration.ofMinutes(4));
+        workerKey = new RegistryClient(URI.create(baseUrl), ADMIN_KEY)
+                .createApiKey(new CreateApiKeyRequest("benchmark-worker-it", Role.UPLOADER)).secret();
+    }
+
+    /**
+     * A private copy of the packaged app: the shared checkout's registry-service/target may be rebuilt by someone
+     * else while this test runs, and a jar replaced under a running JVM breaks its class loading.
+     */
+    private static Path copyOfApp(Path jar) throws IOException {
+        Path source = jar.getParent();
+        Path target = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()),
+                "registry-app-");
+        try (var files = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return target.resolve(jar.getFileName().toString());
+    }
+
+    /** The packaged registry, or a message saying how to build it. */
+    static Path jar() {
+        Path root = Path.of(System.getProperty("modelforge.root", ".."));
+        for (Path candidate : List.of(root.resolve("registry-service"), Path.of("..", "registry-service"))) {
+            Path jar = candidate.resolve("target/quarkus-app/quarkus-run.jar").toAbsolutePath().normalize();
+            if (Files.isRegularFile(jar)) {
+                return jar;
+            }
+        }
+        throw new IllegalStateException("registry-service is not packaged: run "
+                + "`mvn -o -q -pl registry-service -am install -DskipTests` first (mvn verify does it in reactor order)");
+    }
+
+    private static void awaitReady(Duration timeout) throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("registry exited with " + process.exitValue());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            sleep(300);
+        }
+        kill();
+        throw new IOException("registry not ready after " + timeout);
+    }
+
+    static String baseUrl() {
+        return baseUrl;
+    }
+
+    /** GET with the admin key; fails the test on anything but 200. */
+    static JsonNode get(String path) {
+        return call("GET", path, null, 200);
+    }
+
+    /** A request with the admin key and a JSON body; fails the test unless the answer is {@code expected}. */
+    static JsonNode call(String method, String path, Object body, int expected) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != expected) {
+                throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return r.body().isEmpty() ? null : JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static synchronized void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        // the registry lives as long as the test JVM (like the local stack); the shutdown hook stops it
+    }
+}
