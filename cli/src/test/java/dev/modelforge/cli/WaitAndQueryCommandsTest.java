@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,22 @@ class WaitAndQueryCommandsTest {
                 .contains("! compression int4-weight-only for iot-1core failed: no MatMul with a constant weight to quantize")
                 .doesNotContain("\033[");
         assertThat(progress.lines().filter(l -> l.contains("compression 0/1, benchmarks 0/0")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void onATerminalTheProgressBlockIsRedrawnInPlace() throws Exception {
+        pipeline(PROMOTED_IOT);
+        var client = new RegistryClient(java.net.URI.create(registry.url()), "k");
+        var follower = new VersionFollower(client, new PrintWriter(err, true), true, true)
+                .firstPoll(java.time.Duration.ofMillis(10));
+        VersionFollower.Result result = follower.follow("digits", 1, List.of("x86-server", "iot-1core"),
+                java.time.Duration.ofMinutes(1));
+
+        assertThat(result.succeeded()).isTrue();
+        // Block = version line + 2 devices (+ 1 failed job the second time); the redraw moves up over the old block.
+        assertThat(err.toString()).startsWith("[0:00] digits v1: compressing").contains("\033[3F\033[J")
+                .contains("! compression int4-weight-only");
+        assertThat(result.devices()).extracting(DeviceOutcome::device).containsExactly("x86-server", "iot-1core");
     }
 
     @Test
