@@ -7,20 +7,25 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.Map;
 
 /**
- * One exit code per class of failure, so a pipeline step can react (retry on 3, fix the key on 4, …) without
- * parsing messages. Main's {@code exitCodeList} prints them in {@code --help}; the README documents them.
+ * One exit code per class of failure, so a pipeline step can react (retry on 10, fix the key on 11, …) without
+ * parsing messages. One table for the whole CLI: 2-4 are also what {@code compress} returns. Main's
+ * {@code exitCodeList} prints them in {@code --help}; the README documents them.
  */
 final class ExitCodes {
     static final int OK = 0;
     static final int FAILURE = Main.EXIT_FAILURE;
     static final int USAGE = Main.EXIT_USAGE;
-    static final int UNREACHABLE = 3;
-    static final int AUTH = 4;
+    /** compress: the recipe refused the model (nothing to quantize, already quantized, …). */
+    static final int COMPRESS_REFUSED = dev.modelforge.compress.cli.CompressCommand.EXIT_REFUSED;
+    /** compress: the compressed model failed validation. */
+    static final int COMPRESS_VALIDATION_FAILED = dev.modelforge.compress.cli.CompressCommand.EXIT_VALIDATION_FAILED;
     static final int NOT_FOUND = 5;
     static final int REJECTED = 6;
     static final int PIPELINE_FAILED = 7;
     static final int TIMEOUT = 8;
     static final int CHECKSUM = 9;
+    static final int UNREACHABLE = 10;
+    static final int AUTH = 11;
 
     /** The least role each command needs, to say which role a 403 asks for. */
     private static final Map<String, String> ROLES = Map.ofEntries(

@@ -298,6 +298,26 @@ class WaitAndQueryCommandsTest {
     }
 
     @Test
+    void everyExitCodeMeansOneThingAcrossTheCliIncludingCompress() throws Exception {
+        var codes = new java.util.HashMap<Integer, String>();
+        for (var f : ExitCodes.class.getDeclaredFields()) {
+            if (f.getType() == int.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                f.setAccessible(true);
+                String previous = codes.put(f.getInt(null), f.getName());
+                assertThat(previous).as("exit code %d used by %s and %s", f.getInt(null), previous, f.getName())
+                        .isNull();
+            }
+        }
+        assertThat(codes).containsEntry(dev.modelforge.compress.cli.CompressCommand.EXIT_BAD_INPUT, "USAGE");
+        // --help lists each code once, in order.
+        StringWriter help = new StringWriter();
+        Main.run(new String[]{"--help"}, new PrintWriter(help, true), new PrintWriter(err, true));
+        for (int code : codes.keySet()) {
+            assertThat(help.toString()).containsPattern("(?m)^\\s+" + code + "\\s+\\S");
+        }
+    }
+
+    @Test
     void historyAndApprovalPrintTheRecords() {
         registry.on("GET /api/v1/models/digits/promotions", "[" + PROMOTED_X86 + "]")
                 .on("POST /api/v1/promotions/p-x86/approve", PROMOTED_X86.replace("\"decidedBy\":\"policy\"",
