@@ -38,7 +38,8 @@ final class DeviceTable {
                             ? " (v" + d.version() + ")" : ""), d.recipe(), Output.size(d.sizeBytes()),
                     Output.millis(d.p95LatencyMillis()), Output.percent(d.accuracyPercent()),
                     Output.ratio(d.latencyRatio()), Output.ratio(d.sizeRatio()), Output.points(d.accuracyDeltaPoints()),
-                    d.reason());
+                    d.variantId() == null || d.reason() == null ? d.reason()
+                            : d.reason().replace(d.variantId(), Output.shortId(d.variantId())));
         }
         table.print(out);
         if (emulated) {
