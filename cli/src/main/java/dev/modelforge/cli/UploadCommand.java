@@ -97,11 +97,15 @@ public final class UploadCommand implements Callable<Integer> {
         RegistryClient client = registry.client();
 
         String key = idempotencyKey;
+        String sha = null;
         if (key == null) {
-            key = "sha256:" + sha256(file, noProgress ? null : new ProgressBar(err, "hashing  "));
+            sha = sha256(file, noProgress ? null : new ProgressBar(err, "hashing  "));
+            key = "sha256:" + sha;
         }
+        // The digest we computed anyway is declared (Repr-Digest), so the registry stores the bytes at their
+        // content address in one pass instead of staging and copying them; it still verifies every byte.
         var request = new UploadRequest(model, file, eval, calibration,
-                new SourceMetadata(gitSha, pipelineUrl, framework, labels.isEmpty() ? null : labels), key);
+                new SourceMetadata(gitSha, pipelineUrl, framework, labels.isEmpty() ? null : labels), key, sha);
         ProgressBar bar = noProgress ? null : new ProgressBar(err, "uploading");
         UploadResult result;
         try {

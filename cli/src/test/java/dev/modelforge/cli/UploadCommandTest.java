@@ -58,6 +58,7 @@ class UploadCommandTest {
                         "idempotencyKey", String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")),
                         "gitSha", String.valueOf(exchange.getRequestHeaders().getFirst("X-Modelforge-Git-Sha")),
                         "auth", String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")),
+                        "reprDigest", String.valueOf(exchange.getRequestHeaders().getFirst("Repr-Digest")),
                         "body", request));
             }
             byte[] answer = body.getBytes(StandardCharsets.UTF_8);
@@ -85,7 +86,9 @@ class UploadCommandTest {
         assertThat(seen.get()).containsEntry("path", "/api/v1/models/fraud/versions")
                 .containsEntry("contentType", "application/octet-stream")
                 .containsEntry("idempotencyKey", "sha256:" + sha).containsEntry("gitSha", "abc")
-                .containsEntry("auth", "Bearer k1");
+                .containsEntry("auth", "Bearer k1")
+                .containsEntry("reprDigest", "sha-256=:" + java.util.Base64.getEncoder().encodeToString(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))) + ":");
         assertThat((byte[]) seen.get().get("body")).isEqualTo(Files.readAllBytes(file));
     }
 

@@ -193,7 +193,8 @@ public final class RegistryClient {
 
     /**
      * Uploads a model version, streaming the files. Without datasets the body is the raw ONNX file
-     * ({@code application/octet-stream}, metadata in headers), the registry's most efficient path;
+     * ({@code application/octet-stream}, metadata in headers, the declared SHA-256 if any as
+     * {@code Repr-Digest}), the registry's most efficient path;
      * with datasets it is a streamed {@code multipart/form-data} body.
      *
      * @param upload   what to upload
@@ -227,6 +228,9 @@ public final class RegistryClient {
             } else {
                 metadataHeaders(b, upload.metadata());
                 b.header("Content-Type", "application/octet-stream");
+                if (upload.sha256() != null) {
+                    b.header(UploadHeaders.REPR_DIGEST, UploadHeaders.reprDigest(upload.sha256()));
+                }
                 length = Files.size(upload.modelFile());
                 Path file = upload.modelFile();
                 body = () -> {

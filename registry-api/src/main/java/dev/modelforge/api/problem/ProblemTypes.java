@@ -20,6 +20,10 @@ public final class ProblemTypes {
     public static final String MISSING_MODEL_PART = BASE + "missing-model-part";
     /** The upload exceeds the configured size limit. */
     public static final String PAYLOAD_TOO_LARGE = BASE + "payload-too-large";
+    /** The uploaded bytes do not have the SHA-256 the client declared in {@code Repr-Digest}. */
+    public static final String DIGEST_MISMATCH = BASE + "digest-mismatch";
+    /** Another upload of the same declared digest is being stored right now; retrying succeeds. */
+    public static final String CONCURRENT_UPLOAD = BASE + "concurrent-upload";
     /** Request body or parameters are malformed (bad JSON, bad metadata, bad paging). */
     public static final String INVALID_REQUEST = BASE + "invalid-request";
     /** The model does not exist. */

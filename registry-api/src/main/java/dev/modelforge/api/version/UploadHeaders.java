@@ -12,8 +12,23 @@ public final class UploadHeaders {
     public static final String FRAMEWORK = "X-Modelforge-Framework";
     /** Raw upload: labels as {@code k=v,k2=v2}. */
     public static final String LABELS = "X-Modelforge-Labels";
+    /**
+     * Raw upload (request) and download (response): RFC 9530 digest of the bytes, {@code sha-256=:<base64>:}.
+     * An upload that declares it is stored at its content address directly (no server-side copy); the
+     * registry still hashes every byte and refuses a mismatch.
+     */
+    public static final String REPR_DIGEST = "Repr-Digest";
     /** Download: lower-case hex SHA-256 of the artifact. */
     public static final String CHECKSUM_SHA256 = "X-Checksum-Sha256";
+
+    /**
+     * @param sha256Hex lower-case hex SHA-256
+     * @return the {@link #REPR_DIGEST} value for it
+     */
+    public static String reprDigest(String sha256Hex) {
+        return "sha-256=:" + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(sha256Hex))
+                + ":";
+    }
 
     private UploadHeaders() {
     }

@@ -1,19 +1,35 @@
 package dev.modelforge.registry.artifact;
 
+import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.storage.ObjectStorage;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * Puts streams into content-addressed storage: bytes go to {@code staging/<uuid>} while their SHA-256 is
- * computed, are then copied server-side to {@code sha256/<hex>} (skipped when identical bytes already
- * exist), and the staging object is deleted. Registering the {@link Artifact} row is the caller's
- * transaction; if that fails, {@link #discardIfUnreferenced} removes what this upload created.
+ * Puts streams into content-addressed storage under {@code sha256/<hex>}, in one of three ways:
+ * <ul>
+ *   <li>The client declared the digest and identical bytes are already registered: the stream is hashed to
+ *   verify it and nothing is written (dedupe without a second copy).</li>
+ *   <li>The client declared the digest and nothing is stored under it: the bytes go straight to their final
+ *   key (one conditional PUT, {@code If-None-Match: *}, under a per-digest writer lock) while being hashed; if
+ *   they turn out not to match the declaration the object is deleted and the upload refused. No server-side
+ *   copy.</li>
+ *   <li>Otherwise (no declaration, unknown length, or an object under that key that nobody registered yet,
+ *   e.g. a concurrent upload): the bytes go to {@code staging/<uuid>}, are copied server-side to the content
+ *   address once their digest is known, and the staging object is deleted.</li>
+ * </ul>
+ * Nothing under {@code sha256/} is ever referenced by a row before its bytes were hashed end to end.
+ * Registering the {@link Artifact} row is the caller's transaction; if that fails,
+ * {@link #discardIfUnreferenced} removes what this upload created.
  */
 @ApplicationScoped
 public class ArtifactStore {
@@ -21,6 +37,14 @@ public class ArtifactStore {
 
     @Inject
     ObjectStorage storage;
+
+    private final ReentrantLock[] writers = new ReentrantLock[64];
+
+    {
+        for (int i = 0; i < writers.length; i++) {
+            writers[i] = new ReentrantLock();
+        }
+    }
 
     /**
      * Streams {@code in} into storage.
@@ -31,7 +55,7 @@ public class ArtifactStore {
      * @return where the bytes are and whether this call created the object
      */
     public StoredBlob store(InputStream in, String mediaType, long maxBytes) {
-        return store(in, -1, mediaType, maxBytes);
+        return store(in, -1, mediaType, maxBytes, null);
     }
 
     /**
@@ -41,8 +65,76 @@ public class ArtifactStore {
      * @param length expected length, or -1 if unknown; a body that ends early or runs long fails the upload
      */
     public StoredBlob store(InputStream in, long length, String mediaType, long maxBytes) {
-        String staging = "staging/" + UUID.randomUUID();
+        return store(in, length, mediaType, maxBytes, null);
+    }
+
+    /**
+     * Streams {@code in} into storage, using the client's declared digest (if any) to skip the staging copy.
+     *
+     * @param declaredSha256 lower-case hex SHA-256 the client declared, or null
+     * @throws dev.modelforge.registry.error.ProblemException 400 digest-mismatch if the bytes do not match the
+     *         declaration (then nothing this call wrote remains)
+     */
+    public StoredBlob store(InputStream in, long length, String mediaType, long maxBytes, String declaredSha256) {
         var hashing = new HashingLimitStream(in, maxBytes);
+        if (declaredSha256 == null) {
+            return stageAndPublish(hashing, length, mediaType, null);
+        }
+        if (isRegistered(declaredSha256)) {
+            drain(hashing, length);
+            requireDeclared(declaredSha256, hashing.sha256Hex());
+            return new StoredBlob(declaredSha256, hashing.count(), mediaType, false);
+        }
+        String key = Artifact.keyFor(declaredSha256);
+        ReentrantLock writer = writerLock(declaredSha256);
+        if (!ObjectStorage.singlePutPossible(length) || !writer.tryLock()) {
+            return stageAndPublish(hashing, length, mediaType, declaredSha256);
+        }
+        try {
+            if (storage.exists(key)) {
+                writer.unlock();
+                return stageAndPublish(hashing, length, mediaType, declaredSha256);
+            }
+            boolean created;
+            try {
+                created = storage.putStreamIfAbsent(key, hashing, length, mediaType);
+            } catch (RuntimeException e) {
+                throw hashing.failure() != null ? hashing.failure() : e;
+            }
+            if (!created) {
+                throw ProblemException.concurrentUpload(declaredSha256);
+            }
+            String actual = hashing.sha256Hex();
+            if (!actual.equals(declaredSha256)) {
+                removeQuietly(key); // created by this call and never registered
+                throw ProblemException.digestMismatch(declaredSha256, actual);
+            }
+            return new StoredBlob(actual, hashing.count(), mediaType, true);
+        } finally {
+            if (writer.isHeldByCurrentThread()) {
+                writer.unlock();
+            }
+        }
+    }
+
+    /**
+     * Serialises, within this registry, writes to one content address: an unverified direct PUT is never
+     * concurrent with another write to, or a verified copy onto, the same key. Across replicas the
+     * conditional PUT does that on stores that honour {@code If-None-Match} (S3, MinIO; s3proxy 2.7 ignores
+     * it, so the local stack relies on this lock and its single registry). Striped: a collision only sends an
+     * upload down the staging path.
+     */
+    private ReentrantLock writerLock(String sha256) {
+        return writers[Math.floorMod(sha256.hashCode(), writers.length)];
+    }
+
+    /**
+     * The path without a usable declaration: stage, hash, then copy to the content address unless a row
+     * already owns it. An unregistered object under that key (a concurrent upload, or a leftover) is replaced
+     * by these verified bytes, never trusted.
+     */
+    private StoredBlob stageAndPublish(HashingLimitStream hashing, long length, String mediaType, String declared) {
+        String staging = "staging/" + UUID.randomUUID();
         try {
             storage.putStream(staging, hashing, length, mediaType);
         } catch (RuntimeException e) {
@@ -51,15 +143,51 @@ public class ArtifactStore {
         }
         try {
             String sha = hashing.sha256Hex();
+            if (declared != null) {
+                requireDeclared(declared, sha);
+            }
             String key = Artifact.keyFor(sha);
-            boolean created = !storage.exists(key);
-            if (created) {
-                storage.copy(staging, key);
+            boolean created = false;
+            ReentrantLock writer = writerLock(sha);
+            writer.lock(); // waits for a direct PUT of the same digest to finish (or be removed)
+            try {
+                if (!isRegistered(sha)) {
+                    created = !storage.exists(key);
+                    storage.copy(staging, key);
+                }
+            } finally {
+                writer.unlock();
             }
             return new StoredBlob(sha, hashing.count(), mediaType, created);
         } finally {
             removeQuietly(staging);
         }
+    }
+
+    private static void requireDeclared(String declared, String actual) {
+        if (!actual.equals(declared)) {
+            throw ProblemException.digestMismatch(declared, actual);
+        }
+    }
+
+    /** Reads to the end so hashing (and the signature tee) see every byte; storing them again is not needed. */
+    private static void drain(HashingLimitStream in, long length) {
+        byte[] buffer = new byte[1 << 20];
+        try {
+            while (in.read(buffer) >= 0) {
+                // discard
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (length >= 0 && in.count() != length) {
+            throw ProblemException.invalidRequest("the body has " + in.count() + " bytes, not its declared " + length);
+        }
+    }
+
+    /** @return whether a committed row owns these bytes (so its object is verified and stays) */
+    private static boolean isRegistered(String sha256) {
+        return QuarkusTransaction.requiringNew().call(() -> Artifact.findById(sha256) != null);
     }
 
     /** Finds or inserts the row of {@code blob}; runs in the caller's transaction. */

@@ -68,6 +68,17 @@ public class ProblemException extends RuntimeException {
                 "the upload exceeds the limit of " + limitBytes + " bytes (modelforge.upload.max-size)");
     }
 
+    public static ProblemException digestMismatch(String declared, String actual) {
+        return new ProblemException(400, ProblemTypes.DIGEST_MISMATCH, "Digest mismatch",
+                "Repr-Digest declared sha-256 " + declared + " but the body's sha-256 is " + actual
+                        + "; nothing was stored. Send the digest of the bytes you upload, or no Repr-Digest");
+    }
+
+    public static ProblemException concurrentUpload(String sha256) {
+        return new ProblemException(409, ProblemTypes.CONCURRENT_UPLOAD, "Concurrent upload",
+                "another upload of the same bytes (sha-256 " + sha256 + ") is in progress; retry the request");
+    }
+
     public static ProblemException modelNotFound(String name) {
         return new ProblemException(404, ProblemTypes.MODEL_NOT_FOUND, "Model not found",
                 "no model named '" + name + "'");

@@ -19,9 +19,8 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -40,8 +39,9 @@ public class ObjectStorage {
     /** S3's limit for one PUT. */
     static final long MAX_SINGLE_PUT_BYTES = 5L << 30;
 
-    /** HTTP/1.1: large bodies over h2c would be throttled by HTTP/2 flow control. */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** Copy buffer of one streamed PUT: big enough that a 1 GiB upload is ~1000 socket writes. */
+    private static final int COPY_BUFFER_BYTES = 1 << 20;
+
     private MinioClient client;
     /** Signs URLs for the host clients use; the region is fixed so signing never calls that host. */
     private MinioClient publicClient;
@@ -86,22 +86,94 @@ public class ObjectStorage {
             putStream(key, in, contentType);
             return;
         }
+        presignedPut(key, in, length, contentType, false);
+    }
+
+    /**
+     * Like {@link #putStream(String, InputStream, long, String)} but conditional ({@code If-None-Match: *}): the
+     * store refuses to replace an existing object. Needs a known length of at most 5 GiB.
+     *
+     * @return true if this call created the object, false if the store answered 412 (the key exists)
+     */
+    public boolean putStreamIfAbsent(String key, InputStream in, long length, String contentType) {
+        if (length < 0 || length > MAX_SINGLE_PUT_BYTES) {
+            throw new IllegalArgumentException("conditional PUT needs a known length up to 5 GiB, got " + length);
+        }
+        return presignedPut(key, in, length, contentType, true);
+    }
+
+    /** @return whether a conditional PUT is possible for a body of this length */
+    public static boolean singlePutPossible(long length) {
+        return length >= 0 && length <= MAX_SINGLE_PUT_BYTES;
+    }
+
+    /**
+     * One blocking PUT written straight to the socket from a single reused buffer: unlike
+     * {@code java.net.http}'s InputStream publisher it allocates nothing per chunk, so a multi-GB upload
+     * leaves almost no garbage behind. A body that ends early or runs long aborts the connection, so the
+     * store never keeps a partial object.
+     */
+    private boolean presignedPut(String key, InputStream in, long length, String contentType, boolean ifAbsent) {
         String url = call(() -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.PUT)
                 .bucket(config.bucket()).object(key).expiry(3600).build()));
-        HttpResponse<String> response;
+        HttpURLConnection c = null;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
-                    .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> in),
-                            length)).build(), HttpResponse.BodyHandlers.ofString());
+            c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setRequestMethod("PUT");
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(length);
+            c.setConnectTimeout(10_000);
+            c.setReadTimeout(600_000);
+            c.setRequestProperty("Content-Type", contentType);
+            if (ifAbsent) {
+                c.setRequestProperty("If-None-Match", "*");
+            }
+            try (OutputStream out = c.getOutputStream()) {
+                byte[] buffer = new byte[COPY_BUFFER_BYTES];
+                long sent = 0;
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    if (sent + n > length) {
+                        throw new IOException("the body is longer than its declared " + length + " bytes");
+                    }
+                    out.write(buffer, 0, n);
+                    sent += n;
+                }
+                if (sent != length) {
+                    throw new IOException("the body ended after " + sent + " of its declared " + length + " bytes");
+                }
+            }
+            int status = c.getResponseCode();
+            String answer = readQuietly(status < 400 ? c.getInputStream() : c.getErrorStream());
+            if (ifAbsent && status == 412) {
+                return false;
+            }
+            if (status != 200) {
+                throw new StorageException("upload of " + key + " answered " + status + ": " + answer, null);
+            }
+            return true;
         } catch (IOException e) {
+            disconnect(c);
             throw new StorageException("upload of " + key + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("upload of " + key + " interrupted", e);
+        } catch (RuntimeException e) {
+            disconnect(c); // never reuse a connection whose body was cut short
+            throw e;
         }
-        if (response.statusCode() != 200) {
-            throw new StorageException("upload of " + key + " answered " + response.statusCode() + ": "
-                    + response.body(), null);
+    }
+
+    private static String readQuietly(InputStream in) {
+        if (in == null) {
+            return "";
+        }
+        try (in) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void disconnect(HttpURLConnection c) {
+        if (c != null) {
+            c.disconnect();
         }
     }
 

@@ -17,6 +17,8 @@ final class BytePipe {
     private final Condition notFull = lock.newCondition();
     private int head;
     private int size;
+    /** Bytes the reader skipped that the writer has not written yet: dropped on arrival, never copied. */
+    private long skipPending;
     private boolean writerClosed;
     private boolean readerClosed;
 
@@ -33,8 +35,19 @@ final class BytePipe {
         lock.lock();
         try {
             while (len > 0) {
-                while (size == ring.length && !readerClosed) {
+                if (skipPending > 0) {
+                    int dropped = (int) Math.min(len, skipPending);
+                    skipPending -= dropped;
+                    off += dropped;
+                    len -= dropped;
+                    if (skipPending == 0) {
+                        notEmpty.signal(); // the reader waits for its skip to complete
+                    }
+                    continue;
+                }
+                if (size == ring.length && !readerClosed) {
                     notFull.await();
+                    continue; // the reader may have asked for a skip meanwhile: those bytes are dropped
                 }
                 if (readerClosed) {
                     return false;
@@ -91,6 +104,42 @@ final class BytePipe {
                     size -= n;
                     notFull.signal();
                     return n;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                } finally {
+                    lock.unlock();
+                }
+            }
+
+            /**
+             * Skips without copying: bytes already buffered are dropped, the rest are dropped by the writer as
+             * they arrive. The signature parser skips weight tensors this way, so gigabytes of weights cost the
+             * upload thread a counter update instead of a copy, and the parser thread one wake-up per tensor.
+             */
+            @Override
+            public long skip(long n) throws IOException {
+                if (n <= 0) {
+                    return 0;
+                }
+                lock.lock();
+                try {
+                    int buffered = (int) Math.min(n, size);
+                    head = (head + buffered) % ring.length;
+                    size -= buffered;
+                    if (buffered > 0) {
+                        notFull.signal();
+                    }
+                    if (buffered == n) {
+                        return n;
+                    }
+                    skipPending = n - buffered;
+                    while (skipPending > 0 && !writerClosed) {
+                        notEmpty.await();
+                    }
+                    long skipped = n - skipPending; // short only if the stream ended
+                    skipPending = 0;
+                    return skipped;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);

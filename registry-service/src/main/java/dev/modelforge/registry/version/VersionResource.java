@@ -74,9 +74,11 @@ public class VersionResource {
                               @HeaderParam(UploadHeaders.GIT_SHA) String gitSha,
                               @HeaderParam(UploadHeaders.PIPELINE_URL) String pipelineUrl,
                               @HeaderParam(UploadHeaders.FRAMEWORK) String framework,
-                              @HeaderParam(UploadHeaders.LABELS) String labels, UriInfo uri) {
+                              @HeaderParam(UploadHeaders.LABELS) String labels,
+                              @HeaderParam(UploadHeaders.REPR_DIGEST) String reprDigest, UriInfo uri) {
         var source = new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
-        return answer(uploads.uploadRaw(name, body, contentLength, source, key(idempotencyKey), user()), uri);
+        return answer(uploads.uploadRaw(name, body, contentLength, declaredSha256(reprDigest), source,
+                key(idempotencyKey), user()), uri);
     }
 
     /**
@@ -137,7 +139,7 @@ public class VersionResource {
                              @QueryParam("redirect") @DefaultValue("true") boolean redirect) {
         Artifact a = require(name, version).artifact;
         String fileName = name + "-v" + version + ".onnx";
-        String reprDigest = "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(a.sha256)) + ":";
+        String reprDigest = UploadHeaders.reprDigest(a.sha256);
         Response.ResponseBuilder r;
         if (redirect) {
             r = Response.status(Response.Status.FOUND).location(URI.create(storage.presignedGet(a.storageKey, fileName)));
@@ -191,6 +193,38 @@ public class VersionResource {
         } catch (JsonProcessingException e) {
             throw ProblemException.invalidRequest("the 'metadata' part is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * The sha-256 member of an RFC 9530 {@code Repr-Digest} header as lower-case hex; null if the header is
+     * absent or declares only other algorithms (which the registry does not verify, so it ignores them).
+     */
+    static String declaredSha256(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        for (String member : header.split(",")) {
+            String m = member.trim();
+            int eq = m.indexOf('=');
+            if (eq < 0 || !m.substring(0, eq).trim().equalsIgnoreCase("sha-256")) {
+                continue;
+            }
+            String value = m.substring(eq + 1).trim();
+            byte[] digest = null;
+            if (value.length() > 2 && value.startsWith(":") && value.endsWith(":")) {
+                try {
+                    digest = Base64.getDecoder().decode(value.substring(1, value.length() - 1));
+                } catch (IllegalArgumentException e) {
+                    digest = null;
+                }
+            }
+            if (digest == null || digest.length != 32) {
+                throw ProblemException.invalidRequest(UploadHeaders.REPR_DIGEST
+                        + " must carry sha-256=:<base64 of the 32-byte digest>:, got '" + m + "'");
+            }
+            return HexFormat.of().formatHex(digest);
+        }
+        return null;
     }
 
     static Map<String, String> parseLabels(String header) {

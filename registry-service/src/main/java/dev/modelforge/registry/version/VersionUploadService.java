@@ -65,11 +65,20 @@ public class VersionUploadService {
     /** The raw path: the request body is the ONNX file, read straight from the connection. */
     public UploadOutcome uploadRaw(String modelName, InputStream body, long declaredLength, SourceMetadata source,
                                    String idempotencyKey, String user) {
+        return uploadRaw(modelName, body, declaredLength, null, source, idempotencyKey, user);
+    }
+
+    /**
+     * The raw path with the client's declared SHA-256 ({@code Repr-Digest}), which lets the bytes go straight
+     * to their content address; they are still hashed and a mismatch is refused with nothing stored.
+     */
+    public UploadOutcome uploadRaw(String modelName, InputStream body, long declaredLength, String declaredSha256,
+                                   SourceMetadata source, String idempotencyKey, String user) {
         checkBeforeReading(modelName, declaredLength);
         if (declaredLength == 0) {
             throw ProblemException.missingModelPart("the request body is empty; send the ONNX file as the body");
         }
-        return upload(modelName, body, declaredLength, null, null, source, idempotencyKey, user);
+        return upload(modelName, body, declaredLength, declaredSha256, null, null, source, idempotencyKey, user);
     }
 
     /** The multipart path: Quarkus has spooled the parts to temp files, which it deletes after the request. */
@@ -89,7 +98,7 @@ public class VersionUploadService {
             }
         }
         try (InputStream in = Files.newInputStream(model)) {
-            return upload(modelName, in, size(model), eval, calibration, source, idempotencyKey, user);
+            return upload(modelName, in, size(model), null, eval, calibration, source, idempotencyKey, user);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,11 +111,11 @@ public class VersionUploadService {
         }
     }
 
-    private UploadOutcome upload(String modelName, InputStream body, long length, Path eval, Path calibration,
-                                 SourceMetadata source, String idempotencyKey, String user) {
+    private UploadOutcome upload(String modelName, InputStream body, long length, String declaredSha256, Path eval,
+                                 Path calibration, SourceMetadata source, String idempotencyKey, String user) {
         List<StoredBlob> stored = new ArrayList<>(3);
         try {
-            StoredModel model = storeModel(body, length, stored);
+            StoredModel model = storeModel(body, length, declaredSha256, stored);
             ModelSignature signature = model.signature();
             StoredBlob evalBlob = storeDataset("eval", eval, signature, stored);
             StoredBlob calibrationBlob = storeDataset("calibration", calibration, signature, stored);
@@ -122,11 +131,11 @@ public class VersionUploadService {
         }
     }
 
-    private StoredModel storeModel(InputStream body, long length, List<StoredBlob> stored) {
+    private StoredModel storeModel(InputStream body, long length, String declaredSha256, List<StoredBlob> stored) {
         var tee = new SignatureTee(body, parserThreads);
         StoredBlob blob;
         try {
-            blob = artifacts.store(tee, length, MediaTypes.ONNX, config.maxSize().asLongValue());
+            blob = artifacts.store(tee, length, MediaTypes.ONNX, config.maxSize().asLongValue(), declaredSha256);
         } catch (RuntimeException e) {
             RuntimeException parseFailure = tee.failure();
             tee.abandon();
