@@ -49,13 +49,18 @@ public final class BestQueryLoadBench {
                     System.getProperty("bench.registryXmx", "256m"), port, work.resolve("registry.log"), ADMIN_KEY);
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitReady(base, registry, work.resolve("registry.log"));
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4))
+            // HTTP/1.1: the JDK client would otherwise try an h2c upgrade on every new connection.
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(4))
                     .connectTimeout(Duration.ofSeconds(5)).build();
             String readerKey = setUp(http, base, work);
 
             URI byProfile = base.resolve("/api/v1/models/bench-best/best?device=x86-server");
             System.out.printf(Locale.ROOT, "open loop, %d req/s, warm-up %d s, measure %d s, registry -Xmx%s%n", rate,
                     warmup, seconds, System.getProperty("bench.registryXmx", "256m"));
+            // A cold registry (JIT, connection pools) at full rate builds a backlog that opens hundreds of connections;
+            // ramp up first so the measured phase starts from a warm steady state.
+            run(http, byProfile, readerKey, Math.max(1, rate / 5), warmup, false);
             run(http, byProfile, readerKey, rate, warmup, false);
             report("best?device=x86-server", run(http, byProfile, readerKey, rate, seconds, true));
             if (Boolean.parseBoolean(System.getProperty("bench.byDevice", "true"))) {
@@ -116,7 +121,9 @@ public final class BestQueryLoadBench {
                 latencies[slot] = System.nanoTime() - scheduled;
                 if (e != null || r.statusCode() != 200) {
                     errors.incrementAndGet();
-                    String kind = e != null ? e.getClass().getSimpleName() : "HTTP " + r.statusCode();
+                    Throwable cause = e != null && e.getCause() != null ? e.getCause() : e;
+                    String kind = e != null ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                            : "HTTP " + r.statusCode();
                     kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
                 }
                 return null;
