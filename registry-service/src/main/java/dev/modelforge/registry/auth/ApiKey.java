@@ -49,9 +49,9 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "revoked_at")
     public Instant revokedAt;
 
-    /** The active key whose secret is {@code secret}. */
-    public static Optional<ApiKey> findActiveBySecret(String secret) {
-        return find("keyHash = ?1 and revokedAt is null", hash(secret)).firstResultOptional();
+    /** The active key whose secret hashes to {@code keyHash}. */
+    public static Optional<ApiKey> findActiveByHash(String keyHash) {
+        return find("keyHash = ?1 and revokedAt is null", keyHash).firstResultOptional();
     }
 
     public static String hash(String secret) {

@@ -97,4 +97,21 @@ class AuthTest {
         given().auth().oauth2(key("admin")).contentType("application/json").body("{\"name\":\"x\",\"role\":\"root\"}")
                 .post("/api/v1/api-keys").then().statusCode(400).body("type", not(emptyOrNullString()));
     }
+
+    @Test
+    void aKeyRevokedInTheDatabaseStopsWorkingWithinTheCacheTtl() {
+        String secret = given().auth().oauth2(key("admin")).contentType("application/json")
+                .body("{\"name\":\"soon-revoked\",\"role\":\"reader\"}").post("/api/v1/api-keys")
+                .then().statusCode(201).extract().path("secret");
+        given().auth().oauth2(secret).get("/api/v1/models").then().statusCode(200);
+
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() ->
+                dev.modelforge.registry.auth.ApiKey.update("revokedAt = ?1 where keyHash = ?2",
+                        java.time.Instant.now(), dev.modelforge.registry.auth.ApiKey.hash(secret)));
+
+        // The identity may be served from the cache for at most modelforge.auth.key-cache-ttl (1 s).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .untilAsserted(() -> given().auth().oauth2(secret).get("/api/v1/models").then().statusCode(401));
+    }
 }
