@@ -13,10 +13,13 @@ import java.util.Set;
  */
 public final class KnownRecipes {
 
+    /** The accuracy-aware search: it chooses its own passes, so it stands alone in a recipe. */
+    public static final String AUTO = "auto";
+
     /** Every accepted step name. */
     public static final Set<String> NAMES = Set.of(
             "int8-dynamic", "int8-static", "int4-weight-only", "fp16",
-            "prune-structured", "prune-magnitude", RecipeRef.BASELINE);
+            "prune-structured", "prune-magnitude", "sparse-encode", AUTO, RecipeRef.BASELINE);
 
     private KnownRecipes() {
     }
@@ -36,6 +39,9 @@ public final class KnownRecipes {
         }
         if (recipe.steps().size() > 1 && recipe.steps().stream().anyMatch(s -> RecipeRef.BASELINE.equals(s.name()))) {
             problems.add("'baseline' cannot be combined with other steps");
+        }
+        if (recipe.steps().size() > 1 && recipe.steps().stream().anyMatch(s -> AUTO.equals(s.name()))) {
+            problems.add("'auto' chooses its own passes and cannot be combined with other steps");
         }
         try {
             recipe.canonicalJson();

@@ -52,4 +52,11 @@ class RecipeRefTest {
                 .anyMatch(p -> p.contains("baseline"));
         assertThatThrownBy(() -> new RecipeRef(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void autoIsAcceptedAloneButNotInAChain() {
+        assertThat(KnownRecipes.problems(RecipeRef.of("auto", java.util.Map.of("maxAccuracyDropPoints", 0.5)))).isEmpty();
+        assertThat(KnownRecipes.problems(new RecipeRef(List.of(RecipeStep.of("prune-structured"), RecipeStep.of("auto")))))
+                .singleElement().asString().contains("'auto' chooses its own passes");
+    }
 }
