@@ -64,19 +64,8 @@ public final class Int4WeightOnlyPass implements Pass {
                 }
                 continue;
             }
-            if (excluded.contains(node.name())) {
-                report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED, "excluded by excludeNodes"));
-                continue;
-            }
-            LinearOp.Match m = LinearOp.match(g, node);
-            if (m.op() == null) {
-                report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED, m.reason()));
-                continue;
-            }
-            LinearOp op = m.op();
-            if (op.weight().elementCount() < p.integer("minWeightElements")) {
-                report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED,
-                        "weight has " + op.weight().elementCount() + " elements, below minWeightElements"));
+            LinearOp op = LinearOp.eligible(g, node, display, excluded, p.integer("minWeightElements"), report);
+            if (op == null) {
                 continue;
             }
             if (op.k() < 16) {

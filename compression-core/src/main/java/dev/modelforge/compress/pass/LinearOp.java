@@ -5,6 +5,8 @@ import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
 
+import java.util.Set;
+
 /**
  * A MatMul or Gemm whose right-hand side is a constant 2-D float weight: the shape every weight
  * quantization pass works on. {@link #match} says why a node does not qualify, for the report.
@@ -97,6 +99,29 @@ public record LinearOp(Node node, String activation, Tensor weight, boolean tran
             }
         }
         return out;
+    }
+
+    /**
+     * The MatMul/Gemm a weight pass may rewrite, or null after reporting why not: excluded by name, a shape the
+     * pass cannot follow, or a weight below {@code minWeightElements} (not worth the extra nodes).
+     */
+    public static LinearOp eligible(Graph g, Node node, String display, Set<String> excluded, long minWeightElements,
+                                    PassReport.Builder report) {
+        if (excluded.contains(node.name())) {
+            report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED, "excluded by excludeNodes"));
+            return null;
+        }
+        Match m = match(g, node);
+        if (m.op() == null) {
+            report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED, m.reason()));
+            return null;
+        }
+        if (m.op().weight().elementCount() < minWeightElements) {
+            report.node(NodeReport.untouched(display, node.opType(), NodeAction.SKIPPED,
+                    "weight has " + m.op().weight().elementCount() + " elements, below minWeightElements"));
+            return null;
+        }
+        return m.op();
     }
 
     /** A report name for the node (synthesised when the model left it empty). */
