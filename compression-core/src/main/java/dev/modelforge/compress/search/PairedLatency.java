@@ -63,7 +63,7 @@ public final class PairedLatency {
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NdArray> e : feeds.entrySet()) {
             if (s.getInputNames().contains(e.getKey())) {
-                out.put(e.getKey(), Activations.toTensor(e.getValue()));
+                out.put(e.getKey(), OrtSessions.tensor(e.getValue()));
             }
         }
         return out;

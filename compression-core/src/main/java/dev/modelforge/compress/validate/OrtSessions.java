@@ -1,9 +1,15 @@
 package dev.modelforge.compress.validate;
 
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import dev.modelforge.onnx.data.NdArray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
@@ -52,5 +58,26 @@ public final class OrtSessions {
         try (OrtSession.SessionOptions o = options(threads, optimizedModelPath)) {
             return env().createSession(model, o);
         }
+    }
+
+    /** An ORT tensor holding a copy of an NdArray's elements. */
+    public static OnnxTensor tensor(NdArray a) throws OrtException {
+        OnnxJavaType type = switch (a.dtype()) {
+            case FLOAT -> OnnxJavaType.FLOAT;
+            case DOUBLE -> OnnxJavaType.DOUBLE;
+            case FLOAT16 -> OnnxJavaType.FLOAT16;
+            case INT8 -> OnnxJavaType.INT8;
+            case UINT8 -> OnnxJavaType.UINT8;
+            case INT16 -> OnnxJavaType.INT16;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT64 -> OnnxJavaType.INT64;
+            case BOOL -> OnnxJavaType.BOOL;
+        };
+        // ORT reads typed tensors from writable direct memory in native order; dataset slices are read-only
+        // little-endian views.
+        ByteBuffer src = a.data();
+        ByteBuffer direct = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
+        direct.put(src).rewind();
+        return OnnxTensor.createTensor(env(), direct, a.shape(), type);
     }
 }

@@ -122,7 +122,7 @@ public final class Validator {
         try {
             for (Map.Entry<String, NdArray> e : feeds.entrySet()) {
                 if (s.getInputNames().contains(e.getKey())) {
-                    inputs.put(e.getKey(), toTensor(e.getValue()));
+                    inputs.put(e.getKey(), OrtSessions.tensor(e.getValue()));
                 }
             }
             Map<String, float[]> out = new LinkedHashMap<>();
@@ -140,24 +140,6 @@ public final class Validator {
         }
     }
 
-    static OnnxTensor toTensor(NdArray a) throws OrtException {
-        OnnxJavaType type = switch (a.dtype()) {
-            case FLOAT -> OnnxJavaType.FLOAT;
-            case DOUBLE -> OnnxJavaType.DOUBLE;
-            case FLOAT16 -> OnnxJavaType.FLOAT16;
-            case INT8 -> OnnxJavaType.INT8;
-            case UINT8 -> OnnxJavaType.UINT8;
-            case INT16 -> OnnxJavaType.INT16;
-            case INT32 -> OnnxJavaType.INT32;
-            case INT64 -> OnnxJavaType.INT64;
-            case BOOL -> OnnxJavaType.BOOL;
-        };
-        // ORT reads tensors from direct memory; a heap buffer would be rejected for typed views.
-        java.nio.ByteBuffer src = a.data();
-        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(src.remaining()).order(java.nio.ByteOrder.nativeOrder());
-        direct.put(src).rewind();
-        return OnnxTensor.createTensor(OrtSessions.env(), direct, a.shape(), type);
-    }
 
     private static float[] floats(OnnxTensor t) {
         int n = (int) t.getInfo().getNumElements();

@@ -95,7 +95,7 @@ public final class Activations {
         try {
             for (Map.Entry<String, NdArray> e : feeds.entrySet()) {
                 if (s.getInputNames().contains(e.getKey())) {
-                    inputs.put(e.getKey(), toTensor(e.getValue()));
+                    inputs.put(e.getKey(), OrtSessions.tensor(e.getValue()));
                 }
             }
             Map<String, Value> out = new LinkedHashMap<>();
@@ -113,25 +113,5 @@ public final class Activations {
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
-    }
-
-    /** An ORT tensor over an NdArray's bytes. */
-    public static OnnxTensor toTensor(NdArray a) throws OrtException {
-        OnnxJavaType type = switch (a.dtype()) {
-            case FLOAT -> OnnxJavaType.FLOAT;
-            case DOUBLE -> OnnxJavaType.DOUBLE;
-            case FLOAT16 -> OnnxJavaType.FLOAT16;
-            case INT8 -> OnnxJavaType.INT8;
-            case UINT8 -> OnnxJavaType.UINT8;
-            case INT16 -> OnnxJavaType.INT16;
-            case INT32 -> OnnxJavaType.INT32;
-            case INT64 -> OnnxJavaType.INT64;
-            case BOOL -> OnnxJavaType.BOOL;
-        };
-        // ORT wants a writable, native-order buffer; dataset slices are read-only views
-        java.nio.ByteBuffer src = a.data().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocateDirect(src.remaining()).order(java.nio.ByteOrder.nativeOrder());
-        copy.put(src).rewind();
-        return OnnxTensor.createTensor(OrtSessions.env(), copy, a.shape(), type);
     }
 }
