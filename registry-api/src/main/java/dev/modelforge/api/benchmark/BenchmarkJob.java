@@ -21,7 +21,8 @@ import dev.modelforge.api.profile.DeviceProfile;
  * @param version            model version number; 0 when unknown
  * @param profile            snapshot of the device profile when the job was queued; null = the worker reads the
  *                           profile's current revision from the registry
- * @param reason             why it was queued: {@link BenchmarkJobView#REASON_VARIANT_CREATED} or
+ * @param reason             why it was queued: {@link BenchmarkJobView#REASON_VARIANT_CREATED},
+ *                           {@link BenchmarkJobView#REASON_PROFILE_ADDED} or
  *                           {@link BenchmarkJobView#REASON_REBENCHMARK}; may be null
  */
 public record BenchmarkJob(String jobId, String variantId, String deviceProfile, StoredObject artifact,

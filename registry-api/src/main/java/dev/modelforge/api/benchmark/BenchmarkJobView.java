@@ -27,6 +27,8 @@ public record BenchmarkJobView(String id, String variantId, String modelName, in
 
     /** Queued because a variant was created for the profile. */
     public static final String REASON_VARIANT_CREATED = "variant-created";
+    /** Queued because a backfill made an existing variant serve the profile. */
+    public static final String REASON_PROFILE_ADDED = "profile-added";
     /** Queued by {@code POST /api/v1/device-profiles/{name}/rebenchmark}. */
     public static final String REASON_REBENCHMARK = "rebenchmark";
 }

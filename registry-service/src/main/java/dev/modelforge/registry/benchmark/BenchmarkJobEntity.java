@@ -1,31 +1,22 @@
 package dev.modelforge.registry.benchmark;
 
 import dev.modelforge.api.benchmark.BenchmarkJobView;
-import dev.modelforge.api.job.JobStatus;
+import dev.modelforge.registry.job.WorkerJob;
 import dev.modelforge.registry.variant.VariantEntity;
 import dev.modelforge.registry.version.ModelVersion;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
-import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /** One measurement of one variant on one device profile; a re-benchmark is a new row. */
 @Entity
 @Table(name = "benchmark_job")
-public class BenchmarkJobEntity extends PanacheEntityBase {
-
-    @Id
-    public UUID id;
+public class BenchmarkJobEntity extends WorkerJob {
 
     @ManyToOne(optional = false, fetch = FetchType.LAZY)
     @JoinColumn(name = "variant_id")
@@ -38,33 +29,12 @@ public class BenchmarkJobEntity extends PanacheEntityBase {
     @Column(nullable = false)
     public String profile;
 
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    public JobStatus status;
-
     @Column(nullable = false)
     public String reason;
-
-    @Column(name = "worker_id")
-    public String workerId;
-
-    public String error;
 
     /** Whether a promotion decision has already taken this job's outcome into account. */
     @Column(nullable = false)
     public boolean decided;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
-    @Column(name = "started_at")
-    public Instant startedAt;
-
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
-
-    @Column(name = "finished_at")
-    public Instant finishedAt;
 
     public static List<BenchmarkJobEntity> listFor(ModelVersion version) {
         return list("version = ?1 order by createdAt, id", version);

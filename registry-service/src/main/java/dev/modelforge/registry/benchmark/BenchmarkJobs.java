@@ -15,6 +15,7 @@ import dev.modelforge.registry.events.Outbox;
 import dev.modelforge.registry.profile.DeviceProfileService;
 import dev.modelforge.registry.variant.VariantCreated;
 import dev.modelforge.registry.variant.VariantEntity;
+import dev.modelforge.registry.variant.VariantProfilesAdded;
 import dev.modelforge.registry.version.ModelVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -67,6 +68,15 @@ public class BenchmarkJobs {
         }
     }
 
+    /** A backfill made an existing variant serve more profiles: measure it there too. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void onProfilesAdded(@Observes VariantProfilesAdded added) {
+        VariantEntity variant = VariantEntity.findById(added.variantId());
+        for (String name : added.profiles()) {
+            profiles.find(name).ifPresent(p -> queue(variant, p, BenchmarkJobView.REASON_PROFILE_ADDED));
+        }
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public BenchmarkJobEntity queue(VariantEntity variant, DeviceProfile profile, String reason) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -75,10 +85,8 @@ public class BenchmarkJobs {
         job.variant = variant;
         job.version = variant.version;
         job.profile = profile.name();
-        job.status = JobStatus.QUEUED;
+        job.queued(now);
         job.reason = reason;
-        job.createdAt = now;
-        job.updatedAt = now;
         job.persist();
 
         ModelVersion version = variant.version;
@@ -115,9 +123,7 @@ public class BenchmarkJobs {
         if (job.status.isTerminal()) {
             throw BenchmarkProblems.finished(id, job.status.wireName());
         }
-        job.status = JobStatus.RUNNING;
-        job.workerId = workerId;
-        job.startedAt = job.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        job.running(workerId, Instant.now().truncatedTo(ChronoUnit.MICROS));
         return job.toApi();
     }
 
@@ -175,10 +181,12 @@ public class BenchmarkJobs {
         row.receivedAt = now;
         row.persist();
 
-        job.status = result.status() == BenchmarkStatus.OK ? JobStatus.SUCCEEDED : JobStatus.FAILED;
-        job.error = result.status() == BenchmarkStatus.OK ? null
-                : result.failureReason() + (result.failureDetail() == null ? "" : ": " + result.failureDetail());
-        job.finishedAt = job.updatedAt = now;
+        if (result.status() == BenchmarkStatus.OK) {
+            job.finished(JobStatus.SUCCEEDED, null, now);
+        } else {
+            job.finished(JobStatus.FAILED, result.failureReason()
+                    + (result.failureDetail() == null ? "" : ": " + result.failureDetail()), now);
+        }
         job.decided = false;
 
         ModelVersion version = job.version;

@@ -1,23 +1,17 @@
 package dev.modelforge.registry.job;
 
 import dev.modelforge.api.job.CompressionJob;
-import dev.modelforge.api.job.JobStatus;
 import dev.modelforge.api.profile.RecipeRef;
 import dev.modelforge.registry.version.ModelVersion;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
-import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +20,7 @@ import java.util.UUID;
 /** One compression job: a (version, recipe) pair, planned once and run by the compression workers. */
 @Entity
 @Table(name = "compression_job")
-public class CompressionJobEntity extends PanacheEntityBase {
-
-    @Id
-    public UUID id;
+public class CompressionJobEntity extends WorkerJob {
 
     @ManyToOne(optional = false, fetch = FetchType.LAZY)
     @JoinColumn(name = "version_id")
@@ -47,35 +38,14 @@ public class CompressionJobEntity extends PanacheEntityBase {
     @Column(columnDefinition = "text[]", nullable = false)
     public List<String> profiles = new ArrayList<>();
 
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    public JobStatus status;
-
     @Column(nullable = false)
     public int attempts;
 
     @Column(name = "progress_percent", nullable = false)
     public int progressPercent;
 
-    @Column(name = "worker_id")
-    public String workerId;
-
-    public String error;
-
     @Column(name = "variant_id")
     public UUID variantId;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
-    @Column(name = "started_at")
-    public Instant startedAt;
-
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
-
-    @Column(name = "finished_at")
-    public Instant finishedAt;
 
     public static Optional<CompressionJobEntity> findFor(ModelVersion version, String recipeHash) {
         return find("version = ?1 and recipeHash = ?2", version, recipeHash).firstResultOptional();

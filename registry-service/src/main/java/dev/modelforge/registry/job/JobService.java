@@ -55,12 +55,9 @@ public class JobService {
         CompressionJobEntity job = lock(id);
         requireOpen(job);
         Instant now = Instant.now();
-        job.status = JobStatus.RUNNING;
+        job.running(workerId(claim == null ? null : claim.workerId()), now);
         job.attempts++;
-        job.workerId = workerId(claim == null ? null : claim.workerId());
         job.progressPercent = 0;
-        job.startedAt = job.startedAt == null ? now : job.startedAt;
-        job.updatedAt = now;
         tracker.update(job.version);
         return job.toApi();
     }
@@ -72,10 +69,8 @@ public class JobService {
         }
         CompressionJobEntity job = lock(id);
         requireOpen(job);
-        job.status = JobStatus.RUNNING;
+        job.running(workerId(progress.workerId()), Instant.now());
         job.progressPercent = progress.progressPercent();
-        job.workerId = workerId(progress.workerId());
-        job.updatedAt = Instant.now();
         return job.toApi();
     }
 
@@ -98,12 +93,12 @@ public class JobService {
             throw finished(job);
         }
         Instant now = Instant.now();
-        job.status = target;
-        job.error = failure.reason();
         job.workerId = workerId(failure.workerId());
-        job.updatedAt = now;
-        if (failure.kind() != FailureKind.RETRYING) {
-            job.finishedAt = now;
+        if (failure.kind() == FailureKind.RETRYING) {
+            job.running(job.workerId, now);
+            job.error = failure.reason();
+        } else {
+            job.finished(target, failure.reason(), now);
         }
         tracker.update(job.version);
         return job.toApi();
@@ -123,14 +118,10 @@ public class JobService {
         requireOpen(job);
         VariantService.Registered registered = variants.register(job.version, job.recipe, reg.toolVersion(),
                 reg.artifact(), reg.report(), job.profiles, job.id);
-        Instant now = Instant.now();
-        job.status = JobStatus.SUCCEEDED;
         job.progressPercent = 100;
         job.variantId = registered.variant().id;
         job.workerId = workerId(reg.workerId());
-        job.error = null;
-        job.updatedAt = now;
-        job.finishedAt = now;
+        job.finished(JobStatus.SUCCEEDED, null, Instant.now());
         tracker.update(job.version);
         return new Registration(registered.variant().toApi(), registered.created());
     }

@@ -1,7 +1,6 @@
 package dev.modelforge.registry.planner;
 
 import dev.modelforge.api.job.CompressionJobMessage;
-import dev.modelforge.api.job.JobStatus;
 import dev.modelforge.api.job.PipelineProblemTypes;
 import dev.modelforge.api.job.StoredObject;
 import dev.modelforge.api.profile.DeviceProfile;
@@ -129,9 +128,7 @@ public class Planner {
         job.recipe = recipe;
         job.recipeHash = recipe.hash();
         job.profiles = new ArrayList<>(profileNames);
-        job.status = JobStatus.QUEUED;
-        job.createdAt = now;
-        job.updatedAt = now;
+        job.queued(now);
         job.persist();
         String modelId = String.valueOf(version.model.id);
         String key = config.jobKey() == PlannerConfig.JobKey.JOB ? job.id.toString() : modelId;

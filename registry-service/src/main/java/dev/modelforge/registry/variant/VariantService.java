@@ -48,6 +48,9 @@ public class VariantService {
     @Inject
     jakarta.enterprise.event.Event<VariantCreated> variantCreated;
 
+    @Inject
+    jakarta.enterprise.event.Event<VariantProfilesAdded> profilesAdded;
+
     /** The baseline variant of {@code version} (its original artifact), created on first call. */
     @Transactional(Transactional.TxType.MANDATORY)
     public VariantEntity ensureBaseline(ModelVersion version, Collection<String> profiles) {
@@ -81,13 +84,21 @@ public class VariantService {
     public record Registered(VariantEntity variant, boolean created) {
     }
 
-    /** Adds profile names a backfill found for an existing variant (no event: the variant itself is unchanged). */
+    /**
+     * Adds profile names a backfill found for an existing variant. No Kafka event (the variant itself is unchanged),
+     * but the profiles it did not serve before are announced in the transaction so they get benchmark jobs.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void addProfiles(VariantEntity variant, Collection<String> profiles) {
-        TreeSet<String> merged = new TreeSet<>(variant.profiles);
-        if (merged.addAll(profiles)) {
-            variant.profiles = List.copyOf(merged);
+        TreeSet<String> added = new TreeSet<>(profiles);
+        added.removeAll(variant.profiles);
+        if (added.isEmpty()) {
+            return;
         }
+        TreeSet<String> merged = new TreeSet<>(variant.profiles);
+        merged.addAll(added);
+        variant.profiles = List.copyOf(merged);
+        profilesAdded.fire(new VariantProfilesAdded(variant.id, List.copyOf(added)));
     }
 
     public Variant get(UUID id) {

@@ -133,15 +133,35 @@ class PlannerTest {
                     assertThat(profiles).doesNotContain(profile);
                 }
             }
-            assertThat(variants(model, version).get(0).get("profiles")).extracting(JsonNode::asText)
-                    .contains(profile);
+            JsonNode baseline = variants(model, version).get(0);
+            assertThat(baseline.get("profiles")).extracting(JsonNode::asText).contains(profile);
+            // The existing baseline now serves the new profile, so it is queued for measurement there (else the
+            // profile could never promote anything of this version).
+            List<JsonNode> forProfile = benchmarkJobs(model, version, profile);
+            assertThat(forProfile).hasSize(1);
+            assertThat(forProfile.get(0).get("variantId").asText()).isEqualTo(baseline.get("id").asText());
+            assertThat(forProfile.get(0).get("reason").asText()).isEqualTo("profile-added");
 
-            // Running it again plans nothing new.
+            // Running it again plans nothing new and measures nothing twice.
             given().auth().oauth2(key("admin")).post("/api/v1/device-profiles/{n}/backfill", profile)
                     .then().statusCode(200).body("jobsCreated", org.hamcrest.Matchers.equalTo(0));
+            assertThat(benchmarkJobs(model, version, profile)).hasSize(1);
         } finally {
             given().auth().oauth2(key("admin")).delete("/api/v1/device-profiles/{n}", profile);
         }
+    }
+
+    private static List<JsonNode> benchmarkJobs(String model, int version, String profile) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(given().auth().oauth2(key("reader"))
+                        .get("/api/v1/models/{n}/versions/{v}/benchmark-jobs", model, version)
+                        .then().statusCode(200).extract().asString())
+                .forEach(j -> {
+                    if (j.get("deviceProfile").asText().equals(profile)) {
+                        out.add(j);
+                    }
+                });
+        return out;
     }
 
     @Test
