@@ -9,11 +9,12 @@ import java.util.List;
  *
  * <p>Each process yields one ratio (the median of its per-round ratios); {@code ratio} is their median (a
  * process that happens to run one model slower throughout must not move it much). Both intervals are
- * Student-t intervals over those per-process ratios in log space (k−1 degrees of freedom for k processes,
- * so few processes give honestly wide intervals), with the per-process spread never taken below a floor:
+ * t intervals in log space whose standard error combines the spread between the job's processes (t with
+ * k−1 degrees of freedom for k processes, so few processes give honestly wide intervals) and a configured
+ * job-level spread that the processes of one job share and cannot show (the machine's state during the job):
  * <ul>
- *   <li>{@code ciLow..ciHigh} — confidence interval of the ratio of a typical process on this hardware:
- *       use it to decide whether the variant is faster;</li>
+ *   <li>{@code ciLow..ciHigh} — confidence interval of the ratio on this hardware: use it to decide
+ *       whether the variant is faster;</li>
  *   <li>{@code predictionLow..predictionHigh} — where the {@code ratio} of a repeated job with the same
  *       number of processes is expected to fall, with the same confidence (√2 wider than the CI, because
  *       the repeat has its own error). Use it to tell whether a re-benchmark really changed.</li>

@@ -19,14 +19,6 @@ public final class PairedBenchmark {
     /** Confidence level of the reported intervals. */
     public static final double CONFIDENCE = 0.95;
 
-    /**
-     * Floor of the between-process standard deviation of ln(ratio): 1 %. On the team machine
-     * (bench/BENCHMARK_AGREEMENT.md) the undisturbed processes of one digits_cnn int8/float job spread by
-     * 1–2 %, and earlier series drifted by 1–2 % between jobs as the machine's load changed — a component
-     * the processes of one job share and therefore cannot reveal. Below this, agreement is luck.
-     */
-    public static final double MIN_PROCESS_LOG_SPREAD = 0.01;
-
     private final MeasurementPlan plan;
     private final int batchSize;
 
@@ -99,12 +91,13 @@ public final class PairedBenchmark {
      * round, is the unit that repeats: rounds
      * in one process share its memory layout, JIT state and moment on the machine, so a bootstrap over
      * rounds, or over only three processes, is far narrower than the spread of repeated jobs (measured:
-     * 1–3 of 6 repeats inside such an interval). With a single process the within-process bootstrap of
-     * its round ratios raises the floor, since no between-process spread can be seen.
+     * 1–3 of 6 repeats inside such an interval). The plan's {@link MeasurementPlan#jobLogSpread} adds
+     * what processes of one job share. With a single process the within-process bootstrap of its round
+     * ratios is added too, since no between-process spread can be seen.
      *
      * @param runs              one or more runs of the same pair
      * @param baselineVariantId registry id of the baseline, or null
-     * @param plan              bootstrap resamples and seed (single-process case)
+     * @param plan              job-level spread; bootstrap resamples and seed (single-process case)
      * @return the comparison
      */
     public static LatencyComparison combine(List<PairedRun> runs, String baselineVariantId, MeasurementPlan plan) {
@@ -112,14 +105,16 @@ public final class PairedBenchmark {
             throw new IllegalArgumentException("no paired runs to combine");
         }
         double[] perProcess = runs.stream().mapToDouble(r -> Stats.median(r.roundRatios())).toArray();
-        double floor = MIN_PROCESS_LOG_SPREAD;
+        double jobSpread = plan.jobLogSpread();
         if (runs.size() == 1) {
+            // the only spread one process shows: its own rounds' (bootstrap of their median), on top of the job's
             double[] boot = Stats.bootstrapMedianInterval(runs.get(0).roundRatios(), CONFIDENCE,
                     plan.bootstrapResamples(), plan.seed());
             double halfWidth = Math.max(Math.log(perProcess[0] / boot[0]), Math.log(boot[1] / perProcess[0]));
-            floor = Math.max(floor, halfWidth / StudentT.normalTwoSidedQuantile(CONFIDENCE));
+            double within = halfWidth / StudentT.normalTwoSidedQuantile(CONFIDENCE);
+            jobSpread = Math.sqrt(jobSpread * jobSpread + within * within);
         }
-        Stats.RatioIntervals iv = Stats.ratioIntervals(perProcess, CONFIDENCE, floor);
+        Stats.RatioIntervals iv = Stats.ratioIntervals(perProcess, CONFIDENCE, jobSpread);
         long[] a = runs.stream().flatMapToLong(r -> Arrays.stream(r.baselineNanos())).toArray();
         long[] b = runs.stream().flatMapToLong(r -> Arrays.stream(r.variantNanos())).toArray();
         int batch = runs.get(0).batchSize();

@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 /** Summary statistics of latency samples, the bootstrap interval of a median and the intervals of a latency ratio. */
 public final class Stats {
 
-    /** √(π/2): standard error of a median over that of a mean, for normal data and many values. */
-    private static final double MEDIAN_SE_FACTOR = Math.sqrt(Math.PI / 2);
+    /** π/2: variance of a median over that of a mean, for normal data and many values. */
+    private static final double MEDIAN_VARIANCE_FACTOR = Math.PI / 2;
 
     private Stats() {
     }
@@ -85,25 +85,36 @@ public final class Stats {
 
     /**
      * Intervals of a ratio from one estimate per independent process, in log space (ratios are
-     * multiplicative). Point: the median of the per-process ratios — on the team machine about one process
-     * in eight runs the int8 variant 20–25 % slower throughout (memory placement; the whole process, not a
-     * round), and a mean would move a job's ratio by 3 % for it. Spread: the sample standard deviation s of
-     * ln(ratio) between processes, never less than {@code minLogSpread}, because a few processes can agree
-     * by chance and what the processes of one job share (the machine's load during that job) cannot show
-     * up between them. A disturbed process inflates s, so that job's intervals widen: honest, since its
-     * processes disagree. Standard error of the median: √(π/2)·s/√k (its large-sample factor under
-     * normality, slightly conservative for few processes). Multiplier q: Student's t with k−1 degrees of
-     * freedom, which is what makes few processes honest (4.30 at k = 3 and 95 %, against 1.96 for a known
-     * spread). Confidence interval of the typical process's ratio: point ± q·se; prediction interval of a
-     * repeated job's point (also k processes, so it has its own error): point ± q·se·√2. With one process
-     * there is no spread to estimate; the floor and the normal quantile are all there is.
+     * multiplicative), under a two-component model: ln(process ratio) = truth + job effect + process effect.
+     *
+     * <p>Point: the median of the per-process ratios. On the team machine (a 2-vCPU VM with noisy
+     * neighbours) some processes run the int8 variant 15–25 % slower from start to end; a mean would move a
+     * job's ratio by several percent for each of them.
+     *
+     * <p>Process component: the sample standard deviation s of ln(ratio) between the k processes; the
+     * median's standard error from it is √(π/2)·s/√k (its large-sample factor under normality, slightly
+     * conservative for few processes). A disturbed process inflates s, so that job's intervals widen.
+     *
+     * <p>Job component: what all processes of one job share — the machine's state while the job runs —
+     * cannot show up between them, so a job whose processes all happened to be undisturbed would claim a
+     * narrow interval that the next job misses. Its standard deviation {@code jobLogSpread} is a property
+     * of the machine, measured between repeated jobs (bench/BENCHMARK_AGREEMENT.md), and is added in
+     * quadrature: se² = π/2·s²/k + jobLogSpread².
+     *
+     * <p>Multiplier q: Student's t with k−1 degrees of freedom for the estimated process part (4.30 at
+     * k = 3 and 95 %, 2.57 at k = 6), which keeps few processes honest; with the known job part added, the
+     * Welch–Satterthwaite degrees of freedom (rounded down), so a known component does not get the small-k
+     * penalty. Confidence interval of the ratio on this machine: point ± q·se;
+     * prediction interval of a repeated job's point (which has its own error of the same size):
+     * point ± q·se·√2. With one process no spread can be estimated: se = jobLogSpread, q normal; callers
+     * fold what they know about that process into {@code jobLogSpread}.
      *
      * @param processRatios one positive ratio per process
      * @param level         confidence level, e.g. 0.95
-     * @param minLogSpread  floor of the per-process standard deviation of ln(ratio), e.g. 0.01 ≈ 1 %
-     * @return point, both intervals and the measured (unfloored) spread
+     * @param jobLogSpread  standard deviation of ln(ratio) between jobs not visible between a job's processes
+     * @return point, both intervals and the measured between-process spread
      */
-    public static RatioIntervals ratioIntervals(double[] processRatios, double level, double minLogSpread) {
+    public static RatioIntervals ratioIntervals(double[] processRatios, double level, double jobLogSpread) {
         int k = processRatios.length;
         if (k == 0) {
             throw new IllegalArgumentException("no process ratios");
@@ -123,8 +134,11 @@ public final class Stats {
         }
         double measured = k > 1 ? Math.sqrt(ss / (k - 1)) : 0;
         double point = median(logs);
-        double q = k > 1 ? StudentT.twoSidedQuantile(level, k - 1) : StudentT.normalTwoSidedQuantile(level);
-        double se = (k > 1 ? MEDIAN_SE_FACTOR : 1) * Math.max(measured, minLogSpread) / Math.sqrt(k);
+        double processVar = MEDIAN_VARIANCE_FACTOR * measured * measured / k;
+        double jobVar = jobLogSpread * jobLogSpread;
+        double se = Math.sqrt(processVar + jobVar);
+        double q = processVar == 0 ? StudentT.normalTwoSidedQuantile(level)
+                : StudentT.twoSidedQuantile(level, effectiveDf(processVar, jobVar, k - 1));
         double ci = q * se;
         double pi = q * se * Math.sqrt(2);
         return new RatioIntervals(Math.exp(point), Math.exp(point - ci), Math.exp(point + ci),
@@ -132,9 +146,19 @@ public final class Stats {
     }
 
     /**
+     * Welch–Satterthwaite degrees of freedom of an estimated variance (df known) plus a known one, rounded
+     * down (conservative) so the exact integer-df t applies; capped where t equals the normal to 4 digits.
+     */
+    private static int effectiveDf(double estimatedVar, double knownVar, int df) {
+        double total = estimatedVar + knownVar;
+        double nu = total * total / (estimatedVar * estimatedVar / df);
+        return (int) Math.min(Math.floor(nu), 10_000);
+    }
+
+    /**
      * @param ratio          median of the per-process ratios
-     * @param ciLow          confidence interval of the typical process's ratio, lower bound
-     * @param ciHigh         confidence interval of the typical process's ratio, upper bound
+     * @param ciLow          confidence interval of the ratio on this machine, lower bound
+     * @param ciHigh         confidence interval of the ratio on this machine, upper bound
      * @param predictionLow  where a repeated job's ratio falls, lower bound
      * @param predictionHigh where a repeated job's ratio falls, upper bound
      * @param logSpread      measured standard deviation of ln(ratio) between processes (0 for one process)
