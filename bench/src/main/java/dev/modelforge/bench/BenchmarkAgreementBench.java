@@ -47,6 +47,9 @@ import java.util.Optional;
  * java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$(cat bench/target/cp.txt):bench/target/classes" \
  *   dev.modelforge.bench.BenchmarkAgreementBench [fixtureDir] [model-name] [repeats] [processes] [rounds]
  * </pre>
+ * The worker's {@link MeasurementPlan#standard()} is used with the given processes × rounds (its default is
+ * 6 × 15), so the printed seconds per run are what a job costs. It also prints each run's per-process ratios
+ * and the spread between processes and between jobs, from which {@link MeasurementPlan#jobLogSpread} is set.
  */
 public final class BenchmarkAgreementBench {
 

@@ -87,11 +87,10 @@ public final class PairedBenchmark {
     /**
      * Pools runs from several processes. Each process contributes one ratio, the median of its round ratios
      * (robust to a disturbed round); the reported ratio is the median over processes and the intervals are
-     * Student-t intervals over processes ({@link Stats#ratioIntervals}), because the process, not the
-     * round, is the unit that repeats: rounds
-     * in one process share its memory layout, JIT state and moment on the machine, so a bootstrap over
-     * rounds, or over only three processes, is far narrower than the spread of repeated jobs (measured:
-     * 1–3 of 6 repeats inside such an interval). The plan's {@link MeasurementPlan#jobLogSpread} adds
+     * t intervals over processes ({@link Stats#ratioIntervals}), because the process, not the round, is
+     * the unit that repeats: rounds in one process share its memory layout, JIT state and moment on the
+     * machine, so a bootstrap over rounds, or over only three processes, is far narrower than the spread of
+     * repeated jobs (measured: 1–3 of 6 repeats inside such an interval). The plan's {@link MeasurementPlan#jobLogSpread} adds
      * what processes of one job share. With a single process the within-process bootstrap of its round
      * ratios is added too, since no between-process spread can be seen.
      *
