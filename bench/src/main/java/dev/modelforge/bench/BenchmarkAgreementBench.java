@@ -40,12 +40,16 @@ import java.util.Optional;
  * times at batch 1, and (2) measures the same pair side by side with the plain ONNX Runtime Java API (two
  * sessions, spinning off, alternating blocks, ratio of overall medians). It also compares the in-process
  * {@link PairedBenchmark} with the independent measurement at a compute-bound batch. Pass criteria:
- * worker ratio within 10% of the independent one; every repeat's ratio inside the other repeats' 95% CIs.
+ * worker ratio within 10% of the independent one; every repeat's ratio inside the other repeats' stored 95%
+ * prediction intervals (the interval that claims where a repeat lands; the CI is about the true ratio).
  *
  * <pre>
  * java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$(cat bench/target/cp.txt):bench/target/classes" \
  *   dev.modelforge.bench.BenchmarkAgreementBench [fixtureDir] [model-name] [repeats] [processes] [rounds]
  * </pre>
+ * The worker's {@link MeasurementPlan#standard()} is used with the given processes × rounds (its default is
+ * 6 × 15), so the printed seconds per run are what a job costs. It also prints each run's per-process ratios
+ * and the spread between processes and between jobs, from which {@link MeasurementPlan#jobLogSpread} is set.
  */
 public final class BenchmarkAgreementBench {
 
@@ -71,41 +75,53 @@ public final class BenchmarkAgreementBench {
                 passName, Files.size(baseline), Files.size(variant), repeats, processes, rounds);
 
         RuntimeSettings settings = RuntimeSettings.cpuDefaults();
-        MeasurementPlan plan = new MeasurementPlan(50, 500, 50, 500, 1000, 50, rounds, processes, 25, 2000, 42L);
+        // the worker's own plan (what a real job costs), with processes × rounds from the command line
+        MeasurementPlan std = MeasurementPlan.standard();
+        MeasurementPlan plan = new MeasurementPlan(std.warmupIterations(), std.warmupMillis(), std.minIterations(),
+                std.maxIterations(), std.budgetMillis(), std.throughputIterations(), rounds, processes,
+                std.iterationsPerRound(), std.bootstrapResamples(), std.seed());
         BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.ChildJvm.current(), Duration.ofMinutes(5), "bench");
         List<LatencyComparison> runs = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
             BenchmarkResult r = runner.run(new BenchmarkRequest(variant, baseline, null, eval, settings, plan, null));
+            double seconds = (System.nanoTime() - t0) / 1e9;
             if (r.status() != BenchmarkStatus.OK) {
                 throw new IllegalStateException("worker run failed: " + r.failureReason() + " " + r.failureDetail());
             }
             LatencyComparison c = r.comparison();
             runs.add(c);
-            System.out.printf("worker run %d: ratio %.3f [%.3f, %.3f]  baseline p50 %.4f ms, variant p50 %.4f ms, "
-                            + "top-1 %.4f, agreement %.4f, peak RSS %.1f MB (base %.1f)%n", i + 1, c.ratio(), c.ciLow(),
-                    c.ciHigh(), c.baselineLatency().p50Millis(), c.variantLatency().p50Millis(),
+            System.out.printf("worker run %d (%.1f s): ratio %.4f CI [%.4f, %.4f] repeat-PI [%.4f, %.4f]  "
+                            + "per process %s  baseline p50 %.4f ms, variant p50 %.4f ms, "
+                            + "top-1 %.4f, agreement %.4f, peak RSS %.1f MB (base %.1f)%n", i + 1, seconds, c.ratio(),
+                    c.ciLow(), c.ciHigh(), c.predictionLow(), c.predictionHigh(), fmt(c.processRatios()),
+                    c.baselineLatency().p50Millis(), c.variantLatency().p50Millis(),
                     r.accuracy().top1Accuracy(), r.accuracy().top1Agreement(), r.peakRssMb(), r.baseRssMb());
         }
         EvalDataset data = EvalDataset.load(eval, SignatureReader.read(baseline));
         double independent1 = independentRatio(baseline, variant, data, 1, 40, 25);
         double worker1 = runs.stream().mapToDouble(LatencyComparison::ratio).sorted().toArray()[runs.size() / 2];
         double dev1 = worker1 / independent1 - 1;
-        int inside = 0;
+        int insidePi = 0;
+        int insideCi = 0;
         int overlap = 0;
         int pairs = 0;
         for (LatencyComparison a : runs) {
             for (LatencyComparison b : runs) {
                 if (a != b) {
                     pairs++;
-                    inside += b.ratio() >= a.ciLow() && b.ratio() <= a.ciHigh() ? 1 : 0;
+                    insidePi += b.ratio() >= a.predictionLow() && b.ratio() <= a.predictionHigh() ? 1 : 0;
+                    insideCi += b.ratio() >= a.ciLow() && b.ratio() <= a.ciHigh() ? 1 : 0;
                     overlap += b.ciLow() <= a.ciHigh() && a.ciLow() <= b.ciHigh() ? 1 : 0;
                 }
             }
         }
         System.out.printf("batch 1: worker median ratio %.3f, independent ORT ratio %.3f, deviation %+.1f%% → %s%n",
                 worker1, independent1, 100 * dev1, Math.abs(dev1) <= 0.10 ? "AGREE" : "DISAGREE");
-        System.out.printf("repeats: ratio of run j inside CI of run i for %d of %d pairs (%s); CIs overlap for %d of %d%n",
-                inside, pairs, inside == pairs ? "CONSISTENT" : "INCONSISTENT", overlap, pairs);
+        System.out.printf("repeats: ratio of run j inside the stored repeat-PI of run i for %d of %d pairs (%s); "
+                        + "inside the CI for %d of %d; CIs overlap for %d of %d%n", insidePi, pairs,
+                insidePi == pairs ? "CONSISTENT" : "INCONSISTENT", insideCi, pairs, overlap, pairs);
+        spreads(runs);
         System.out.printf("load average during the bench: %s%n",
                 Files.readString(Path.of("/proc/loadavg")).trim());
 
@@ -118,6 +134,37 @@ public final class BenchmarkAgreementBench {
         double devBig = workerBig / independentBig - 1;
         System.out.printf("batch %d: engine ratio %.3f, independent ORT ratio %.3f, deviation %+.1f%% → %s%n", BIG_BATCH,
                 workerBig, independentBig, 100 * devBig, Math.abs(devBig) <= 0.10 ? "AGREE" : "DISAGREE");
+    }
+
+    /**
+     * Where the spread comes from: the pooled within-job standard deviation of ln(per-process ratio) (what
+     * the stored intervals see) against the standard deviation of the job ratios times √k (what it would be
+     * if processes were all there is). The second exceeding the first means a job-level component.
+     */
+    private static void spreads(List<LatencyComparison> runs) {
+        double ss = 0;
+        int df = 0;
+        double[] jobLogs = new double[runs.size()];
+        int k = runs.get(0).processes();
+        for (int j = 0; j < runs.size(); j++) {
+            double[] y = runs.get(j).processRatios().stream().mapToDouble(Math::log).toArray();
+            double m = Arrays.stream(y).average().orElseThrow();
+            for (double v : y) {
+                ss += (v - m) * (v - m);
+            }
+            df += y.length - 1;
+            jobLogs[j] = Math.log(runs.get(j).ratio());
+        }
+        double jm = Arrays.stream(jobLogs).average().orElseThrow();
+        double jss = Arrays.stream(jobLogs).map(v -> (v - jm) * (v - jm)).sum();
+        System.out.printf("spread of ln(ratio): between processes within a job %.2f%% (pooled, %d df); "
+                        + "between jobs %.2f%% (= %.2f%% per process if processes were all)%n",
+                100 * Math.sqrt(ss / Math.max(df, 1)), df, 100 * Math.sqrt(jss / Math.max(runs.size() - 1, 1)),
+                100 * Math.sqrt(k * jss / Math.max(runs.size() - 1, 1)));
+    }
+
+    private static String fmt(List<Double> values) {
+        return values.stream().map(v -> String.format(java.util.Locale.ROOT, "%.4f", v)).toList().toString();
     }
 
     /** Prefers static int8 (the variant that matters for CNNs); falls back to dynamic int8 if not built yet. */

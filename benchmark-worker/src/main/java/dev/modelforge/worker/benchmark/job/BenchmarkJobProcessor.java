@@ -115,6 +115,10 @@ public final class BenchmarkJobProcessor {
         if (r.comparison() != null) {
             sb.append(String.format(java.util.Locale.ROOT, ", ratio vs baseline %.3f [%.3f, %.3f]",
                     r.comparison().ratio(), r.comparison().ciLow(), r.comparison().ciHigh()));
+            if (r.comparison().predictionLow() != null) {
+                sb.append(String.format(java.util.Locale.ROOT, " (a repeat: %.3f..%.3f)",
+                        r.comparison().predictionLow(), r.comparison().predictionHigh()));
+            }
         }
         if (r.accuracy() != null && r.accuracy().top1Accuracy() != null) {
             sb.append(String.format(java.util.Locale.ROOT, ", top-1 %.4f", r.accuracy().top1Accuracy()));

@@ -25,9 +25,20 @@ public interface BenchmarkWorkerConfig {
     /** Scratch space for downloaded artifacts (deleted after each job); default: the system temp dir. */
     Optional<String> workDir();
 
-    /** Interleaved processes per paired comparison (each a fresh JVM). */
-    @WithDefault("3")
+    /**
+     * Interleaved processes per paired comparison (each a fresh JVM). The ratio's intervals are Student-t
+     * intervals over processes, so fewer than ~5 make them wide (t = 4.30 at 3 processes, 2.57 at 6).
+     */
+    @WithDefault("6")
     int pairedProcesses();
+
+    /**
+     * Standard deviation of ln(latency ratio) between repeated jobs that a job's processes share and so
+     * cannot show (the machine's state while the job runs); added to the ratio's intervals. Measure it on
+     * the benchmark machine with bench/BenchmarkAgreementBench; 0.015 was measured on the team's VM.
+     */
+    @WithDefault("0.015")
+    double jobSpread();
 
     /** How long to measure: {@code standard} in production, {@code quick} for tests and demos (fewer samples). */
     @WithDefault("standard")
@@ -46,13 +57,12 @@ public interface BenchmarkWorkerConfig {
 
         /**
          * @param processes paired processes per comparison
-         * @return the plan with that many paired processes
+         * @param jobSpread job-level spread of ln(ratio), see {@link BenchmarkWorkerConfig#jobSpread()}
+         * @return the plan with that many paired processes and that spread
          */
-        public MeasurementPlan with(int processes) {
+        public MeasurementPlan with(int processes, double jobSpread) {
             MeasurementPlan p = this == STANDARD ? MeasurementPlan.standard() : MeasurementPlan.quick();
-            return new MeasurementPlan(p.warmupIterations(), p.warmupMillis(), p.minIterations(), p.maxIterations(),
-                    p.budgetMillis(), p.throughputIterations(), p.pairedRounds(), processes,
-                    p.iterationsPerRound(), p.bootstrapResamples(), p.seed());
+            return p.withPairing(processes, jobSpread);
         }
     }
 }

@@ -58,7 +58,7 @@ public class ProfileJobConsumers {
                 config.workerVersion());
         Path work = Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")));
         BenchmarkJobHandler handler = new BenchmarkJobHandler(ArtifactStore.of(storage), runner, this::profile, work,
-                config.batchSizes(), config.plan().with(config.pairedProcesses()));
+                config.batchSizes(), config.plan().with(config.pairedProcesses(), config.jobSpread()));
         processor = new BenchmarkJobProcessor(handler, registry, worker.maxAttempts(), worker.initialBackoff());
         deadLetters = new DeadLetters(bootstrap);
         String id = worker.id().filter(s -> !s.isBlank()).orElse(ManagementFactory.getRuntimeMXBean().getName());

@@ -10,12 +10,13 @@ import java.util.List;
  * Baseline and variant timed in turn in one process (batch 1 unless told otherwise), alternating the order every round
  * (A B, B A, A B, …) so drift, thermal state and cache effects fall on both equally. Both sessions run
  * with spinning disabled ({@link LoadedModel}), otherwise the idle one steals the timed one's cores.
- * Each round yields the ratio of the two models' median latencies in that round; the reported ratio is
- * the median over rounds with a percentile-bootstrap confidence interval (fixed seed).
+ * Each round yields the ratio of the two models' median latencies in that round; each process's ratio is
+ * the median over its rounds, and {@link #combine} turns the per-process ratios into the reported ratio
+ * with a confidence interval and a prediction interval for a repeated job.
  */
 public final class PairedBenchmark {
 
-    /** Confidence level of the reported interval. */
+    /** Confidence level of the reported intervals. */
     public static final double CONFIDENCE = 0.95;
 
     private final MeasurementPlan plan;
@@ -84,24 +85,42 @@ public final class PairedBenchmark {
     }
 
     /**
-     * Pools runs from several processes: ratio = median of all round ratios; the interval resamples
-     * processes, then rounds within each, so between-process shifts widen it as they should.
+     * Pools runs from several processes. Each process contributes one ratio, the median of its round ratios
+     * (robust to a disturbed round); the reported ratio is the median over processes and the intervals are
+     * t intervals over processes ({@link Stats#ratioIntervals}), because the process, not the round, is
+     * the unit that repeats: rounds in one process share its memory layout, JIT state and moment on the
+     * machine, so a bootstrap over rounds, or over only three processes, is far narrower than the spread of
+     * repeated jobs (measured: 1–3 of 6 repeats inside such an interval). The plan's {@link MeasurementPlan#jobLogSpread} adds
+     * what processes of one job share. With a single process the within-process bootstrap of its round
+     * ratios is added too, since no between-process spread can be seen.
      *
      * @param runs              one or more runs of the same pair
      * @param baselineVariantId registry id of the baseline, or null
-     * @param plan              bootstrap resamples and seed
+     * @param plan              job-level spread; bootstrap resamples and seed (single-process case)
      * @return the comparison
      */
     public static LatencyComparison combine(List<PairedRun> runs, String baselineVariantId, MeasurementPlan plan) {
-        double[][] groups = runs.stream().map(PairedRun::roundRatios).toArray(double[][]::new);
-        double ratio = Stats.median(Arrays.stream(groups).flatMapToDouble(Arrays::stream).toArray());
-        double[] ci = Stats.bootstrapMedianInterval(groups, CONFIDENCE, plan.bootstrapResamples(), plan.seed());
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no paired runs to combine");
+        }
+        double[] perProcess = runs.stream().mapToDouble(r -> Stats.median(r.roundRatios())).toArray();
+        double jobSpread = plan.jobLogSpread();
+        if (runs.size() == 1) {
+            // the only spread one process shows: its own rounds' (bootstrap of their median), on top of the job's
+            double[] boot = Stats.bootstrapMedianInterval(runs.get(0).roundRatios(), CONFIDENCE,
+                    plan.bootstrapResamples(), plan.seed());
+            double halfWidth = Math.max(Math.log(perProcess[0] / boot[0]), Math.log(boot[1] / perProcess[0]));
+            double within = halfWidth / StudentT.normalTwoSidedQuantile(CONFIDENCE);
+            jobSpread = Math.sqrt(jobSpread * jobSpread + within * within);
+        }
+        Stats.RatioIntervals iv = Stats.ratioIntervals(perProcess, CONFIDENCE, jobSpread);
         long[] a = runs.stream().flatMapToLong(r -> Arrays.stream(r.baselineNanos())).toArray();
         long[] b = runs.stream().flatMapToLong(r -> Arrays.stream(r.variantNanos())).toArray();
         int batch = runs.get(0).batchSize();
-        return new LatencyComparison(baselineVariantId, runs.size(), groups.length == 0 ? 0
-                : Arrays.stream(groups).mapToInt(g -> g.length).sum(), ratio, ci[0], ci[1], CONFIDENCE,
-                Stats.latency(batch, a), Stats.latency(batch, b));
+        int rounds = runs.stream().mapToInt(r -> r.roundRatios().length).sum();
+        return new LatencyComparison(baselineVariantId, runs.size(), rounds, iv.ratio(), iv.ciLow(), iv.ciHigh(),
+                CONFIDENCE, Stats.latency(batch, a), Stats.latency(batch, b),
+                Arrays.stream(perProcess).boxed().toList(), iv.predictionLow(), iv.predictionHigh());
     }
 
     private static void runInto(LoadedModel model, NDList in, long[] out) {

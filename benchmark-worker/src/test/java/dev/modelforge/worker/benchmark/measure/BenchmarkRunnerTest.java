@@ -62,6 +62,9 @@ class BenchmarkRunnerTest {
                 .isEqualTo(quick.pairedProcesses() * quick.pairedRounds() * quick.iterationsPerRound());
         assertThat(r.comparison().ciLow()).isLessThanOrEqualTo(r.comparison().ratio());
         assertThat(r.comparison().ciHigh()).isGreaterThanOrEqualTo(r.comparison().ratio());
+        assertThat(r.comparison().processRatios()).hasSize(quick.pairedProcesses()).allSatisfy(p -> assertThat(p).isPositive());
+        assertThat(r.comparison().predictionLow()).isLessThan(r.comparison().ciLow());
+        assertThat(r.comparison().predictionHigh()).isGreaterThan(r.comparison().ciHigh());
         assertThat(r.fingerprint().cpuModel()).isNotBlank();
         assertThat(r.fingerprint().ortVersion()).isEqualTo("1.23.2");
         assertThat(r.fingerprint().os()).contains("Linux");

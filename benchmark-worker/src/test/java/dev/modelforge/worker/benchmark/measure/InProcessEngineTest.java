@@ -64,6 +64,9 @@ class InProcessEngineTest {
             assertThat(c.ratio()).isPositive().isFinite();
             assertThat(c.ciLow()).isLessThanOrEqualTo(c.ratio());
             assertThat(c.ciHigh()).isGreaterThanOrEqualTo(c.ratio());
+            assertThat(c.processRatios()).hasSize(1);
+            assertThat(c.predictionLow()).isLessThan(c.ciLow());
+            assertThat(c.predictionHigh()).isGreaterThan(c.ciHigh());
             assertThat(c.confidenceLevel()).isEqualTo(0.95);
             int samples = plan.pairedRounds() * plan.iterationsPerRound();
             assertSane(c.baselineLatency(), 1, samples);
