@@ -20,6 +20,7 @@ import java.util.Set;
  * {@link ReshapeRules}, Concat/Split) until they reach a layer that reduces over them (the next Conv —
  * {@link ConvRules} —, Gemm or MatMul). Two spaces meeting in an elementwise op (a residual Add) are
  * merged: one group, one mask. A grouped Conv asks its spaces to lose channels evenly in each group.
+ * Concat, Split, Transpose and attention MatMuls are {@link LayoutRules}.
  * Any other use (a graph output, Transpose, LayerNormalization, a subgraph, a shared weight…) blocks
  * the whole group, with the reason kept for the report. Shapes come from a probe run in ORT.
  */
@@ -180,11 +181,11 @@ final class ChannelGraph {
         }
         String op = n.opType();
         if (n.is("MatMul") && !graph.isInitializer(n.input(1))) {
-            consumeBatchedMatMul(n, tracked);
+            LayoutRules.batchedMatMul(this, n, tracked);
         } else if (n.is("Shape") && tracked.size() == 1 && l0 != null) {
             ReshapeRules.consumeShape(this, n, l0);
         } else if (n.is("Transpose")) {
-            consumeTranspose(n, l0, tracked);
+            LayoutRules.transpose(this, n, l0, tracked);
         } else if ((n.is("Softmax") || n.is("LogSoftmax")) && l0 != null && tracked.size() == 1) {
             int r = rank(in0);
             long ax = n.attrInt("axis", -1);
@@ -219,9 +220,9 @@ final class ChannelGraph {
         } else if (ChannelOps.RESHAPES.contains(op)) {
             ReshapeRules.consume(this, n, tracked, l0);
         } else if (n.is("Concat")) {
-            consumeConcat(n, tracked);
+            LayoutRules.concat(this, n, tracked);
         } else if (n.is("Split")) {
-            consumeSplit(n, tracked, l0);
+            LayoutRules.split(this, n, tracked, l0);
         } else {
             blockAll(tracked, "consumed by " + describe(n) + " (not channel-separable)");
         }
@@ -299,93 +300,12 @@ final class ChannelGraph {
         }
     }
 
-    private void consumeConcat(Node n, List<String> tracked) {
-        int a0 = rank(n.output(0));
-        long axisAttr = n.attrInt("axis", 0);
-        int axis = (int) (axisAttr < 0 ? axisAttr : axisAttr - a0);
-        List<ChannelLayout.Segment> segs = new ArrayList<>();
-        for (String in : n.inputs()) {
-            ChannelLayout l = layouts.get(in);
-            long[] s = graph.initializer(in).map(Tensor::shape).orElse(shapes.get(in));
-            if (l != null && l.axis() != axis || l == null && s == null) {
-                blockAll(tracked, "Concat " + describe(n) + " along another axis than the channels");
-                return;
-            }
-            if (l != null) {
-                segs.addAll(l.segments());
-            } else {
-                segs.add(new ChannelLayout.Segment(-1, (int) s[s.length + axis], 1));
-            }
-        }
-        layouts.put(n.output(0), new ChannelLayout(axis, segs));
-    }
-
-    private void consumeSplit(Node n, List<String> tracked, ChannelLayout l) {
-        int r = rank(n.input(0));
-        long axisAttr = n.attrInt("axis", 0);
-        int axis = (int) (axisAttr < 0 ? axisAttr : axisAttr - r);
-        if (tracked.size() != 1 || l == null || axis != l.axis()) {
-            blockAll(tracked, "Split " + describe(n) + " along another axis or of its split sizes");
-            return;
-        }
-        int seg = 0;
-        Map<String, ChannelLayout> outs = new LinkedHashMap<>();
-        for (String o : n.outputs()) {
-            long[] s = shapes.get(o);
-            if (s == null) {
-                block(l, "Split " + describe(n) + " output of unknown shape");
-                return;
-            }
-            long want = s[s.length + axis];
-            List<ChannelLayout.Segment> part = new ArrayList<>();
-            long got = 0;
-            while (got < want && seg < l.segments().size()) {
-                ChannelLayout.Segment sg = l.segments().get(seg++);
-                part.add(sg);
-                got += (long) sg.size() * sg.repeat();
-            }
-            if (got != want) {
-                block(l, "Split " + describe(n) + " cuts through a prunable channel run");
-                return;
-            }
-            outs.put(o, new ChannelLayout(axis, part));
-        }
-        layouts.putAll(outs);
-    }
-
     /** A Reshape [.., C] → [.., H, C/H]: the channels become H heads, pruned whole (a head space). */
     ChannelLayout splitIntoHeads(ChannelLayout l, int heads, int perHead) {
         int channelSpace = l.segments().get(0).space();
         int id = newSpace(heads, null);
         derived.put(channelSpace, new int[]{id, perHead});
         return new ChannelLayout(-2, List.of(new ChannelLayout.Segment(id, heads, 1)));
-    }
-
-    private void consumeTranspose(Node n, ChannelLayout l, List<String> tracked) {
-        List<Long> perm = n.attrInts("perm");
-        int r = rank(n.input(0));
-        if (l == null || tracked.size() != 1 || perm.size() != r) {
-            blockAll(tracked, describe(n) + " without an explicit permutation");
-            return;
-        }
-        int newAbs = perm.indexOf((long) (r + l.axis()));
-        layouts.put(n.output(0), l.withAxis(newAbs - r));
-    }
-
-    /** Attention MatMuls: both operands carry the same heads on a batch axis (not the two matrix axes). */
-    private void consumeBatchedMatMul(Node n, List<String> tracked) {
-        ChannelLayout a = layouts.get(n.input(0));
-        ChannelLayout b = layouts.get(n.input(1));
-        if (a == null || b == null || a.axis() != b.axis() || a.axis() > -3 || !a.sameStructure(b)) {
-            blockAll(tracked, describe(n) + " multiplies channels with a tensor that does not carry them alike");
-            return;
-        }
-        for (int i = 0; i < a.segments().size(); i++) {
-            if (a.segments().get(i).space() >= 0 && b.segments().get(i).space() >= 0) {
-                union(a.segments().get(i).space(), b.segments().get(i).space());
-            }
-        }
-        layouts.put(n.output(0), a);
     }
 
     /** After analysis: a head-split channel space must be alone in its group, else its heads stay. */
@@ -438,7 +358,7 @@ final class ChannelGraph {
         return s;
     }
 
-    private void union(int a, int b) {
+    void union(int a, int b) {
         int ra = find(a);
         int rb = find(b);
         if (ra == rb) {
