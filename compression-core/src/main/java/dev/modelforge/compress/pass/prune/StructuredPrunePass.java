@@ -78,12 +78,13 @@ public final class StructuredPrunePass implements Pass {
         PassReport.Builder rb = new PassReport.Builder(NAME, p);
         Recovery.Options rec = new Recovery.Options(p.bool("reconstruct"), p.bool("bnRecalibration"), p.number("ridge"),
                 (int) p.integer("calibrationSamples"), 32, ctx.threads(), 20_000);
+        SimdIsa isa = "none".equals(p.string("isa")) ? null : SimdIsa.parse(p.string("isa"));
         StructuredPruner.Result r;
         try {
             r = StructuredPruner.prune(in, new StructuredPruner.Settings(ratio, groupRatios,
                     new HashSet<>(p.stringList("exclude")), imp, (int) p.integer("multiple"), rec,
                     StructuredPruner.Rounding.valueOf(p.string("rounding").toUpperCase(Locale.ROOT)), p.bool("pruneHeads"),
-                    "none".equals(p.string("isa")) ? null : SimdIsa.parse(p.string("isa"))),
+                    isa),
                     calib != null ? calib : PruneData.synthetic(in), calib, ctx.threads());
         } catch (OrtException e) {
             throw new PassException(NAME, "ONNX Runtime could not run the model to analyse it: " + e.getMessage(), e);
@@ -98,6 +99,10 @@ public final class StructuredPrunePass implements Pass {
         rb.note(String.format(Locale.ROOT, "MACs per sample %d -> %d (%.3fx); float params %d -> %d (%.3fx)",
                 r.macsBefore(), r.macsAfter(), r.macsAfter() / (double) Math.max(1, r.macsBefore()), r.paramsBefore(),
                 r.paramsAfter(), r.paramsAfter() / (double) Math.max(1, r.paramsBefore())));
+        if (isa != null) {
+            rb.note("kept channel counts are multiples of " + isa.floatsPerBlock() + " (isa " + p.string("isa")
+                    + " = " + isa.name().toLowerCase(Locale.ROOT) + "), not of 'multiple'");
+        }
         if (calib == null) {
             rb.note("no calibration data: BatchNorm re-estimation and least-squares reconstruction skipped");
         }

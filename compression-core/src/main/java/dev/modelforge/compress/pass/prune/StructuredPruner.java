@@ -115,7 +115,7 @@ public final class StructuredPruner {
                 reason = "left alone: ratio 0";
             } else {
                 wants.add(new KeepCounts.Want(root, size, unit, size * (1 - ratio)));
-                reason = "rounding to a multiple of " + unit;
+                reason = "rounding to a multiple of " + unit + (s.rounding() == Rounding.BUDGET ? " within the MAC budget" : "");
             }
             groups.add(new Group(name, names, size, size, false, reason, 0, 0, 0, 0));
         }

@@ -115,6 +115,9 @@ class StructuredPruneFixtureTest {
         assertThat(numbers.find()).as(note).isTrue();
         assertThat(Long.parseLong(numbers.group(1))).isLessThanOrEqualTo(Long.parseLong(numbers.group(2)));
         assertThat(r.report().notes().get(0)).startsWith("MACs per sample");
+        assertThat(r.report().notes()).contains("kept channel counts are multiples of 16 (isa avx512 = avx512), not of 'multiple'");
+        assertThat(r.report().nodes()).anySatisfy(g -> assertThat(g.reason())
+                .contains("left alone: rounding to a multiple of 16 within the MAC budget keeps all 32"));
         assertThat(evaluate(m, CNN, CNN_EVAL).accuracyDropPoints()).isLessThanOrEqualTo(1.0);
     }
 
