@@ -8,6 +8,7 @@ import dev.modelforge.compress.pass.PassParams;
 import dev.modelforge.compress.pass.PassRegistry;
 import dev.modelforge.compress.pass.ProgressListener;
 import dev.modelforge.compress.pass.prune.Costs;
+import dev.modelforge.compress.pass.prune.SimdIsa;
 import dev.modelforge.compress.search.AutoSearch;
 import dev.modelforge.compress.search.Objective;
 import dev.modelforge.compress.search.PairedLatency;
@@ -47,8 +48,9 @@ public final class PruningBench {
         Model f = ModelFiles.read(cnn);
         EvalDataset eval = EvalDataset.load(evalFile, ModelSignature.of(f.toProto()));
         long macs0 = Costs.macsPerNode(f, eval, 1).values().stream().mapToLong(Long::longValue).sum();
-        System.out.println("| variant | MACs ratio | size ratio | latency b1 | latency b64 | top-1 drop (pt) |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| variant | Conv channels kept | MACs ratio | params ratio | size ratio | latency b1 | latency b64 "
+                + "| top-1 drop (pt) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         row("float vs itself (noise check)", cnn, f, eval, macs0);
         for (double ratio : new double[]{0.3, 0.5}) {
             for (boolean rec : new boolean[]{false, true}) {
@@ -58,13 +60,11 @@ public final class PruningBench {
                         cnn, m, eval, macs0);
             }
         }
-        for (int multiple : new int[]{16}) {
-            for (String rounding : new String[]{"up", "nearest"}) {
-                Model m = apply("prune-structured", f, Map.of("ratio", 0.3, "multiple", multiple, "rounding", rounding),
-                        calib);
-                row(String.format(Locale.ROOT, "structured 30%% +BN+LS, multiple %d, rounding %s", multiple, rounding),
-                        cnn, m, eval, macs0);
-            }
+        for (String rounding : new String[]{"budget", "nearest", "up"}) {
+            Model m = apply("prune-structured", f, Map.of("ratio", 0.3, "isa", "auto", "rounding", rounding), calib);
+            row(String.format(Locale.ROOT, "structured 30%% +BN+LS, isa=auto (%s: %d), rounding=%s",
+                    SimdIsa.host().name().toLowerCase(Locale.ROOT), SimdIsa.host().floatsPerBlock(), rounding),
+                    cnn, m, eval, macs0);
         }
         Model sparse = apply("prune-magnitude", f, Map.of("sparsity", 0.8), calib);
         row("unstructured 80% (sparse init, LS refit)", cnn, sparse, eval, -1);
@@ -111,8 +111,12 @@ public final class PruningBench {
         long macs = macs0 > 0 ? Costs.macsPerNode(m, eval, 1).values().stream().mapToLong(Long::longValue).sum() : -1;
         double b1 = PairedLatency.ratio(ref, p, eval, 1, rounds, 1);
         double b64 = PairedLatency.ratio(ref, p, eval, 64, rounds, 1);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.2f | %.2f | %.2f |%n", label,
+        String kept = macs0 <= 0 ? "-" : m.graph().nodes().stream().filter(n -> n.is("Conv"))
+                .map(n -> m.graph().initializer(n.input(1)).map(t -> String.valueOf(t.dim(0))).orElse("?"))
+                .collect(java.util.stream.Collectors.joining("/"));
+        Model f = ModelFiles.read(ref);
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %.3f | %.2f | %.2f | %.2f |%n", label, kept,
                 macs0 > 0 ? String.format(Locale.ROOT, "%.3f", macs / (double) macs0) : "-",
-                Files.size(p) / (double) Files.size(ref), b1, b64, drop);
+                macs0 > 0 ? String.format(Locale.ROOT, "%.3f", Costs.params(m) / (double) Costs.params(f)) : "-", Files.size(p) / (double) Files.size(ref), b1, b64, drop);
     }
 }

@@ -16,15 +16,17 @@ import java.util.Set;
 /**
  * Dependency-group analysis on an ONNX graph. Every Conv / Gemm / MatMul with its own float weight
  * opens a channel space for its output; spaces flow forward through ops that keep channels apart
- * (BatchNormalization, activations, pooling, elementwise ops, depthwise Conv, Flatten-like
- * reshapes, Concat/Split) until they reach a layer that reduces over them (the next Conv / Gemm /
- * MatMul). Two spaces meeting in an elementwise op (a residual Add) are merged: one group, one mask.
+ * (BatchNormalization, activations, pooling, elementwise ops, depthwise Conv, reshapes —
+ * {@link ReshapeRules}, Concat/Split) until they reach a layer that reduces over them (the next Conv —
+ * {@link ConvRules} —, Gemm or MatMul). Two spaces meeting in an elementwise op (a residual Add) are
+ * merged: one group, one mask. A grouped Conv asks its spaces to lose channels evenly in each group.
+ * Concat, Split, Transpose and attention MatMuls are {@link LayoutRules}.
  * Any other use (a graph output, Transpose, LayerNormalization, a subgraph, a shared weight…) blocks
  * the whole group, with the reason kept for the report. Shapes come from a probe run in ORT.
  */
 final class ChannelGraph {
     /** What surgery must do at one node for the value it reads. */
-    enum EditKind { SOURCE, SINK, BATCH_NORM, CONST_SLICE, DEPTHWISE, RESHAPE }
+    enum EditKind { SOURCE, SINK, BATCH_NORM, CONST_SLICE, DEPTHWISE, RESHAPE, GROUPED_IN, SHAPE_PIECE }
 
     /** One edit: node, kind, the value whose mask applies, and an input index / axis detail. */
     record Edit(Node node, EditKind kind, String value, int input, int axis) {
@@ -38,6 +40,8 @@ final class ChannelGraph {
     final List<Node> spaceSource = new ArrayList<>();
     /** Channel space → {head space, channels per head} when a Reshape splits it into attention heads. */
     final Map<Integer, int[]> derived = new LinkedHashMap<>();
+    /** Space → number of equal runs that must each lose the same number of channels (grouped Conv). */
+    private final Map<Integer, Integer> equalRuns = new HashMap<>();
     private final List<Integer> parent = new ArrayList<>();
     private final Map<Integer, List<String>> blocked = new HashMap<>();
     private final Map<String, Integer> useCount = new HashMap<>();
@@ -80,7 +84,8 @@ final class ChannelGraph {
     }
 
     private void openSpace(Node n) {
-        boolean conv = n.is("Conv") && n.attrInt("group", 1) == 1;
+        long group = n.is("Conv") ? n.attrInt("group", 1) : 1;
+        boolean conv = n.is("Conv");
         boolean gemm = n.is("Gemm") && n.attrInt("transA", 0) == 0;
         boolean matmul = n.is("MatMul");
         if (!(conv || gemm || matmul) || !ownFloatWeight(n, 1)) {
@@ -109,20 +114,59 @@ final class ChannelGraph {
         if (!n.input(2).isEmpty() && !gemm && !biasOk(n.input(2), size)) {
             return;
         }
-        int id = spaceSize.size();
-        spaceSize.add(size);
-        spaceSource.add(n);
-        parent.add(id);
+        if (group > 1 && size % group != 0) {
+            return;
+        }
+        int id = newSpace(size, n);
+        if (group > 1) {
+            requireEqualRuns(id, (int) group);
+        }
         layouts.put(n.output(0), ChannelLayout.single(axis, id, size));
         edits.add(new Edit(n, EditKind.SOURCE, n.output(0), 1, axis));
     }
 
-    private boolean biasOk(String name, int size) {
+    int newSpace(int size, Node source) {
+        int id = spaceSize.size();
+        spaceSize.add(size);
+        spaceSource.add(source);
+        parent.add(id);
+        return id;
+    }
+
+    /** The space's channels fall into {@code runs} equal runs that must keep equal counts. */
+    void requireEqualRuns(int space, int runs) {
+        equalRuns.merge(space, runs, ChannelGraph::lcm);
+    }
+
+    /** Equal runs every mask of the group must respect (1 = none); blocked when they do not divide it. */
+    int equalRuns(int root) {
+        int runs = 1;
+        for (int sp : members(root)) {
+            runs = lcm(runs, equalRuns.getOrDefault(sp, 1));
+        }
+        return runs;
+    }
+
+    static int lcm(int a, int b) {
+        int x = a;
+        for (int y = b; y != 0; ) {
+            int t = x % y;
+            x = y;
+            y = t;
+        }
+        return a / x * b;
+    }
+
+    int uses(String value) {
+        return useCount.getOrDefault(value, 0);
+    }
+
+    boolean biasOk(String name, int size) {
         return graph.initializer(name).map(b -> b.dataType() == DataType.FLOAT && b.elementCount() == size
                 && useCount.getOrDefault(name, 0) == 1 && b.shape()[b.rank() - 1] == size).orElse(false);
     }
 
-    private boolean ownFloatWeight(Node n, int input) {
+    boolean ownFloatWeight(Node n, int input) {
         String w = n.input(input);
         return graph.initializer(w).map(t -> t.dataType() == DataType.FLOAT).orElse(false)
                 && useCount.getOrDefault(w, 0) == 1;
@@ -137,9 +181,11 @@ final class ChannelGraph {
         }
         String op = n.opType();
         if (n.is("MatMul") && !graph.isInitializer(n.input(1))) {
-            consumeBatchedMatMul(n, tracked);
+            LayoutRules.batchedMatMul(this, n, tracked);
+        } else if (n.is("Shape") && tracked.size() == 1 && l0 != null) {
+            ReshapeRules.consumeShape(this, n, l0);
         } else if (n.is("Transpose")) {
-            consumeTranspose(n, l0, tracked);
+            LayoutRules.transpose(this, n, l0, tracked);
         } else if ((n.is("Softmax") || n.is("LogSoftmax")) && l0 != null && tracked.size() == 1) {
             int r = rank(in0);
             long ax = n.attrInt("axis", -1);
@@ -172,11 +218,11 @@ final class ChannelGraph {
         } else if (ChannelOps.BINARY.contains(op)) {
             consumeElementwise(n, tracked);
         } else if (ChannelOps.RESHAPES.contains(op)) {
-            consumeReshape(n, tracked, l0);
+            ReshapeRules.consume(this, n, tracked, l0);
         } else if (n.is("Concat")) {
-            consumeConcat(n, tracked);
+            LayoutRules.concat(this, n, tracked);
         } else if (n.is("Split")) {
-            consumeSplit(n, tracked, l0);
+            LayoutRules.split(this, n, tracked, l0);
         } else {
             blockAll(tracked, "consumed by " + describe(n) + " (not channel-separable)");
         }
@@ -186,23 +232,7 @@ final class ChannelGraph {
         String in = n.input(0);
         int r = rank(in);
         if (n.is("Conv")) {
-            Tensor w = graph.initializer(n.input(1)).orElse(null);
-            long group = n.attrInt("group", 1);
-            if (w == null || r + l.axis() != 1 || !ownFloatWeight(n, 1)) {
-                block(l, "Conv " + describe(n) + " weight is computed, shared or not float");
-                return;
-            }
-            if (group == 1 && l.segments().stream().allMatch(s -> s.repeat() == 1)) {
-                edits.add(new Edit(n, EditKind.SINK, in, 1, 1));
-                return;
-            }
-            if (group == l.width() && w.dim(0) == group && w.dim(1) == 1 && l.segments().stream()
-                    .allMatch(s -> s.repeat() == 1) && (n.input(2).isEmpty() || biasOk(n.input(2), (int) group))) {
-                edits.add(new Edit(n, EditKind.DEPTHWISE, in, 1, 0));
-                layouts.put(n.output(0), l);
-                return;
-            }
-            block(l, "grouped Conv " + describe(n) + " (group=" + group + ") consumes the channels");
+            ConvRules.consume(this, n, l);
         } else if (n.is("Gemm")) {
             if (n.attrInt("transA", 0) != 0 || r != 2 || l.axis() != -1 || !ownFloatWeight(n, 1)) {
                 block(l, "Gemm " + describe(n) + " with transA, computed or shared weight");
@@ -270,150 +300,23 @@ final class ChannelGraph {
         }
     }
 
-    private void consumeReshape(Node n, List<String> tracked, ChannelLayout l) {
-        long[] s = shapes.get(n.input(0));
-        long[] t = shapes.get(n.output(0));
-        if (tracked.size() != 1 || l == null || s == null || t == null) {
-            blockAll(tracked, describe(n) + " reshapes channels in a way that cannot be followed");
-            return;
-        }
-        int a = s.length + l.axis();
-        boolean prefix = t.length > a;
-        for (int i = 0; prefix && i < a; i++) {
-            prefix = s[i] == t[i];
-        }
-        long rest = 1;
-        for (int i = a + 1; i < s.length; i++) {
-            rest *= s[i];
-        }
-        long restOut = 1;
-        for (int i = a + 1; i < t.length; i++) {
-            restOut *= t[i];
-        }
-        ChannelLayout out;
-        if (prefix && t.length == a + 1 && t[a] == s[a] * rest) {
-            out = l.withRepeatFactor((int) rest).withAxis(-1);
-        } else if (prefix && t[a] == s[a] && restOut == rest) {
-            out = l.withAxis(-(t.length - a));
-        } else if (prefix && s.length == a + 1 && t.length == a + 2 && t[a] * t[a + 1] == s[a] && t[a] > 1
-                && l.segments().size() == 1 && l.segments().get(0).repeat() == 1 && l.segments().get(0).space() >= 0) {
-            out = splitIntoHeads(l, (int) t[a], (int) t[a + 1]);
-        } else {
-            block(l, describe(n) + " moves the channel axis (" + java.util.Arrays.toString(s) + " -> "
-                    + java.util.Arrays.toString(t) + ")");
-            return;
-        }
-        if (n.is("Reshape")) {
-            Tensor shape = graph.initializer(n.input(1)).orElse(null);
-            if (shape == null || shape.dataType() != DataType.INT64) {
-                block(l, describe(n) + " takes a computed shape");
-                return;
-            }
-            edits.add(new Edit(n, EditKind.RESHAPE, n.output(0), 1, a));
-        }
-        layouts.put(n.output(0), out);
-    }
-
-    private void consumeConcat(Node n, List<String> tracked) {
-        int a0 = rank(n.output(0));
-        long axisAttr = n.attrInt("axis", 0);
-        int axis = (int) (axisAttr < 0 ? axisAttr : axisAttr - a0);
-        List<ChannelLayout.Segment> segs = new ArrayList<>();
-        for (String in : n.inputs()) {
-            ChannelLayout l = layouts.get(in);
-            long[] s = graph.initializer(in).map(Tensor::shape).orElse(shapes.get(in));
-            if (l != null && l.axis() != axis || l == null && s == null) {
-                blockAll(tracked, "Concat " + describe(n) + " along another axis than the channels");
-                return;
-            }
-            if (l != null) {
-                segs.addAll(l.segments());
-            } else {
-                segs.add(new ChannelLayout.Segment(-1, (int) s[s.length + axis], 1));
-            }
-        }
-        layouts.put(n.output(0), new ChannelLayout(axis, segs));
-    }
-
-    private void consumeSplit(Node n, List<String> tracked, ChannelLayout l) {
-        int r = rank(n.input(0));
-        long axisAttr = n.attrInt("axis", 0);
-        int axis = (int) (axisAttr < 0 ? axisAttr : axisAttr - r);
-        if (tracked.size() != 1 || l == null || axis != l.axis()) {
-            blockAll(tracked, "Split " + describe(n) + " along another axis or of its split sizes");
-            return;
-        }
-        int seg = 0;
-        Map<String, ChannelLayout> outs = new LinkedHashMap<>();
-        for (String o : n.outputs()) {
-            long[] s = shapes.get(o);
-            if (s == null) {
-                block(l, "Split " + describe(n) + " output of unknown shape");
-                return;
-            }
-            long want = s[s.length + axis];
-            List<ChannelLayout.Segment> part = new ArrayList<>();
-            long got = 0;
-            while (got < want && seg < l.segments().size()) {
-                ChannelLayout.Segment sg = l.segments().get(seg++);
-                part.add(sg);
-                got += (long) sg.size() * sg.repeat();
-            }
-            if (got != want) {
-                block(l, "Split " + describe(n) + " cuts through a prunable channel run");
-                return;
-            }
-            outs.put(o, new ChannelLayout(axis, part));
-        }
-        layouts.putAll(outs);
-    }
-
     /** A Reshape [.., C] → [.., H, C/H]: the channels become H heads, pruned whole (a head space). */
-    private ChannelLayout splitIntoHeads(ChannelLayout l, int heads, int perHead) {
+    ChannelLayout splitIntoHeads(ChannelLayout l, int heads, int perHead) {
         int channelSpace = l.segments().get(0).space();
-        int id = spaceSize.size();
-        spaceSize.add(heads);
-        spaceSource.add(null);
-        parent.add(id);
+        int id = newSpace(heads, null);
         derived.put(channelSpace, new int[]{id, perHead});
         return new ChannelLayout(-2, List.of(new ChannelLayout.Segment(id, heads, 1)));
-    }
-
-    private void consumeTranspose(Node n, ChannelLayout l, List<String> tracked) {
-        List<Long> perm = n.attrInts("perm");
-        int r = rank(n.input(0));
-        if (l == null || tracked.size() != 1 || perm.size() != r) {
-            blockAll(tracked, describe(n) + " without an explicit permutation");
-            return;
-        }
-        int newAbs = perm.indexOf((long) (r + l.axis()));
-        layouts.put(n.output(0), l.withAxis(newAbs - r));
-    }
-
-    /** Attention MatMuls: both operands carry the same heads on a batch axis (not the two matrix axes). */
-    private void consumeBatchedMatMul(Node n, List<String> tracked) {
-        ChannelLayout a = layouts.get(n.input(0));
-        ChannelLayout b = layouts.get(n.input(1));
-        if (a == null || b == null || a.axis() != b.axis() || a.axis() > -3 || !a.sameStructure(b)) {
-            blockAll(tracked, describe(n) + " multiplies channels with a tensor that does not carry them alike");
-            return;
-        }
-        for (int i = 0; i < a.segments().size(); i++) {
-            if (a.segments().get(i).space() >= 0 && b.segments().get(i).space() >= 0) {
-                union(a.segments().get(i).space(), b.segments().get(i).space());
-            }
-        }
-        layouts.put(n.output(0), a);
     }
 
     /** After analysis: a head-split channel space must be alone in its group, else its heads stay. */
     private void checkHeads() {
         for (Map.Entry<Integer, int[]> e : derived.entrySet()) {
             int root = find(e.getKey());
-            if (members(root).size() > 1) {
-                blocked.computeIfAbsent(e.getValue()[0], k -> new ArrayList<>())
-                        .add("the split channels are also joined with other channels");
+            List<String> heads = blocked.computeIfAbsent(e.getValue()[0], k -> new ArrayList<>());
+            if (members(root).size() > 1 || equalRuns(root) > 1) {
+                heads.add("the split channels are also joined with other channels or read by a grouped Conv");
             }
+            blockReasons(root).forEach(r -> heads.add("the split channels cannot change: " + r));
             blocked.computeIfAbsent(root, k -> new ArrayList<>()).add("split into attention heads: pruned by heads");
         }
     }
@@ -427,12 +330,12 @@ final class ChannelGraph {
         return true;
     }
 
-    private int rank(String v) {
+    int rank(String v) {
         long[] s = shapes.get(v);
         return s == null ? -100 : s.length;
     }
 
-    private void blockAll(List<String> values, String reason) {
+    void blockAll(List<String> values, String reason) {
         values.forEach(v -> block(layouts.get(v), reason));
     }
 
@@ -455,7 +358,7 @@ final class ChannelGraph {
         return s;
     }
 
-    private void union(int a, int b) {
+    void union(int a, int b) {
         int ra = find(a);
         int rb = find(b);
         if (ra == rb) {

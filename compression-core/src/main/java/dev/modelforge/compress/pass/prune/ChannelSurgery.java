@@ -12,8 +12,8 @@ import java.util.function.IntFunction;
 /**
  * Applies channel masks to a graph copy: slices the output axis of source weights and biases, the
  * input axis of consuming weights, BatchNormalization parameters, per-channel constants of
- * elementwise ops, depthwise Conv weights (and their {@code group}), and explicit sizes in Reshape
- * shapes. Value infos of changed values are dropped so ORT re-infers their shapes.
+ * elementwise ops, depthwise Conv weights (and their {@code group}), grouped Conv weights group by
+ * group, and the channel entry of Reshape shapes (constant, or the constant piece of a computed one). Value infos of changed values are dropped so ORT re-infers their shapes.
  */
 final class ChannelSurgery {
     private ChannelSurgery() {
@@ -73,6 +73,20 @@ final class ChannelSurgery {
                         String name = g.uniqueName(shape.name() + "_pruned");
                         g.putInitializer(Tensor.ofInt64(name, shape.shape(), dims));
                         n.setInput(1, name);
+                    }
+                }
+                case GROUPED_IN -> {
+                    Tensor w = g.initializer(n.input(1)).orElseThrow();
+                    g.putInitializer(ConvRules.sliceGroupedInput(w, edit.axis(), mask));
+                }
+                case SHAPE_PIECE -> {
+                    Tensor piece = g.initializer(n.input(edit.input())).orElseThrow();
+                    long[] dims = piece.longs().clone();
+                    if (dims[edit.axis()] > 0) {
+                        dims[edit.axis()] = count(mask);
+                        String name = g.uniqueName(piece.name() + "_pruned");
+                        g.putInitializer(Tensor.ofInt64(name, piece.shape(), dims));
+                        n.setInput(edit.input(), name);
                     }
                 }
                 default -> throw new IllegalStateException(edit.kind().name());

@@ -48,8 +48,12 @@ public final class StructuredPrunePass implements Pass {
                 ParamSpec.stringList("exclude", "node names whose groups stay unpruned"),
                 ParamSpec.choice("importance", "l2", List.of("l1", "l2", "activation"), "channel ranking"),
                 ParamSpec.integer("multiple", 8, 1, 1024, "kept channel counts are rounded to a multiple of this"),
-                ParamSpec.choice("rounding", "up", List.of("up", "nearest"),
-                        "round kept counts up (prune at most the ratio) or to the nearest multiple"),
+                ParamSpec.choice("isa", "none", List.of("none", "auto", "avx512", "avx2", "neon"),
+                        "round to this CPU's float SIMD block instead of 'multiple' (avx512 16, avx2/neon 8; "
+                                + "auto = the machine running the pass)"),
+                ParamSpec.choice("rounding", "up", List.of("up", "nearest", "budget"),
+                        "round kept counts up (prune at most the ratio), to the nearest multiple, or per group down "
+                                + "or up keeping MACs at most those of the unrounded ratio"),
                 ParamSpec.bool("pruneHeads", true, "also remove whole attention heads (q/k/v reshaped into heads)"),
                 ParamSpec.bool("reconstruct", true, "refit consuming layers by least squares on calibration data"),
                 ParamSpec.bool("bnRecalibration", true, "re-estimate BatchNorm statistics on calibration data"),
@@ -74,11 +78,13 @@ public final class StructuredPrunePass implements Pass {
         PassReport.Builder rb = new PassReport.Builder(NAME, p);
         Recovery.Options rec = new Recovery.Options(p.bool("reconstruct"), p.bool("bnRecalibration"), p.number("ridge"),
                 (int) p.integer("calibrationSamples"), 32, ctx.threads(), 20_000);
+        SimdIsa isa = "none".equals(p.string("isa")) ? null : SimdIsa.parse(p.string("isa"));
         StructuredPruner.Result r;
         try {
             r = StructuredPruner.prune(in, new StructuredPruner.Settings(ratio, groupRatios,
                     new HashSet<>(p.stringList("exclude")), imp, (int) p.integer("multiple"), rec,
-                    "nearest".equals(p.string("rounding")), p.bool("pruneHeads")),
+                    StructuredPruner.Rounding.valueOf(p.string("rounding").toUpperCase(Locale.ROOT)), p.bool("pruneHeads"),
+                    isa),
                     calib != null ? calib : PruneData.synthetic(in), calib, ctx.threads());
         } catch (OrtException e) {
             throw new PassException(NAME, "ONNX Runtime could not run the model to analyse it: " + e.getMessage(), e);
@@ -93,6 +99,10 @@ public final class StructuredPrunePass implements Pass {
         rb.note(String.format(Locale.ROOT, "MACs per sample %d -> %d (%.3fx); float params %d -> %d (%.3fx)",
                 r.macsBefore(), r.macsAfter(), r.macsAfter() / (double) Math.max(1, r.macsBefore()), r.paramsBefore(),
                 r.paramsAfter(), r.paramsAfter() / (double) Math.max(1, r.paramsBefore())));
+        if (isa != null) {
+            rb.note("kept channel counts are multiples of " + isa.floatsPerBlock() + " (isa " + p.string("isa")
+                    + " = " + isa.name().toLowerCase(Locale.ROOT) + "), not of 'multiple'");
+        }
         if (calib == null) {
             rb.note("no calibration data: BatchNorm re-estimation and least-squares reconstruction skipped");
         }

@@ -24,6 +24,9 @@ public final class StructuredPruner {
     /** How channels are ranked. */
     public enum Importance { L1, L2, ACTIVATION }
 
+    /** How an exact kept count becomes a multiple of the block (see {@link KeepCounts}). */
+    public enum Rounding { UP, NEAREST, BUDGET }
+
     /**
      * Settings.
      *
@@ -31,18 +34,24 @@ public final class StructuredPruner {
      * @param groupRatios per-group overrides by group name (0 leaves the group alone)
      * @param exclude     node names: groups containing them are left alone
      * @param importance  ranking criterion
-     * @param multiple    kept channel counts are rounded up to a multiple of this
+     * @param multiple    kept channel counts are a multiple of this (of the SIMD block when {@code isa} is set)
      * @param recovery    BatchNorm / least-squares settings (used when calibration data exists)
-     * @param roundNearest round kept counts to the nearest multiple instead of up (kernels working in
-     *                    16-channel blocks gain nothing from 24 of 32 channels: they pad back to 32)
+     * @param rounding    how the exact count becomes a multiple: up (never prunes more than asked), nearest,
+     *                    or per group down or up within the MAC budget of the unrounded ratio
      * @param pruneHeads  remove whole attention heads (q/k/v split by a Reshape) as well
+     * @param isa         round to this instruction set's float SIMD block instead of {@code multiple} (null = no)
      */
     public record Settings(double ratio, Map<String, Double> groupRatios, Set<String> exclude, Importance importance,
-                           int multiple, Recovery.Options recovery, boolean roundNearest, boolean pruneHeads) {
+                           int multiple, Recovery.Options recovery, Rounding rounding, boolean pruneHeads,
+                           SimdIsa isa) {
         /** Rounds kept counts up (never prunes more than asked); attention heads pruned too. */
         public Settings(double ratio, Map<String, Double> groupRatios, Set<String> exclude, Importance importance,
                         int multiple, Recovery.Options recovery) {
-            this(ratio, groupRatios, exclude, importance, multiple, recovery, false, true);
+            this(ratio, groupRatios, exclude, importance, multiple, recovery, Rounding.UP, true, null);
+        }
+
+        int unit() {
+            return isa != null ? isa.floatsPerBlock() : multiple;
         }
     }
 
@@ -79,37 +88,23 @@ public final class StructuredPruner {
         ChannelGraph cg = new ChannelGraph(g, shapes);
         cg.analyse();
         Map<Integer, double[]> scores = importance(cg, base, s.importance(), probe, threads);
-        Map<Integer, boolean[]> masks = new LinkedHashMap<>();
+        Map<String, Long> macsBefore = Costs.macsPerNode(base, probe, threads);
+        List<String> log = new ArrayList<>();
+        List<KeepCounts.Want> wants = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
-        Map<Integer, List<String>> memberNames = new LinkedHashMap<>();
         for (int root : cg.roots()) {
-            Set<String> names = new LinkedHashSet<>();
-            for (int sp : cg.members(root)) {
-                if (cg.spaceSource.get(sp) != null) {
-                    names.add(cg.spaceSource.get(sp).name());
-                }
-                cg.derived.forEach((ch, head) -> {
-                    if (head[0] == sp) {
-                        names.add(cg.spaceSource.get(ch).name());
-                    }
-                });
-            }
-            for (ChannelGraph.Edit e : cg.edits) {
-                ChannelLayout l = cg.layouts.get(e.value());
-                if (l != null && l.segments().stream().anyMatch(x -> x.space() >= 0 && cg.find(x.space()) == root)
-                        && (e.kind() == ChannelGraph.EditKind.SINK || e.kind() == ChannelGraph.EditKind.DEPTHWISE)) {
-                    names.add(e.node().name());
-                }
-            }
-            memberNames.put(root, new ArrayList<>(names));
+            List<String> names = memberNames(cg, root);
             boolean heads = cg.spaceSource.get(root) == null;
-            String name = heads ? names.iterator().next() + "#heads" : cg.spaceSource.get(root).name();
-            int multiple = heads ? 1 : s.multiple(); // heads are counted one by one
+            String name = heads ? names.get(0) + "#heads" : cg.spaceSource.get(root).name();
+            int runs = cg.equalRuns(root);
+            int unit = ChannelGraph.lcm(heads ? 1 : s.unit(), runs); // heads are counted one by one
             int size = cg.spaceSize.get(root);
             List<String> reasons = cg.blockReasons(root);
             double ratio = s.groupRatios().getOrDefault(name, s.ratio());
-            String reason;
-            int keep = size;
+            String reason = null;
+            if (size % runs != 0) {
+                reasons.add("grouped Conv runs of " + runs + " do not divide its " + size + " channels");
+            }
             if (!reasons.isEmpty()) {
                 reason = "left alone: " + String.join("; ", reasons);
             } else if (names.stream().anyMatch(s.exclude()::contains)) {
@@ -119,27 +114,38 @@ public final class StructuredPruner {
             } else if (ratio <= 0) {
                 reason = "left alone: ratio 0";
             } else {
-                double want = Math.ceil(size * (1 - ratio)) / multiple;
-                keep = Math.min(size, (int) (s.roundNearest() ? Math.round(want) : Math.ceil(want)) * multiple);
-                keep = Math.max(keep, Math.min(size, multiple));
-                reason = keep == size ? "left alone: rounding to a multiple of " + multiple + " keeps all " + size
-                        : "pruned by " + s.importance().name().toLowerCase() + " importance";
+                wants.add(new KeepCounts.Want(root, size, unit, size * (1 - ratio)));
+                reason = "rounding to a multiple of " + unit + (s.rounding() == Rounding.BUDGET ? " within the MAC budget" : "");
             }
-            if (keep < size) {
-                masks.put(root, topK(scores.get(root), keep));
+            groups.add(new Group(name, names, size, size, false, reason, 0, 0, 0, 0));
+        }
+        Map<Integer, Integer> keep = KeepCounts.choose(s.rounding(), wants, new MacModel(cg, macsBefore), scores, log);
+        Map<Integer, boolean[]> masks = new LinkedHashMap<>();
+        List<Integer> roots = cg.roots();
+        for (int i = 0; i < groups.size(); i++) {
+            Group gr = groups.get(i);
+            int root = roots.get(i);
+            int k = keep.getOrDefault(root, gr.channelsBefore());
+            String reason = gr.reason();
+            if (keep.containsKey(root)) {
+                reason = k == gr.channelsBefore() ? "left alone: " + reason + " keeps all " + k
+                        : "pruned by " + s.importance().name().toLowerCase() + " importance"
+                        + (cg.equalRuns(root) > 1 ? ", evenly in " + cg.equalRuns(root) + " Conv groups" : "");
             }
-            groups.add(new Group(name, memberNames.get(root), size, keep, keep < size, reason, 0, 0, 0, 0));
+            if (k < gr.channelsBefore()) {
+                masks.put(root, topK(scores.get(root), k, cg.equalRuns(root)));
+            }
+            groups.set(i, new Group(gr.name(), gr.members(), gr.channelsBefore(), k, k < gr.channelsBefore(), reason,
+                    0, 0, 0, 0));
         }
         Model out = base.copy();
         Map<String, boolean[]> changed = ChannelSurgery.apply(out.graph(), cg, sp -> spaceMask(cg, masks, sp));
-        List<String> log = new ArrayList<>();
         if (calib != null && !changed.isEmpty() && s.recovery() != null
                 && (s.recovery().reconstruct() || s.recovery().batchNorm())) {
             Recovery r = new Recovery(base, calib, s.recovery());
             r.run(out, changed);
             log.addAll(r.log());
         }
-        Map<String, Long> macsBefore = Costs.macsPerNode(base, probe, threads);
         Map<String, Long> macsAfter = changed.isEmpty() ? macsBefore : Costs.macsPerNode(out, probe, threads);
         List<Group> withCosts = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
@@ -181,17 +187,45 @@ public final class StructuredPruner {
         return m.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static boolean[] topK(double[] score, int keep) {
-        Integer[] idx = new Integer[score.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        java.util.Arrays.sort(idx, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : a - b);
+    /** The {@code keep} best channels, the same number from each of {@code runs} equal runs. */
+    private static boolean[] topK(double[] score, int keep, int runs) {
+        int len = score.length / runs;
         boolean[] m = new boolean[score.length];
-        for (int i = 0; i < keep; i++) {
-            m[idx[i]] = true;
+        for (int r = 0; r < runs; r++) {
+            int base = r * len;
+            Integer[] idx = new Integer[len];
+            for (int i = 0; i < len; i++) {
+                idx[i] = base + i;
+            }
+            java.util.Arrays.sort(idx, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : a - b);
+            for (int i = 0; i < keep / runs; i++) {
+                m[idx[i]] = true;
+            }
         }
         return m;
+    }
+
+    private static List<String> memberNames(ChannelGraph cg, int root) {
+        Set<String> names = new LinkedHashSet<>();
+        for (int sp : cg.members(root)) {
+            if (cg.spaceSource.get(sp) != null) {
+                names.add(cg.spaceSource.get(sp).name());
+            }
+            cg.derived.forEach((ch, head) -> {
+                if (head[0] == sp) {
+                    names.add(cg.spaceSource.get(ch).name());
+                }
+            });
+        }
+        for (ChannelGraph.Edit e : cg.edits) {
+            ChannelLayout l = cg.layouts.get(e.value());
+            if (l != null && l.segments().stream().anyMatch(x -> x.space() >= 0 && cg.find(x.space()) == root)
+                    && (e.kind() == ChannelGraph.EditKind.SINK || e.kind() == ChannelGraph.EditKind.DEPTHWISE
+                    || e.kind() == ChannelGraph.EditKind.GROUPED_IN)) {
+                names.add(e.node().name());
+            }
+        }
+        return new ArrayList<>(names);
     }
 
     private static Map<Integer, double[]> importance(ChannelGraph cg, Model base, Importance imp, EvalDataset probe, int threads)
@@ -201,7 +235,8 @@ public final class StructuredPruner {
             out.computeIfAbsent(cg.find(sp), k -> new double[cg.spaceSize.get(k)]);
         }
         if (imp == Importance.ACTIVATION) {
-            List<String> values = cg.edits.stream().filter(e -> e.kind() == ChannelGraph.EditKind.SINK)
+            List<String> values = cg.edits.stream().filter(e -> e.kind() == ChannelGraph.EditKind.SINK
+                            || e.kind() == ChannelGraph.EditKind.GROUPED_IN)
                     .map(ChannelGraph.Edit::value).distinct().toList();
             Map<String, double[]> acc = new LinkedHashMap<>();
             Activations.forEachBatch(base, values, null, null, probe, 256, 32, threads,

@@ -112,4 +112,55 @@ final class PruneGraphs {
         conv(b, "cat", "W2", "y", false);
         return b.output("y", DataType.FLOAT, -1, 4, 6, 6).build();
     }
+
+    /**
+     * x → Conv1(8) → Relu → grouped Conv(group 2, 4 inputs per group, bias) → Relu → Conv2(4) → y.
+     * With {@code zeros}, Conv1 channels 1 and 5 (one per group) and grouped-Conv channels 2 and 6
+     * carry nothing, so removing them must change no output.
+     */
+    static Model grouped(boolean zeros) {
+        Random r = new Random(6);
+        float[] w1 = TinyModels.randn(r, 8 * 4 * 9, 0.3f);
+        float[] b1 = TinyModels.randn(r, 8, 0.1f);
+        float[] wg = TinyModels.randn(r, 8 * 4 * 9, 0.3f);
+        float[] bg = TinyModels.randn(r, 8, 0.1f);
+        if (zeros) {
+            for (int c : new int[]{1, 5}) {
+                java.util.Arrays.fill(w1, c * 36, (c + 1) * 36, 0f);
+                b1[c] = 0f;
+            }
+            for (int c : new int[]{2, 6}) {
+                java.util.Arrays.fill(wg, c * 36, (c + 1) * 36, 0f);
+                bg[c] = 0f;
+            }
+        }
+        ModelBuilder b = ModelBuilder.create("grouped", 13).input("x", DataType.FLOAT, -1, 4, 6, 6)
+                .initializer(Tensor.ofFloats("W1", new long[]{8, 4, 3, 3}, w1))
+                .initializer(Tensor.ofFloats("B1", new long[]{8}, b1))
+                .initializer(Tensor.ofFloats("WG", new long[]{8, 4, 3, 3}, wg))
+                .initializer(Tensor.ofFloats("BG", new long[]{8}, bg))
+                .initializer(w(r, "W2", 4, 8, 1, 1));
+        b.node("Conv", List.of("x", "W1", "B1"), List.of("c1")).setAttrInts("pads", List.of(1L, 1L, 1L, 1L));
+        b.node("Relu", List.of("c1"), List.of("r1"));
+        b.node("Conv", List.of("r1", "WG", "BG"), List.of("g")).setAttr("group", 2L)
+                .setAttrInts("pads", List.of(1L, 1L, 1L, 1L));
+        b.node("Relu", List.of("g"), List.of("r2"));
+        conv(b, "r2", "W2", "y", false);
+        return b.output("y", DataType.FLOAT, -1, 4, 6, 6).build();
+    }
+
+    /** x → Conv1(4) → Relu → depthwise Conv with multiplier 2 (group 4, 8 outputs) → Relu → Conv2(4) → y. */
+    static Model depthwiseMultiplier() {
+        Random r = new Random(7);
+        ModelBuilder b = ModelBuilder.create("dwm", 13).input("x", DataType.FLOAT, -1, 3, 6, 6)
+                .initializer(w(r, "W1", 4, 3, 3, 3)).initializer(w(r, "WM", 8, 1, 3, 3))
+                .initializer(w(r, "W2", 4, 8, 1, 1));
+        conv(b, "x", "W1", "c1", true);
+        b.node("Relu", List.of("c1"), List.of("r1"));
+        b.node("Conv", List.of("r1", "WM"), List.of("m")).setAttr("group", 4L)
+                .setAttrInts("pads", List.of(1L, 1L, 1L, 1L));
+        b.node("Relu", List.of("m"), List.of("r2"));
+        conv(b, "r2", "W2", "y", false);
+        return b.output("y", DataType.FLOAT, -1, 4, 6, 6).build();
+    }
 }

@@ -99,6 +99,29 @@ class StructuredPruneFixtureTest {
     }
 
     @Test
+    void budgetRoundingToTheAvx512BlockKeepsMultiplesOf16WithinTheRequestedMacs() throws Exception {
+        PassResult r = prune(CNN, CNN_CALIB, Map.of("ratio", 0.3, "isa", "avx512", "rounding", "budget"));
+        Model m = r.model();
+        for (String w : new String[]{"stem.0.weight", "widen.0.weight", "res.a.0.weight", "res.conv.weight",
+                "head_conv.0.weight"}) {
+            assertThat(m.graph().initializer(w).orElseThrow().dim(0) % 16).as(w).isZero();
+        }
+        // 32-channel groups go to 16 or stay at 32 (24 would cost what 32 costs); the mix keeps the MACs
+        // at most those of exactly 30 % fewer channels everywhere, and the model within a point
+        assertThat(m.graph().initializer("widen.0.weight").orElseThrow().dim(0)).isEqualTo(16);
+        assertThat(m.graph().initializer("res.a.0.weight").orElseThrow().dim(0)).isEqualTo(32);
+        String note = r.report().notes().stream().filter(n -> n.startsWith("rounding=budget")).findFirst().orElseThrow();
+        var numbers = java.util.regex.Pattern.compile("MACs (\\d+) of at most (\\d+)").matcher(note);
+        assertThat(numbers.find()).as(note).isTrue();
+        assertThat(Long.parseLong(numbers.group(1))).isLessThanOrEqualTo(Long.parseLong(numbers.group(2)));
+        assertThat(r.report().notes().get(0)).startsWith("MACs per sample");
+        assertThat(r.report().notes()).contains("kept channel counts are multiples of 16 (isa avx512 = avx512), not of 'multiple'");
+        assertThat(r.report().nodes()).anySatisfy(g -> assertThat(g.reason())
+                .contains("left alone: rounding to a multiple of 16 within the MAC budget keeps all 32"));
+        assertThat(evaluate(m, CNN, CNN_EVAL).accuracyDropPoints()).isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
     void activationImportanceNeedsCalibrationAndGivesAWorkingModel() throws Exception {
         assertThatThrownBy(() -> prune(CNN, null, Map.of("ratio", 0.3, "importance", "activation")))
                 .isInstanceOf(PassException.class).hasMessageContaining("needs calibration data");
