@@ -28,6 +28,8 @@ final class E2eStack implements AutoCloseable {
     private final LocalStack stack;
     private Pipeline pipeline;
     private final List<ServiceProcess> benchmarkWorkers = new ArrayList<>();
+    /** Stops the service JVMs when the test JVM is interrupted (Ctrl-C, surefire's timeout) before @AfterAll. */
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "e2e-stack-shutdown");
     private RegistryClient promoter;
 
     private E2eStack(LocalStack stack) {
@@ -40,6 +42,7 @@ final class E2eStack implements AutoCloseable {
      */
     static E2eStack start(Path workDir, Path logDir) throws IOException {
         E2eStack s = new E2eStack(LocalStack.start(workDir.resolve("stack")));
+        Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         try {
             s.pipeline = Pipeline.start(s.stack, logDir, Map.of(
                     // decide a version that lost a compression job within a second, not the default ten
@@ -93,9 +96,7 @@ final class E2eStack implements AutoCloseable {
         env.put("MODELFORGE_WORKER_INITIAL_BACKOFF", "200ms");
         ServiceProcess worker = ServiceProcess.start(id, ServiceProcess.quarkusJar("benchmark-worker"), env,
                 ServiceProcess.freePort(), pipeline.logDir(), "512m");
-        synchronized (benchmarkWorkers) {
-            benchmarkWorkers.add(worker);
-        }
+        benchmarkWorkers.add(worker);
     }
 
     /** Admin key: profiles, uploads, reads. */
@@ -114,7 +115,12 @@ final class E2eStack implements AutoCloseable {
 
     /** Stops every process this started: workers, registry, then the stack (PostgreSQL, s3proxy, Kafka). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // called from the hook itself
+        }
         List<Exception> failures = new ArrayList<>();
         List<AutoCloseable> all = new ArrayList<>(benchmarkWorkers);
         all.add(pipeline);
@@ -133,6 +139,14 @@ final class E2eStack implements AutoCloseable {
             IllegalStateException e = new IllegalStateException("the e2e stack did not stop cleanly");
             failures.forEach(e::addSuppressed);
             throw e;
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("e2e: " + e.getMessage());
         }
     }
 

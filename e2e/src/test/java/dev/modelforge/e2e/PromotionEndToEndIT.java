@@ -73,8 +73,11 @@ class PromotionEndToEndIT {
 
     @BeforeAll
     void startEverythingAndUploadVersion1() throws Exception {
+        long begin = System.nanoTime();
         work = java.nio.file.Files.createTempDirectory("modelforge-e2e-");
-        stack = E2eStack.start(work, Path.of("target", "e2e-logs").toAbsolutePath());
+        Path logs = Path.of("target", "e2e-logs").toAbsolutePath();
+        E2eStack.deleteTree(logs); // the launcher appends: keep only this run's service logs
+        stack = E2eStack.start(work, logs);
         admin = stack.admin();
         // Only the test's profiles: the seeded ones would add compression and benchmark jobs no worker here serves.
         for (DeviceProfile p : admin.listProfiles()) {
@@ -84,6 +87,7 @@ class PromotionEndToEndIT {
             admin.putProfile(p.name(), p);
         }
         stack.startWorkers(List.of(SIZE, NEWEST, APPROVAL, IMPOSSIBLE), "quick");
+        long ready = System.nanoTime();
         upload("digits_cnn");
         v1 = new HashMap<>(Decisions.await(admin, MODEL, 1, List.of(SIZE, NEWEST, APPROVAL, IMPOSSIBLE), DECIDE));
         // The latency decision hangs on a paired comparison's confidence interval: measured alone (its jobs waited
@@ -92,6 +96,12 @@ class PromotionEndToEndIT {
         // intervals up to 1.3 around a true ratio of about 0.8.
         stack.startBenchmarkWorker("e2e-bench-latency", List.of(LATENCY), "standard");
         v1.putAll(Decisions.await(admin, MODEL, 1, List.of(LATENCY), DECIDE));
+        System.out.printf("e2e: services up in %d s, version 1 decided on every profile %d s later (logs: %s)%n",
+                seconds(ready - begin), seconds(System.nanoTime() - ready), logs);
+    }
+
+    private static long seconds(long nanos) {
+        return Duration.ofNanos(nanos).toSeconds();
     }
 
     @AfterAll
@@ -138,6 +148,9 @@ class PromotionEndToEndIT {
         BenchmarkResult base = result(baseline.id(), LATENCY);
         assertThat(mine.comparison()).as("paired against the baseline").isNotNull();
         assertThat(mine.comparison().baselineVariantId()).isEqualTo(baseline.id());
+        System.out.printf("e2e: %s on %s: latency ratio %.3f (95%% CI %.3f-%.3f, %d rounds)%n", latency.recipe(),
+                LATENCY, mine.comparison().ratio(), mine.comparison().ciLow(), mine.comparison().ciHigh(),
+                mine.comparison().rounds());
         assertThat(mine.comparison().ratio()).isLessThan(1.0);
         assertThat(mine.comparison().ciHigh()).isLessThan(1.0);
         assertThat(base.accuracy().samples()).isEqualTo(360);
@@ -277,8 +290,10 @@ class PromotionEndToEndIT {
         for (String done : List.of(LATENCY, APPROVAL, IMPOSSIBLE)) {
             admin.putProfile(done, TestProfiles.inactive(admin.getProfile(done)));
         }
+        long begin = System.nanoTime();
         upload("digits_transformer");
         Map<String, Promotion> v2 = Decisions.await(admin, MODEL, 2, List.of(SIZE, NEWEST), DECIDE);
+        System.out.printf("e2e: version 2 decided in %d s%n", seconds(System.nanoTime() - begin));
         assertThat(admin.listBenchmarkJobs(MODEL, 2)).allSatisfy(j -> assertThat(j.deviceProfile()).isIn(SIZE, NEWEST));
 
         Variant sizeChampion = admin.getVariant(v1.get(SIZE).variantId());
