@@ -109,6 +109,10 @@ final class E2eStack implements AutoCloseable {
         return promoter;
     }
 
+    String kafkaBootstrap() {
+        return stack.kafkaBootstrap();
+    }
+
     Path logDir() {
         return pipeline.logDir();
     }

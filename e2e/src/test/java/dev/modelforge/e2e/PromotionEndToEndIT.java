@@ -29,6 +29,7 @@ import dev.modelforge.api.variant.Variant;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -37,6 +38,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +77,7 @@ class PromotionEndToEndIT {
     @BeforeAll
     void startEverythingAndUploadVersion1() throws Exception {
         long begin = System.nanoTime();
-        work = java.nio.file.Files.createTempDirectory("modelforge-e2e-");
+        work = Files.createTempDirectory("modelforge-e2e-");
         Path logs = Path.of("target", "e2e-logs").toAbsolutePath();
         E2eStack.deleteTree(logs); // the launcher appends: keep only this run's service logs
         stack = E2eStack.start(work, logs);
@@ -90,10 +93,10 @@ class PromotionEndToEndIT {
         long ready = System.nanoTime();
         upload("digits_cnn");
         v1 = new HashMap<>(Decisions.await(admin, MODEL, 1, List.of(SIZE, NEWEST, APPROVAL, IMPOSSIBLE), DECIDE));
-        // The latency decision hangs on a paired comparison's confidence interval: measured alone (its jobs waited
-        // in Kafka meanwhile) and with the worker's standard plan, 30 interleaved rounds instead of 6 — for models
-        // this small that costs about a second more per job, while 6 rounds under four concurrent measurements gave
-        // intervals up to 1.3 around a true ratio of about 0.8.
+        // The latency decision hangs on a paired comparison's confidence interval, so that profile is measured alone
+        // (its jobs waited in Kafka meanwhile) and with the worker's standard plan: 30 interleaved rounds instead of
+        // the quick plan's 6. With 6 rounds next to four other profiles' measurements an interval reached 1.27 around
+        // a ratio of 0.90; alone with 30 rounds it was 0.78-0.79, at about 4 s per job for models this small.
         stack.startBenchmarkWorker("e2e-bench-latency", List.of(LATENCY), "standard");
         v1.putAll(Decisions.await(admin, MODEL, 1, List.of(LATENCY), DECIDE));
         System.out.printf("e2e: services up in %d s, version 1 decided on every profile %d s later (logs: %s)%n",
@@ -327,6 +330,34 @@ class PromotionEndToEndIT {
         assertThat(admin.getVariant(newest.variantId()).sizeBytes()).isGreaterThan(newestChampion.sizeBytes());
         assertThat(Decisions.awaitBest(admin, MODEL, NEWEST, b -> b.version() == 2, CACHE).variantId())
                 .isEqualTo(newest.variantId());
+    }
+
+    @Test
+    @Order(8)
+    void everyRecordedDecisionWasPublishedOnThePromotionsTopic() {
+        List<Promotion> history = admin.promotions(MODEL, null, null);
+        // v1 on 5 profiles, the manual promotion, the rollback, v2 on 2 profiles
+        assertThat(history).hasSize(9);
+        Predicate<List<PromotionEvents.Event>> all = events -> events.stream()
+                .filter(e -> Promotion.EVENT_DECIDED.equals(e.type())).count() >= history.size()
+                && events.stream().anyMatch(e -> Promotion.EVENT_REVIEWED.equals(e.type()));
+        List<PromotionEvents.Event> events = PromotionEvents.read(stack.kafkaBootstrap(), MODEL, all,
+                Duration.ofSeconds(60));
+        Map<String, Promotion> decided = events.stream().filter(e -> Promotion.EVENT_DECIDED.equals(e.type()))
+                .collect(Collectors.toMap(e -> e.promotion().id(), PromotionEvents.Event::promotion));
+        assertThat(decided.keySet()).containsExactlyInAnyOrderElementsOf(history.stream().map(Promotion::id).toList());
+        for (Promotion p : history) {
+            Promotion published = decided.get(p.id());
+            assertThat(published.outcome()).isEqualTo(p.outcome());
+            assertThat(published.variantId()).isEqualTo(p.variantId());
+            assertThat(published.reason()).isEqualTo(p.reason());
+            assertThat(published.verdicts()).isEqualTo(p.verdicts());
+        }
+        assertThat(events).filteredOn(e -> Promotion.EVENT_REVIEWED.equals(e.type())).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.promotion().id()).isEqualTo(v1.get(APPROVAL).id());
+                    assertThat(e.promotion().approval()).isEqualTo(ApprovalState.APPROVED);
+                });
     }
 
     // ---- helpers ----
