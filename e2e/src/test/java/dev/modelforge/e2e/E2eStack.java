@@ -37,7 +37,7 @@ final class E2eStack implements AutoCloseable {
     }
 
     /**
-     * Starts the stack and the registry; the workers come with {@link #startWorkers(List)} once the profiles they
+     * Starts the stack and the registry; the workers come with {@link #startWorkers(List, String)} once the profiles they
      * serve exist.
      */
     static E2eStack start(Path workDir, Path logDir) throws IOException {
