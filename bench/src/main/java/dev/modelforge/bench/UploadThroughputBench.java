@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Run by hand (not a test). The registry runs as its own JVM from its built Quarkus app so its heap is
  * measured alone; system properties: {@code bench.bytes} (default 1 GiB), {@code bench.runs} (3),
- * {@code bench.registryJar}, {@code bench.registryXmx} (512m), {@code bench.keep} (keep the work dir),
- * {@code bench.declare} (true).
+ * {@code bench.registryJar}, {@code bench.registryXmx} (512m), {@code bench.registryJvmArgs} (extra JVM flags
+ * for the registry only, space-separated, default none: an experiment knob, report it with the numbers),
+ * {@code bench.keep} (keep the work dir), {@code bench.declare} (true).
  * <pre>
  * mvn -o -q -pl registry-service -am install -DskipTests
  * java -cp "bench/target/classes:$(mvn -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
@@ -154,8 +155,8 @@ public final class UploadThroughputBench {
             System.out.printf(Locale.ROOT, "raw S3 PUT median:     %.2f s  %.1f MiB/s%n", raw, mib(sizeBytes) / raw);
             System.out.printf(Locale.ROOT, "registry upload median: %.2f s  %.1f MiB/s%n", reg, mib(sizeBytes) / reg);
             System.out.printf(Locale.ROOT, "registry/raw throughput: %.0f%% (target >= 70%%)%n", 100 * raw / reg);
-            System.out.printf(Locale.ROOT, "registry heap growth: max %.1f MiB (target <= 64 MiB; registry -Xmx%s)%n",
-                    mib(Collections.max(heapGrowth)), registryXmx);
+            System.out.printf(Locale.ROOT, "registry heap growth: max %.1f MiB (target <= 64 MiB; registry -Xmx%s %s)%n",
+                    mib(Collections.max(heapGrowth)), registryXmx, System.getProperty("bench.registryJvmArgs", ""));
             if (declare) {
                 double hash = median(hashSeconds);
                 System.out.printf(Locale.ROOT, "client-side SHA-256 of the file (not timed above; the CLI does it anyway "
@@ -281,8 +282,14 @@ public final class UploadThroughputBench {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " missing: build registry-service first (mvn -o -q -pl registry-service -am install -DskipTests)");
         }
-        var pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + xmx, "-jar", jar.toString());
+        var command = new ArrayList<String>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx));
+        String extra = System.getProperty("bench.registryJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        var pb = new ProcessBuilder(command);
         pb.environment().putAll(stack.serviceEnvironment());
         pb.environment().put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
         pb.environment().put("MODELFORGE_UPLOAD_MAX_SIZE", "8G");
