@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured alone; system properties: {@code bench.bytes} (default 1 GiB), {@code bench.runs} (3),
  * {@code bench.registryJar}, {@code bench.registryXmx} (512m), {@code bench.registryJvmArgs} (extra JVM flags
  * for the registry only, space-separated, default none: an experiment knob, report it with the numbers),
- * {@code bench.keep} (keep the work dir), {@code bench.declare} (true).
+ * {@code bench.keep} (keep the work dir), {@code bench.declare} (true), {@code bench.warmupBytes} (64 MiB; three
+ * warm-up uploads of this size on each leg).
  * <pre>
  * mvn -o -q -pl registry-service -am install -DskipTests
  * java -cp "bench/target/classes:$(mvn -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
@@ -85,9 +86,11 @@ public final class UploadThroughputBench {
             // would try an h2c upgrade and could put the raw baseline under HTTP/2 flow control.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-            // Warm-up: JIT and connections for both paths, on a small model.
+            // Warm-up: JIT and connections for both paths. 64 MiB each, not 8: with 8 MiB warm-ups the registry's
+            // hot loops were still being compiled during the first 1 GiB upload, and the compiler threads competing
+            // for the 2 cores stretched GC pauses until G1 doubled the young generation for that one run.
             Path small = work.resolve("small.onnx");
-            writeModel(small, 8 << 20);
+            writeModel(small, Long.getLong("bench.warmupBytes", 64L << 20));
             for (int i = 0; i < 3; i++) {
                 markRun(small, i);
                 var warm = new UploadRequest("bench-warmup", small, null, null, null, null);
