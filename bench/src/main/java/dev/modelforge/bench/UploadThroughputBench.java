@@ -49,9 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code bench.keep} (keep the work dir), {@code bench.declare} (true), {@code bench.warmupBytes} (64 MiB; three
  * warm-up uploads of this size on each leg).
  * <pre>
- * mvn -o -q -pl registry-service -am install -DskipTests
- * java -cp "bench/target/classes:$(mvn -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     dev.modelforge.bench.UploadThroughputBench
+ * mvn -o -q -pl registry-service -am package -DskipTests
+ * mvn -o -q -pl bench -am package -DskipTests dependency:build-classpath \
+ *     -Dmdep.outputFile=$PWD/bench/target/cp.txt -Dmdep.includeScope=runtime
+ * java -cp "bench/target/classes:$(cat bench/target/cp.txt)" -Dbench.runs=5 dev.modelforge.bench.UploadThroughputBench
  * </pre>
  * Heap growth is the peak of {@code jvm_memory_used_bytes{area="heap"}} during the upload (sampled every
  * 100 ms) minus the value right after a forced full GC ({@code jcmd <pid> GC.run}) before it, so it includes
@@ -283,7 +284,7 @@ public final class UploadThroughputBench {
 
     private static Process startRegistry(LocalStack stack, Path jar, String xmx, int port, Path log) throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " missing: build registry-service first (mvn -o -q -pl registry-service -am install -DskipTests)");
+            throw new IllegalStateException(jar + " missing: build registry-service first (mvn -o -q -pl registry-service -am package -DskipTests)");
         }
         var command = new ArrayList<String>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + xmx));

@@ -94,8 +94,13 @@ class RawBodyReceptionTest {
         return metric("modelforge_uploads_total", "outcome=\"rejected\"");
     }
 
-    /** Opens a raw HTTP/1.1 upload and writes its headers; the caller writes (some of) the body. */
     private static Socket startUpload(String model, byte[] body, String sha256) throws IOException {
+        return startUpload(model, body, sha256, "");
+    }
+
+    /** Opens a raw HTTP/1.1 upload and writes its headers; the caller writes (some of) the body. */
+    private static Socket startUpload(String model, byte[] body, String sha256, String extraHeaders)
+            throws IOException {
         var socket = new Socket("localhost", RestAssured.port);
         socket.setSoTimeout(60_000);
         String head = "POST /api/v1/models/" + model + "/versions HTTP/1.1\r\n"
@@ -104,6 +109,7 @@ class RawBodyReceptionTest {
                 + "Content-Type: application/octet-stream\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + (sha256 == null ? "" : UploadHeaders.REPR_DIGEST + ": " + UploadHeaders.reprDigest(sha256) + "\r\n")
+                + extraHeaders
                 + "\r\n";
         socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
         return socket;
@@ -146,6 +152,22 @@ class RawBodyReceptionTest {
             }
             response = readResponse(socket);
         }
+        assertThat(response).startsWith("HTTP/1.1 201").contains("\"sha256\":\"" + sha + "\"");
+        assertThat(stored(sha)).isEqualTo(onnx);
+    }
+
+    @Test
+    void clientThatExpects100ContinueIsToldToSend() throws Exception {
+        byte[] onnx = bigModel(256 << 10, 4);
+        String sha = sha256(onnx);
+        String interim;
+        String response;
+        try (Socket socket = startUpload("recv-continue", onnx, sha, "Expect: 100-continue\r\n")) {
+            interim = readResponse(socket); // curl waits for this before sending a large body
+            socket.getOutputStream().write(onnx);
+            response = readResponse(socket);
+        }
+        assertThat(interim).startsWith("HTTP/1.1 100");
         assertThat(response).startsWith("HTTP/1.1 201").contains("\"sha256\":\"" + sha + "\"");
         assertThat(stored(sha)).isEqualTo(onnx);
     }
