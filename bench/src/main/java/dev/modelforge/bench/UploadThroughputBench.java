@@ -44,12 +44,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Run by hand (not a test). The registry runs as its own JVM from its built Quarkus app so its heap is
  * measured alone; system properties: {@code bench.bytes} (default 1 GiB), {@code bench.runs} (3),
- * {@code bench.registryJar}, {@code bench.registryXmx} (512m), {@code bench.keep} (keep the work dir),
- * {@code bench.declare} (true).
+ * {@code bench.registryJar}, {@code bench.registryXmx} (512m), {@code bench.registryJvmArgs} (extra JVM flags
+ * for the registry only, space-separated, default none: an experiment knob, report it with the numbers),
+ * {@code bench.keep} (keep the work dir), {@code bench.declare} (true), {@code bench.warmupBytes} (64 MiB; three
+ * warm-up uploads of this size on each leg).
  * <pre>
- * mvn -o -q -pl registry-service -am install -DskipTests
- * java -cp "bench/target/classes:$(mvn -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     dev.modelforge.bench.UploadThroughputBench
+ * mvn -o -q -pl registry-service -am package -DskipTests
+ * mvn -o -q -pl bench -am package -DskipTests dependency:build-classpath \
+ *     -Dmdep.outputFile=$PWD/bench/target/cp.txt -Dmdep.includeScope=runtime
+ * java -cp "bench/target/classes:$(cat bench/target/cp.txt)" -Dbench.runs=5 dev.modelforge.bench.UploadThroughputBench
  * </pre>
  * Heap growth is the peak of {@code jvm_memory_used_bytes{area="heap"}} during the upload (sampled every
  * 100 ms) minus the value right after a forced full GC ({@code jcmd <pid> GC.run}) before it, so it includes
@@ -84,9 +87,11 @@ public final class UploadThroughputBench {
             // would try an h2c upgrade and could put the raw baseline under HTTP/2 flow control.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-            // Warm-up: JIT and connections for both paths, on a small model.
+            // Warm-up: JIT and connections for both paths. 64 MiB each, not 8: with 8 MiB warm-ups the registry's
+            // hot loops were still being compiled during the first 1 GiB upload, and the compiler threads competing
+            // for the 2 cores stretched GC pauses until G1 doubled the young generation for that one run.
             Path small = work.resolve("small.onnx");
-            writeModel(small, 8 << 20);
+            writeModel(small, Long.getLong("bench.warmupBytes", 64L << 20));
             for (int i = 0; i < 3; i++) {
                 markRun(small, i);
                 var warm = new UploadRequest("bench-warmup", small, null, null, null, null);
@@ -154,8 +159,8 @@ public final class UploadThroughputBench {
             System.out.printf(Locale.ROOT, "raw S3 PUT median:     %.2f s  %.1f MiB/s%n", raw, mib(sizeBytes) / raw);
             System.out.printf(Locale.ROOT, "registry upload median: %.2f s  %.1f MiB/s%n", reg, mib(sizeBytes) / reg);
             System.out.printf(Locale.ROOT, "registry/raw throughput: %.0f%% (target >= 70%%)%n", 100 * raw / reg);
-            System.out.printf(Locale.ROOT, "registry heap growth: max %.1f MiB (target <= 64 MiB; registry -Xmx%s)%n",
-                    mib(Collections.max(heapGrowth)), registryXmx);
+            System.out.printf(Locale.ROOT, "registry heap growth: max %.1f MiB (target <= 64 MiB; registry -Xmx%s %s)%n",
+                    mib(Collections.max(heapGrowth)), registryXmx, System.getProperty("bench.registryJvmArgs", ""));
             if (declare) {
                 double hash = median(hashSeconds);
                 System.out.printf(Locale.ROOT, "client-side SHA-256 of the file (not timed above; the CLI does it anyway "
@@ -279,10 +284,16 @@ public final class UploadThroughputBench {
 
     private static Process startRegistry(LocalStack stack, Path jar, String xmx, int port, Path log) throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " missing: build registry-service first (mvn -o -q -pl registry-service -am install -DskipTests)");
+            throw new IllegalStateException(jar + " missing: build registry-service first (mvn -o -q -pl registry-service -am package -DskipTests)");
         }
-        var pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + xmx, "-jar", jar.toString());
+        var command = new ArrayList<String>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx));
+        String extra = System.getProperty("bench.registryJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        var pb = new ProcessBuilder(command);
         pb.environment().putAll(stack.serviceEnvironment());
         pb.environment().put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
         pb.environment().put("MODELFORGE_UPLOAD_MAX_SIZE", "8G");

@@ -24,6 +24,11 @@ public final class ProblemTypes {
     public static final String DIGEST_MISMATCH = BASE + "digest-mismatch";
     /** Another upload of the same declared digest is being stored right now; retrying succeeds. */
     public static final String CONCURRENT_UPLOAD = BASE + "concurrent-upload";
+    /**
+     * The client stopped before the whole request body arrived: the connection closed mid-body (400) or no
+     * bytes came for the registry's idle timeout (408). Nothing was stored; sending the request again works.
+     */
+    public static final String INCOMPLETE_BODY = BASE + "incomplete-body";
     /** Request body or parameters are malformed (bad JSON, bad metadata, bad paging). */
     public static final String INVALID_REQUEST = BASE + "invalid-request";
     /** The model does not exist. */

@@ -68,6 +68,12 @@ public class ProblemException extends RuntimeException {
                 "the upload exceeds the limit of " + limitBytes + " bytes (modelforge.upload.max-size)");
     }
 
+    /** @param status 400 if the connection failed mid-body, 408 if the client went silent */
+    public static ProblemException incompleteBody(int status, String detail) {
+        return new ProblemException(status, ProblemTypes.INCOMPLETE_BODY, "Incomplete request body",
+                detail + "; nothing was stored, send the request again");
+    }
+
     public static ProblemException digestMismatch(String declared, String actual) {
         return new ProblemException(400, ProblemTypes.DIGEST_MISMATCH, "Digest mismatch",
                 "Repr-Digest declared sha-256 " + declared + " but the body's sha-256 is " + actual

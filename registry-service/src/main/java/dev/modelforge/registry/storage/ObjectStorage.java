@@ -118,6 +118,10 @@ public class ObjectStorage {
                 .bucket(config.bucket()).object(key).expiry(3600).build()));
         HttpURLConnection c = null;
         try {
+            // The first bytes before the connection: a client that never sends its body (silent, gone) never
+            // opens a PUT, so there is nothing to abort (s3proxy keeps the temp file of an aborted PUT).
+            byte[] buffer = new byte[COPY_BUFFER_BYTES];
+            int first = in.read(buffer);
             c = (HttpURLConnection) URI.create(url).toURL().openConnection();
             c.setRequestMethod("PUT");
             c.setDoOutput(true);
@@ -129,9 +133,8 @@ public class ObjectStorage {
                 c.setRequestProperty("If-None-Match", "*");
             }
             try (OutputStream out = c.getOutputStream()) {
-                byte[] buffer = new byte[COPY_BUFFER_BYTES];
                 long sent = 0;
-                for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int n = first; n > 0; n = in.read(buffer)) {
                     if (sent + n > length) {
                         throw new IOException("the body is longer than its declared " + length + " bytes");
                     }

@@ -11,7 +11,9 @@ import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.model.Model;
 import dev.modelforge.registry.model.ModelService;
 import dev.modelforge.registry.storage.ObjectStorage;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -61,14 +64,21 @@ public class VersionResource {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    UploadConfig config;
+
+    @Inject
+    MeterRegistry meters;
+
     /**
      * The efficient path: the body is the ONNX file, streamed from the socket to storage (never spooled),
-     * metadata in {@code X-Modelforge-*} headers.
+     * metadata in {@code X-Modelforge-*} headers. The body is read through {@link RequestBodyStream} rather
+     * than a JAX-RS {@code InputStream} parameter, so reception runs ahead of hashing and storing.
      */
     @POST
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     @RolesAllowed(Roles.UPLOADER)
-    public Response uploadRaw(@PathParam("name") String name, InputStream body,
+    public Response uploadRaw(@PathParam("name") String name, @Context HttpServerRequest request,
                               @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
                               @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey,
                               @HeaderParam(UploadHeaders.GIT_SHA) String gitSha,
@@ -77,8 +87,12 @@ public class VersionResource {
                               @HeaderParam(UploadHeaders.LABELS) String labels,
                               @HeaderParam(UploadHeaders.REPR_DIGEST) String reprDigest, UriInfo uri) {
         var source = new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
-        return answer(uploads.uploadRaw(name, body, contentLength, declaredSha256(reprDigest), source,
-                key(idempotencyKey), user()), uri);
+        String declared = declaredSha256(reprDigest);
+        try (var body = RequestBodyStream.open(request, config.receiveBuffer().asLongValue(),
+                config.bodyIdleTimeout(), meters.counter("modelforge.upload.receive.pauses"))) {
+            return answer(uploads.uploadRaw(name, body, contentLength, declared, source, key(idempotencyKey),
+                    user()), uri);
+        }
     }
 
     /**

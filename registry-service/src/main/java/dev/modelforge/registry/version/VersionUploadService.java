@@ -139,6 +139,9 @@ public class VersionUploadService {
         } catch (RuntimeException e) {
             RuntimeException parseFailure = tee.failure();
             tee.abandon();
+            if (body instanceof RequestBodyStream request && request.failure() != null) {
+                throw request.failure(); // the client went away or silent: the root cause, whatever it broke
+            }
             if (!(e instanceof ProblemException) && parseFailure instanceof InvalidOnnxException invalid) {
                 throw ProblemException.invalidOnnx(invalid.getMessage());
             }
