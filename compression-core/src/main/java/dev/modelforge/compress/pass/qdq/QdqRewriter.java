@@ -67,7 +67,9 @@ final class QdqRewriter {
         });
         for (QdqPlan.Decision d : plan.decisions()) {
             if (d.kind() == QdqPlan.Kind.QUANTIZE_WEIGHTED) {
-                quantizeWeights(d.node());
+                quantizeWeights(d.node(), true);
+            } else if (d.kind() == QdqPlan.Kind.WEIGHT_ONLY) {
+                quantizeWeights(d.node(), false); // float input, so no input scale for an int32 bias
             } else if (d.kind() == QdqPlan.Kind.QUANTIZE) {
                 quantizeConstantInputs(d.node());
             }
@@ -91,7 +93,7 @@ final class QdqRewriter {
         return paramsOfRoot.apply(plan.root(tensor));
     }
 
-    private void quantizeWeights(Node n) {
+    private void quantizeWeights(Node n, boolean integerBias) {
         String w = n.input(1);
         Tensor weight = graph.initializer(w).orElse(null);
         if (weight == null) {
@@ -130,7 +132,11 @@ final class QdqRewriter {
         long before = weight.byteSize();
         long after = q.values().length + q.scales().length * (n.is("Conv") ? 4L : 5L);
         int clamped = 0;
-        if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+        if (n.inputs().size() > 2 && !n.input(2).isEmpty() && !integerBias) {
+            long floatBias = graph.initializer(n.input(2)).map(Tensor::byteSize).orElse(0L);
+            before += floatBias;
+            after += floatBias;
+        } else if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
             int[] clampedOut = new int[1];
             after += quantizeBias(n, q.scales(), perChannel, clampedOut);
             before += graph.initializer(n.input(2)).map(Tensor::byteSize).orElse(0L);
@@ -257,7 +263,9 @@ final class QdqRewriter {
             return true;
         }
         QdqPlan.Decision d = plan.decision(reader);
-        boolean floatNode = d == null || d.kind() == QdqPlan.Kind.EXCLUDED || d.kind() == QdqPlan.Kind.KEEP_FLOAT;
+        // A WEIGHT_ONLY Conv reading a DQ output would be fused into QLinearConv after all.
+        boolean floatNode = d == null || d.kind() == QdqPlan.Kind.EXCLUDED || d.kind() == QdqPlan.Kind.KEEP_FLOAT
+                || d.kind() == QdqPlan.Kind.WEIGHT_ONLY;
         return floatNode && reader.domain().isEmpty()
                 && (reader.opType().equals("Conv") || reader.opType().equals("ConvTranspose")
                         || reader.opType().equals("Gemm"));
