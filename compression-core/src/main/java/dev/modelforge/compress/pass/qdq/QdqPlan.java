@@ -21,7 +21,7 @@ final class QdqPlan {
 
     /**
      * What happens to one node. {@code WEIGHT_ONLY}: float compute on float activations, weights
-     * stored int8 behind a DequantizeLinear (ORT folds it back to float at load).
+     * stored int8 and restored by Cast → Mul (ORT folds it back to float at load).
      */
     enum Kind { QUANTIZE_WEIGHTED, QUANTIZE, SHARE_PARAMS, FOLD_ACTIVATION, WEIGHT_ONLY, KEEP_FLOAT, EXCLUDED }
 

@@ -127,7 +127,7 @@ final class QdqPlanner {
     }
 
     /**
-     * Why a Conv should keep float compute (int8 weights behind DequantizeLinear, float input and
+     * Why a Conv should keep float compute (int8 weights restored by Cast → Mul, float input and
      * output, so ORT folds the weight back to float and runs its float kernel), or empty to quantize it.
      */
     private Optional<String> floatComputeReason(Node conv, Tensor weight, String x) {

@@ -36,8 +36,9 @@ import java.util.Set;
  * <p>A dense Conv with fewer than {@code minConvInputChannels} input channels per group (a 1-channel
  * image stem), and a Conv whose input comes from float ops through a MaxPool (ORT would move its
  * QuantizeLinear in front of the MaxPool and run a slow uint8 NCHW MaxPool), keep float compute: int8
- * per-channel weights behind DequantizeLinear (small file; ORT folds them back to float), float input,
- * float bias, no Q/DQ on their activations.
+ * per-channel weights restored by Cast → Mul(scale) (small file; ORT folds them back to a float
+ * constant at load, which it does not do for DequantizeLinear), float input, float bias, no Q/DQ on
+ * their activations.
  */
 public final class QdqQuantizer {
 

@@ -113,6 +113,18 @@ final class QdqRewriter {
         long[] scaleShape = perChannel ? new long[] {q.scales().length} : new long[0];
         String base = replacementName(w, "_q");
         graph.putInitializer(Tensor.ofInt8(base, weight.shape(), q.values()));
+        if (!integerBias) {
+            storeDequantizedByCastAndMul(n, w, base, weight.rank(), perChannel, q.scales());
+            long before = weight.byteSize();
+            long after = q.values().length + q.scales().length * 4L;
+            if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+                long floatBias = graph.initializer(n.input(2)).map(Tensor::byteSize).orElse(0L);
+                before += floatBias;
+                after += floatBias;
+            }
+            weightInfo.put(n, new WeightInfo(q.scales(), before, after, 0));
+            return;
+        }
         String scale = graph.uniqueName(w + "_scale");
         graph.putInitializer(Tensor.ofFloats(scale, scaleShape, q.scales()));
         List<String> dqInputs = new java.util.ArrayList<>(List.of(base, scale));
@@ -132,17 +144,39 @@ final class QdqRewriter {
         long before = weight.byteSize();
         long after = q.values().length + q.scales().length * (n.is("Conv") ? 4L : 5L);
         int clamped = 0;
-        if (n.inputs().size() > 2 && !n.input(2).isEmpty() && !integerBias) {
-            long floatBias = graph.initializer(n.input(2)).map(Tensor::byteSize).orElse(0L);
-            before += floatBias;
-            after += floatBias;
-        } else if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+        if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
             int[] clampedOut = new int[1];
             after += quantizeBias(n, q.scales(), perChannel, clampedOut);
             before += graph.initializer(n.input(2)).map(Tensor::byteSize).orElse(0L);
             clamped = clampedOut[0];
         }
         weightInfo.put(n, new WeightInfo(q.scales(), before, after, clamped));
+    }
+
+    /**
+     * Float-compute weights: int8 per channel, turned back into float by {@code Cast → Mul(scale)}
+     * rather than DequantizeLinear. ORT's constant folding skips DequantizeLinear whenever its QDQ
+     * optimizations are on, so a DQ would run on every inference and leave the Conv with a non-constant
+     * weight (no pre-packed NCHWc kernel: measured slower); Cast and Mul of constants are folded at load.
+     * The product is the same float32 multiplication DequantizeLinear does (zero point 0).
+     */
+    private void storeDequantizedByCastAndMul(Node n, String w, String base, int rank, boolean perChannel,
+                                              float[] scales) {
+        long[] shape = new long[perChannel ? rank : 0];
+        if (perChannel) {
+            java.util.Arrays.fill(shape, 1L);
+            shape[0] = scales.length; // Conv weights [M, C/group, kh, kw]: channel axis 0, broadcast over the rest
+        }
+        String scale = graph.uniqueName(w + "_scale");
+        graph.putInitializer(Tensor.ofFloats(scale, shape, scales));
+        String cast = graph.uniqueName(w + "_int8_as_float");
+        Node castNode = Node.of(graph.uniqueName(w + "_Cast"), "Cast", List.of(base), List.of(cast));
+        castNode.setAttr("to", 1L);
+        String dequantized = graph.uniqueName(w + "_dequantized");
+        graph.insertBefore(n, castNode);
+        graph.insertBefore(n, Node.of(graph.uniqueName(w + "_Scale"), "Mul", List.of(cast, scale),
+                List.of(dequantized)));
+        n.setInput(1, dequantized);
     }
 
     /** Returns the bias bytes written (0 when the bias stays float). */

@@ -14,7 +14,7 @@ import java.util.Set;
  * @param excludeNodes   node names left in float
  * @param excludeOpTypes op types left in float
  * @param minConvInputChannels a dense Conv with fewer input channels per group keeps float compute
- *                       (int8 weights stored behind DequantizeLinear); 1 quantizes every Conv
+ *                       (int8 weights, restored by Cast → Mul); 1 quantizes every Conv
  */
 public record StaticQuantOptions(ActivationType activationType, boolean perChannel, boolean reduceRange,
                                  CalibrationSettings calibration, Set<String> excludeNodes,
