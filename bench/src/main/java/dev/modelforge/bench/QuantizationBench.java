@@ -37,7 +37,11 @@ import java.util.Random;
  * turn (A B, B A, ...) with ORT thread spinning disabled, so neither steals the other's cores.
  * Also times int8-dynamic on a generated ~100 MB transformer-like MatMul stack.
  *
- * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.QuantizationBench [fixturesDir] [iterations]}.
+ * <p>Batch sizes default to 1 (what a device profile's latency constraint is measured at), 8 (the benchmark
+ * worker's default throughput batch) and 64 (compute-bound even for these tiny fixtures).
+ *
+ * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.QuantizationBench [fixturesDir] [iterations]
+ * [batches, e.g. 1,8,64]}.
  */
 public final class QuantizationBench {
     private static final List<Recipe> RECIPES = List.of(
@@ -51,9 +55,13 @@ public final class QuantizationBench {
     public static void main(String[] args) throws Exception {
         Path fixtures = Path.of(args.length > 0 ? args[0] : "compression-core/src/test/resources/fixtures");
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int[] batches = batches(args.length > 2 ? args[2] : "1,8,64");
         Path work = Files.createTempDirectory("quant-bench");
-        System.out.println("| model | recipe | size ratio | top-1 float → variant (pt) | compress ms | p50 ratio b1 t1 | b1 t2 | b64 t1 | b64 t2 |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.printf("QuantizationBench: %d paired iterations per cell, %d cores, load %s%n", iterations,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+        System.out.println("| model | recipe | size ratio | top-1 float → variant (pt) | compress ms | p50 ratio "
+                + latencyColumns(batches) + " |");
+        System.out.println("|---|---|---|---|---|" + "---|".repeat(2 * batches.length));
         for (String name : List.of("digits_cnn", "digits_transformer")) {
             Path in = fixtures.resolve(name + ".onnx");
             Path eval = fixtures.resolve(name + "_eval.npz");
@@ -71,33 +79,75 @@ public final class QuantizationBench {
                 Map<String, NdArray> data = Npz.read(eval);
                 String inputName = data.keySet().stream().filter(k -> !k.equals("labels")).findFirst().orElseThrow();
                 NdArray x = data.get(inputName);
-                double[] ratios = new double[4];
-                int k = 0;
-                for (int batch : new int[] {1, 64}) {
-                    for (int threads : new int[] {1, 2}) {
-                        ratios[k++] = pairedP50Ratio(in, out, inputName, x.slice(0, batch), threads, iterations);
-                    }
-                }
-                System.out.printf("| %s | %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d | %.2f | %.2f | %.2f | %.2f |%n", name,
+                String ratios = latencyRatios(in, out, inputName, x, batches, iterations);
+                System.out.printf("| %s | %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d | %s |%n", name,
                         recipe.steps().get(0).pass(), r.sizeRatio(), m.referenceAccuracy() * 100, m.accuracy() * 100,
-                        -m.accuracyDropPoints(), r.elapsedMillis(), ratios[0], ratios[1], ratios[2], ratios[3]);
+                        -m.accuracyDropPoints(), r.elapsedMillis(), ratios);
             }
         }
         bigTransformer(work);
     }
 
-    /** p50(variant) / p50(float) with the two sessions timed alternately. */
+    static int[] batches(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** Header cells "b1 t1 | b1 t2 | b8 t1 | ...". */
+    static String latencyColumns(int[] batches) {
+        List<String> cols = new ArrayList<>();
+        for (int b : batches) {
+            cols.add("b" + b + " t1");
+            cols.add("b" + b + " t2");
+        }
+        return String.join(" | ", cols);
+    }
+
+    /** Paired p50 ratios for each batch size at 1 and 2 threads, as table cells. */
+    static String latencyRatios(Path a, Path b, String input, NdArray x, int[] batches, int iterations)
+            throws Exception {
+        List<String> cells = new ArrayList<>();
+        for (int batch : batches) {
+            for (int threads : new int[] {1, 2}) {
+                cells.add(String.format("%.2f", pairedP50Ratio(a, b, input, x.slice(0, batch), threads, iterations)));
+            }
+        }
+        return String.join(" | ", cells);
+    }
+
+    /** The 1/5/15-minute load average, recorded next to the numbers (timings on a loaded machine mislead). */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /** Warm-up per cell: ORT's arena and the JIT settle within this (20 runs did not, at batch 1). */
+    private static final long WARMUP_NANOS = 300_000_000L;
+    /** Timed pairs per cell last at least this long: 400 pairs at batch 1 are ~30 ms, one hiccup moves the p50. */
+    private static final long MIN_TIMED_NANOS = 2_000_000_000L;
+
+    /**
+     * p50(variant) / p50(float) with the two sessions timed alternately; at least {@code iterations} pairs, more
+     * when that would take under {@link #MIN_TIMED_NANOS}.
+     */
     static double pairedP50Ratio(Path a, Path b, String input, NdArray x, int threads, int iterations) throws Exception {
         try (OrtSession sa = OrtSessions.open(a, threads, null); OrtSession sb = OrtSessions.open(b, threads, null);
              OnnxTensor t = tensor(x)) {
             Map<String, OnnxTensor> feed = Map.of(input, t);
-            for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            int warm = 0;
+            while (warm < 20 || System.nanoTime() - start < WARMUP_NANOS) {
                 sa.run(feed).close();
                 sb.run(feed).close();
+                warm++;
             }
-            long[] ta = new long[iterations];
-            long[] tb = new long[iterations];
-            for (int i = 0; i < iterations; i++) {
+            long perPair = Math.max(1, (System.nanoTime() - start) / warm);
+            int n = (int) Math.max(iterations, Math.min(200_000, MIN_TIMED_NANOS / perPair));
+            long[] ta = new long[n];
+            long[] tb = new long[n];
+            for (int i = 0; i < n; i++) {
                 boolean aFirst = i % 2 == 0;
                 if (aFirst) {
                     ta[i] = time(sa, feed);
@@ -109,7 +159,7 @@ public final class QuantizationBench {
             }
             Arrays.sort(ta);
             Arrays.sort(tb);
-            return (double) tb[iterations / 2] / ta[iterations / 2];
+            return (double) tb[n / 2] / ta[n / 2];
         }
     }
 

@@ -23,11 +23,13 @@ import java.util.TreeMap;
 
 /**
  * int8-static on the digits CNN fixture, float vs quantized side by side: size ratio, p50 latency
- * ratio at batch 1 (overhead-bound) and batch 64 (compute-bound) with 1 and 2 intra-op threads
+ * ratio at batch 1 (overhead-bound), 8 (the benchmark worker's throughput batch) and 64 (compute-bound) with 1
+ * and 2 intra-op threads
  * (paired, interleaved, spinning off: {@link QuantizationBench#pairedP50Ratio}), top-1 accuracy
  * delta on the eval split, compression time, and the integer kernels ORT fused.
  *
- * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.StaticQuantBench [fixturesDir] [iterations]}.
+ * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.StaticQuantBench [fixturesDir] [iterations]
+ * [batches, e.g. 1,8,64]}.
  */
 public final class StaticQuantBench {
 
@@ -37,6 +39,7 @@ public final class StaticQuantBench {
     public static void main(String[] args) throws Exception {
         Path fixtures = Path.of(args.length > 0 ? args[0] : "compression-core/src/test/resources/fixtures");
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int[] batches = QuantizationBench.batches(args.length > 2 ? args[2] : "1,8,64");
         Path in = fixtures.resolve("digits_cnn.onnx");
         Path calib = fixtures.resolve("digits_cnn_calib.npz");
         Path eval = fixtures.resolve("digits_cnn_eval.npz");
@@ -45,11 +48,11 @@ public final class StaticQuantBench {
         String input = data.keySet().stream().filter(k -> !k.equals("labels")).findFirst().orElseThrow();
         NdArray x = data.get(input);
 
-        System.out.printf("StaticQuantBench: %s, %d paired iterations per cell, %d cores%n", in,
-                iterations, Runtime.getRuntime().availableProcessors());
+        System.out.printf("StaticQuantBench: %s, %d paired iterations per cell, %d cores, load %s%n", in,
+                iterations, Runtime.getRuntime().availableProcessors(), QuantizationBench.loadAverage());
         System.out.println("| calibration | size ratio | top-1 float → int8 (Δ pt) | compress ms (pass ms) "
-                + "| p50 ratio b1 t1 | b1 t2 | b64 t1 | b64 t2 | fused kernels |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "| p50 ratio " + QuantizationBench.latencyColumns(batches) + " | fused kernels |");
+        System.out.println("|---|---|---|---|" + "---|".repeat(2 * batches.length) + "---|");
         for (String method : List.of("minmax", "percentile", "entropy")) {
             Path out = work.resolve("digits_cnn-int8-static-" + method + ".onnx");
             Recipe recipe = Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method)));
@@ -57,17 +60,10 @@ public final class StaticQuantBench {
                     Optional.of(calib), Optional.of(eval), 1, ValidationGate.loadAndRunOnly(), null));
             Metrics m = r.validation().metrics();
             long passMillis = r.passes().stream().mapToLong(p -> p.elapsedMillis()).sum();
-            double[] ratios = new double[4];
-            int k = 0;
-            for (int batch : new int[] {1, 64}) {
-                for (int threads : new int[] {1, 2}) {
-                    ratios[k++] = QuantizationBench.pairedP50Ratio(in, out, input, x.slice(0, batch), threads,
-                            iterations);
-                }
-            }
-            System.out.printf("| %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d (%d) | %.2f | %.2f | %.2f | %.2f | %s |%n",
+            String ratios = QuantizationBench.latencyRatios(in, out, input, x, batches, iterations);
+            System.out.printf("| %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d (%d) | %s | %s |%n",
                     method, r.sizeRatio(), m.referenceAccuracy() * 100, m.accuracy() * 100, -m.accuracyDropPoints(),
-                    r.elapsedMillis(), passMillis, ratios[0], ratios[1], ratios[2], ratios[3], fusedKernels(out, work));
+                    r.elapsedMillis(), passMillis, ratios, fusedKernels(out, work));
         }
     }
 

@@ -54,6 +54,9 @@ public final class StaticQdqQuantization implements Pass {
                 ParamSpec.bool("reduceRange", false, "7-bit weights for CPUs without VNNI (avoids U8S8 saturation)"),
                 ParamSpec.stringList("excludeNodes", "node names kept in float"),
                 ParamSpec.stringList("excludeOpTypes", "op types kept in float"),
+                ParamSpec.integer("minConvInputChannels", StaticQuantOptions.DEFAULT_MIN_CONV_INPUT_CHANNELS, 1, 1 << 20,
+                        "a dense Conv with fewer input channels per group keeps float compute with int8 weights"
+                                + " (ORT's int8 conv is slower than float there); 1 quantizes every Conv"),
                 ParamSpec.integer("calibrationBatchSize", 16, 1, 4096, "samples per calibration run"),
                 ParamSpec.integer("maxCalibrationSamples", 0, 0, Integer.MAX_VALUE,
                         "use at most this many calibration samples (0 = all)"));
@@ -93,6 +96,6 @@ public final class StaticQdqQuantization implements Pass {
         Set<String> nodes = new HashSet<>(p.stringList("excludeNodes"));
         Set<String> ops = new HashSet<>(p.stringList("excludeOpTypes"));
         return new StaticQuantOptions(ActivationType.parse(p.string("activationType")), p.bool("perChannel"),
-                p.bool("reduceRange"), calibration, nodes, ops);
+                p.bool("reduceRange"), calibration, nodes, ops, (int) p.integer("minConvInputChannels"));
     }
 }

@@ -19,8 +19,11 @@ import java.util.Set;
  */
 final class QdqPlan {
 
-    /** What happens to one node. */
-    enum Kind { QUANTIZE_WEIGHTED, QUANTIZE, SHARE_PARAMS, FOLD_ACTIVATION, KEEP_FLOAT, EXCLUDED }
+    /**
+     * What happens to one node. {@code WEIGHT_ONLY}: float compute on float activations, weights
+     * stored int8 and restored by Cast → Mul (ORT folds it back to float at load).
+     */
+    enum Kind { QUANTIZE_WEIGHTED, QUANTIZE, SHARE_PARAMS, FOLD_ACTIVATION, WEIGHT_ONLY, KEEP_FLOAT, EXCLUDED }
 
     /** The decision for one node, with why. */
     record Decision(Node node, Kind kind, String reason) {

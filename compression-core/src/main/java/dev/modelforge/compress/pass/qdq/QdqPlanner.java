@@ -22,11 +22,15 @@ final class QdqPlanner {
     private static final Set<String> MULTI_INPUT_OPS = Set.of("Add", "Mul", "Concat");
     private static final Set<String> POOL_OPS = Set.of("AveragePool", "GlobalAveragePool");
     private static final Set<String> FOLDABLE = Set.of("Relu", "Clip");
+    /** Ops ORT's QDQPropagationTransformer moves a QuantizeLinear backward through (ORT 1.23). */
+    private static final Set<String> ORT_Q_PROPAGATES = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
+            "Unsqueeze", "Slice");
 
     private final Graph graph;
     private final StaticQuantOptions options;
     private final FloatTensors floats;
     private final Map<String, List<Node>> consumers;
+    private final Map<String, Node> producers;
     private final QdqPlan plan = new QdqPlan();
 
     private QdqPlanner(Graph graph, StaticQuantOptions options) {
@@ -34,6 +38,7 @@ final class QdqPlanner {
         this.options = options;
         this.floats = FloatTensors.of(graph);
         this.consumers = graph.consumerMap();
+        this.producers = graph.producerMap();
     }
 
     /** Plans quantization of {@code graph} (already BatchNorm-folded, in topological order). */
@@ -100,6 +105,13 @@ final class QdqPlanner {
         if (n.inputs().size() > 2 && !n.input(2).isEmpty() && !graph.isInitializer(n.input(2))) {
             return Optional.of("bias " + n.input(2) + " is not a constant");
         }
+        if (conv) {
+            Optional<String> floatCompute = floatComputeReason(n, weight.get(), x);
+            if (floatCompute.isPresent()) {
+                plan.decide(n, Kind.WEIGHT_ONLY, floatCompute.get());
+                return Optional.empty();
+            }
+        }
         plan.quantizeActivation(x);
         if (weight.isEmpty()) {
             plan.quantizeActivation(b);
@@ -112,6 +124,49 @@ final class QdqPlanner {
         }
         plan.decide(n, Kind.QUANTIZE_WEIGHTED, weight.isPresent() ? "" : "both inputs are activations");
         return Optional.empty();
+    }
+
+    /**
+     * Why a Conv should keep float compute (int8 weights restored by Cast → Mul, float input and
+     * output, so ORT folds the weight back to float and runs its float kernel), or empty to quantize it.
+     */
+    private Optional<String> floatComputeReason(Node conv, Tensor weight, String x) {
+        long perGroup = weight.dim(1); // [M, C_in/group, kh, kw]
+        long group = conv.attrInt("group", 1);
+        // Depthwise convs (one input channel per group) have their own int8 kernel in ORT, unlike the
+        // dense im2col+GEMM path measured for DEFAULT_MIN_CONV_INPUT_CHANNELS; they stay quantized.
+        boolean depthwise = group > 1 && perGroup == 1;
+        if (!depthwise && perGroup < options.minConvInputChannels()) {
+            return Optional.of("float compute, int8 weights: " + perGroup + " input channel(s) per group < "
+                    + "minConvInputChannels " + options.minConvInputChannels()
+                    + " (ORT's int8 conv is slower than its float conv at so short a reduction)");
+        }
+        return maxPoolFromFloat(x).map(pool -> "float compute, int8 weights: its input comes from float ops"
+                + " through MaxPool " + pool.name() + "; ORT would move the QuantizeLinear in front of the"
+                + " MaxPool and run that on uint8 in NCHW, which is slower than the float MaxPool");
+    }
+
+    /**
+     * The MaxPool a QuantizeLinear on {@code x} would be moved in front of: ORT's QDQ propagation
+     * pushes a Q backward through MaxPool/Reshape/Transpose/(Un)Squeeze/Slice while each tensor on the
+     * way has a single reader, and stops at a DequantizeLinear (a tensor we quantize anyway).
+     */
+    private Optional<Node> maxPoolFromFloat(String x) {
+        String t = x;
+        Node pool = null;
+        for (boolean first = true; ; first = false) {
+            Node p = producers.get(t);
+            boolean singleReader = first || (consumers.getOrDefault(t, List.of()).size() == 1
+                    && !graph.isGraphOutput(t));
+            if (p == null || !p.domain().isEmpty() || !ORT_Q_PROPAGATES.contains(p.opType()) || !singleReader) {
+                break;
+            }
+            if (p.is("MaxPool")) {
+                pool = p;
+            }
+            t = p.input(0);
+        }
+        return pool != null && !plan.isQuantized(t) ? Optional.of(pool) : Optional.empty();
     }
 
     private Optional<String> multiInput(Node n) {

@@ -32,6 +32,13 @@ import java.util.Set;
  * quantizer's clamp a ReLU); MaxPool/Reshape/Flatten/Transpose/Squeeze/Unsqueeze reuse their input's
  * scale and zero point; Add/Mul/Concat get pairs on every input and the output; a MatMul/Gemm whose
  * output is a graph output keeps a float output (MatMulIntegerToFloat / QGemm with float output).
+ *
+ * <p>A dense Conv with fewer than {@code minConvInputChannels} input channels per group (a 1-channel
+ * image stem), and a Conv whose input comes from float ops through a MaxPool (ORT would move its
+ * QuantizeLinear in front of the MaxPool and run a slow uint8 NCHW MaxPool), keep float compute: int8
+ * per-channel weights restored by Cast → Mul(scale) (small file; ORT folds them back to a float
+ * constant at load, which it does not do for DequantizeLinear), float input, float bias, no Q/DQ on
+ * their activations.
  */
 public final class QdqQuantizer {
 
@@ -113,6 +120,10 @@ public final class QdqQuantizer {
         for (Node act : rewriter.reapplied()) {
             report.note(act.opType() + " " + act.name() + " is folded into the output quantizer of "
                     + plan.folded().get(act).name() + " and also kept for its float (excluded) readers");
+        }
+        long floatCompute = plan.decisions().stream().filter(d -> d.kind() == QdqPlan.Kind.WEIGHT_ONLY).count();
+        if (floatCompute > 0) {
+            report.note(floatCompute + " Conv(s) keep float compute with int8 weights (kept_float entries say why)");
         }
         opsetNote.ifPresent(report::note);
         if (!folds.isEmpty()) {

@@ -67,6 +67,12 @@ final class QdqReport {
                                         new int[] {out.zeroPoint()}), 0, 0));
                     }
                 }
+                case WEIGHT_ONLY -> {
+                    QdqRewriter.WeightInfo w = weights.get(n);
+                    report.node(new NodeReport(name, n.opType(), NodeAction.KEPT_FLOAT, d.reason(),
+                            w == null ? null : ScaleSummary.of(w.weightScales(), null),
+                            w == null ? 0 : w.bytesBefore(), w == null ? 0 : w.bytesAfter()));
+                }
                 case FOLD_ACTIVATION -> report.node(NodeReport.untouched(name, n.opType(), NodeAction.CONVERTED,
                         d.reason()));
                 case EXCLUDED -> report.node(NodeReport.untouched(name, n.opType(), NodeAction.SKIPPED, d.reason()));

@@ -67,7 +67,9 @@ final class QdqRewriter {
         });
         for (QdqPlan.Decision d : plan.decisions()) {
             if (d.kind() == QdqPlan.Kind.QUANTIZE_WEIGHTED) {
-                quantizeWeights(d.node());
+                quantizeWeights(d.node(), true);
+            } else if (d.kind() == QdqPlan.Kind.WEIGHT_ONLY) {
+                quantizeWeights(d.node(), false); // float input, so no input scale for an int32 bias
             } else if (d.kind() == QdqPlan.Kind.QUANTIZE) {
                 quantizeConstantInputs(d.node());
             }
@@ -91,7 +93,7 @@ final class QdqRewriter {
         return paramsOfRoot.apply(plan.root(tensor));
     }
 
-    private void quantizeWeights(Node n) {
+    private void quantizeWeights(Node n, boolean integerBias) {
         String w = n.input(1);
         Tensor weight = graph.initializer(w).orElse(null);
         if (weight == null) {
@@ -111,6 +113,18 @@ final class QdqRewriter {
         long[] scaleShape = perChannel ? new long[] {q.scales().length} : new long[0];
         String base = replacementName(w, "_q");
         graph.putInitializer(Tensor.ofInt8(base, weight.shape(), q.values()));
+        if (!integerBias) {
+            storeDequantizedByCastAndMul(n, w, base, weight.rank(), perChannel, q.scales());
+            long before = weight.byteSize();
+            long after = q.values().length + q.scales().length * 4L;
+            if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+                long floatBias = graph.initializer(n.input(2)).map(Tensor::byteSize).orElse(0L);
+                before += floatBias;
+                after += floatBias;
+            }
+            weightInfo.put(n, new WeightInfo(q.scales(), before, after, 0));
+            return;
+        }
         String scale = graph.uniqueName(w + "_scale");
         graph.putInitializer(Tensor.ofFloats(scale, scaleShape, q.scales()));
         List<String> dqInputs = new java.util.ArrayList<>(List.of(base, scale));
@@ -137,6 +151,32 @@ final class QdqRewriter {
             clamped = clampedOut[0];
         }
         weightInfo.put(n, new WeightInfo(q.scales(), before, after, clamped));
+    }
+
+    /**
+     * Float-compute weights: int8 per channel, turned back into float by {@code Cast → Mul(scale)}
+     * rather than DequantizeLinear. ORT's constant folding skips DequantizeLinear whenever its QDQ
+     * optimizations are on, so a DQ would run on every inference and leave the Conv with a non-constant
+     * weight (no pre-packed NCHWc kernel: measured slower); Cast and Mul of constants are folded at load.
+     * The product is the same float32 multiplication DequantizeLinear does (zero point 0).
+     */
+    private void storeDequantizedByCastAndMul(Node n, String w, String base, int rank, boolean perChannel,
+                                              float[] scales) {
+        long[] shape = new long[perChannel ? rank : 0];
+        if (perChannel) {
+            java.util.Arrays.fill(shape, 1L);
+            shape[0] = scales.length; // Conv weights [M, C/group, kh, kw]: channel axis 0, broadcast over the rest
+        }
+        String scale = graph.uniqueName(w + "_scale");
+        graph.putInitializer(Tensor.ofFloats(scale, shape, scales));
+        String cast = graph.uniqueName(w + "_int8_as_float");
+        Node castNode = Node.of(graph.uniqueName(w + "_Cast"), "Cast", List.of(base), List.of(cast));
+        castNode.setAttr("to", 1L);
+        String dequantized = graph.uniqueName(w + "_dequantized");
+        graph.insertBefore(n, castNode);
+        graph.insertBefore(n, Node.of(graph.uniqueName(w + "_Scale"), "Mul", List.of(cast, scale),
+                List.of(dequantized)));
+        n.setInput(1, dequantized);
     }
 
     /** Returns the bias bytes written (0 when the bias stays float). */
@@ -257,7 +297,9 @@ final class QdqRewriter {
             return true;
         }
         QdqPlan.Decision d = plan.decision(reader);
-        boolean floatNode = d == null || d.kind() == QdqPlan.Kind.EXCLUDED || d.kind() == QdqPlan.Kind.KEEP_FLOAT;
+        // A WEIGHT_ONLY Conv reading a DQ output would be fused into QLinearConv after all.
+        boolean floatNode = d == null || d.kind() == QdqPlan.Kind.EXCLUDED || d.kind() == QdqPlan.Kind.KEEP_FLOAT
+                || d.kind() == QdqPlan.Kind.WEIGHT_ONLY;
         return floatNode && reader.domain().isEmpty()
                 && (reader.opType().equals("Conv") || reader.opType().equals("ConvTranspose")
                         || reader.opType().equals("Gemm"));

@@ -90,9 +90,18 @@ class DigitsCnnStaticQuantTest {
 
         assertThat(sizeRatio).isLessThanOrEqualTo(0.30);
         assertThat(floatTop1 - quantTop1).isLessThanOrEqualTo(0.5);
-        assertThat(fused.get("QLinearConv")).isEqualTo(5);
-        assertThat(fused).containsKeys("QLinearAdd", "QGemm").doesNotContainKeys("Conv", "Gemm", "BatchNormalization");
+        // 6 Convs: the 1-channel stem keeps float compute (ORT's int8 conv is ~7x slower than float
+        // there), and so does widen, which reads the stem through a MaxPool (a Q after the MaxPool would
+        // be moved in front of it by ORT: a slow uint8 NCHW MaxPool). Both keep int8 weight storage.
+        assertThat(fused.get("QLinearConv")).isEqualTo(3);
+        assertThat(fused.getOrDefault("Conv", 0) + fused.getOrDefault("FusedConv", 0)).isEqualTo(2);
+        assertThat(fused).containsKeys("QLinearAdd", "QGemm", "MaxPool")
+                .doesNotContainKeys("Gemm", "BatchNormalization");
         assertThat(OrtHarness.dqToQPairs(OrtHarness.optimized(quantProto, dir))).isZero();
-        assertThat(result.report().count(NodeAction.QUANTIZED)).isGreaterThanOrEqualTo(8);
+        assertThat(result.report().nodes()).filteredOn(n -> n.action() == NodeAction.KEPT_FLOAT
+                && n.reason().startsWith("float compute, int8 weights")).extracting(n -> n.node())
+                .containsExactly("/stem/stem.0/Conv", "/widen/widen.0/Conv");
+        // res/a, res/conv, head_conv, fc, the residual Add, GlobalAveragePool, Flatten
+        assertThat(result.report().count(NodeAction.QUANTIZED)).isGreaterThanOrEqualTo(7);
     }
 }

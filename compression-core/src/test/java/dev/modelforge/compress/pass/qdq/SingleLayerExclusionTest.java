@@ -73,7 +73,14 @@ class SingleLayerExclusionTest {
     }
 
     private PassResult quantize(Model model, Path data, List<String> exclude) throws Exception {
-        Map<String, Object> params = exclude.isEmpty() ? Map.of() : Map.of("excludeNodes", exclude);
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (!exclude.isEmpty()) {
+            params.put("excludeNodes", exclude);
+        }
+        if (model.graph().nodes().stream().anyMatch(n -> n.name().equals("conv1"))) {
+            // the tiny graph's 3-channel conv1 would keep float compute under the default threshold (8)
+            params.put("minConvInputChannels", 1);
+        }
         return pass.apply(model, new PassContext(PassParams.resolve(pass, params), Optional.of(data),
                 ProgressListener.NONE, 1, dir));
     }
@@ -126,8 +133,12 @@ class SingleLayerExclusionTest {
         float[][] reference = logits(floatProto, eval);
         double floatTop1 = top1(reference, eval);
         List<String> failures = new ArrayList<>();
+        List<String> floatCompute = new ArrayList<>();
         for (String layer : layers) {
             PassResult r = quantize(model, FIXTURES.resolve("digits_cnn_calib.npz"), allBut(layers, layer));
+            // the 1-channel stem, and widen behind the float stem's MaxPool, keep float compute (int8 weights)
+            r.report().nodes().stream().filter(n -> n.node().equals(layer) && n.action() == NodeAction.KEPT_FLOAT)
+                    .forEach(n -> floatCompute.add(n.node()));
             float[][] out = logits(r.model().toProto(), eval);
             double drop = floatTop1 - top1(out, eval);
             double cosine = meanCosine(reference, out);
@@ -137,6 +148,7 @@ class SingleLayerExclusionTest {
             }
         }
         assertThat(failures).isEmpty();
+        assertThat(floatCompute).containsExactly("/stem/stem.0/Conv", "/widen/widen.0/Conv");
     }
 
     private static float[][] logits(OnnxMl.ModelProto model, EvalDataset eval) throws Exception {

@@ -42,9 +42,16 @@ class StaticQdqQuantizationTest {
         return file;
     }
 
+    /**
+     * The tiny graphs here have 2–4 input channels, which the default {@code minConvInputChannels}
+     * (8) would keep in float compute; these tests are about the fused integer path, so they quantize
+     * every Conv unless told otherwise ({@link StarvedConvTest} covers the threshold).
+     */
     private PassResult quantize(OnnxMl.ModelProto model, Path data, Map<String, ?> params,
                                 ProgressListener progress) throws Exception {
-        PassContext ctx = new PassContext(PassParams.resolve(pass, params), Optional.ofNullable(data), progress, 1, dir);
+        Map<String, Object> all = new java.util.HashMap<>(params);
+        all.putIfAbsent("minConvInputChannels", 1);
+        PassContext ctx = new PassContext(PassParams.resolve(pass, all), Optional.ofNullable(data), progress, 1, dir);
         return pass.apply(Model.fromProto(model, null), ctx);
     }
 

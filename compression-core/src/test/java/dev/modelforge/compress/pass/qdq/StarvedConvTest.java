@@ -1,0 +1,182 @@
+package dev.modelforge.compress.pass.qdq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl;
+import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.pass.NodeAction;
+import dev.modelforge.compress.pass.NodeReport;
+import dev.modelforge.compress.pass.PassContext;
+import dev.modelforge.compress.pass.PassParams;
+import dev.modelforge.compress.pass.PassResult;
+import dev.modelforge.compress.pass.ProgressListener;
+import dev.modelforge.compress.pass.StaticQdqQuantization;
+import dev.modelforge.onnx.data.NdArray;
+import dev.modelforge.onnx.data.Npz;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Input-channel-starved Convs (an image stem with one input channel) keep float compute with int8
+ * weight storage, and so does a Conv that reads them through a MaxPool: ORT's int8 conv is slower than
+ * float at so short a reduction, and a QuantizeLinear after the MaxPool would be moved in front of it.
+ */
+class StarvedConvTest {
+
+    @TempDir
+    Path dir;
+
+    private final StaticQdqQuantization pass = new StaticQdqQuantization();
+
+    /**
+     * x[N,1,8,8] → stem Conv(1→8, bias) → Relu → MaxPool → widen Conv(8→16) → Relu
+     * → body Conv(16→16, bias) → Relu → GlobalAveragePool → Flatten → Gemm → y[N,4].
+     */
+    private static OnnxMl.ModelProto stemModel() {
+        long[] pad = {1, 1, 1, 1};
+        return new ProtoGraph(13).input("x", -1, 1, 8, 8)
+                .initializer("ws", ProtoGraph.random(41, 8 * 9, 0.5f), 8, 1, 3, 3)
+                .initializer("bs", ProtoGraph.random(42, 8, 0.2f), 8)
+                .initializer("ww", ProtoGraph.random(43, 16 * 8 * 9, 0.25f), 16, 8, 3, 3)
+                .initializer("wb", ProtoGraph.random(44, 16 * 16 * 9, 0.2f), 16, 16, 3, 3)
+                .initializer("bb", ProtoGraph.random(45, 16, 0.1f), 16)
+                .initializer("fw", ProtoGraph.random(46, 4 * 16, 0.5f), 4, 16)
+                .initializer("fb", ProtoGraph.random(47, 4, 0.1f), 4)
+                .node("Conv", "stem", new String[] {"x", "ws", "bs"}, new String[] {"s"}, "pads", pad)
+                .node("Relu", "stem_relu", new String[] {"s"}, new String[] {"sr"})
+                .node("MaxPool", "pool", new String[] {"sr"}, new String[] {"p"},
+                        "kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})
+                .node("Conv", "widen", new String[] {"p", "ww"}, new String[] {"w"}, "pads", pad)
+                .node("Relu", "widen_relu", new String[] {"w"}, new String[] {"wr"})
+                .node("Conv", "body", new String[] {"wr", "wb", "bb"}, new String[] {"b"}, "pads", pad)
+                .node("Relu", "body_relu", new String[] {"b"}, new String[] {"br"})
+                .node("GlobalAveragePool", "gap", new String[] {"br"}, new String[] {"g"})
+                .node("Flatten", "flatten", new String[] {"g"}, new String[] {"f"})
+                .node("Gemm", "fc", new String[] {"f", "fw", "fb"}, new String[] {"y"}, "transB", 1L)
+                .output("y").build();
+    }
+
+    private PassResult quantize(OnnxMl.ModelProto model, Map<String, ?> params) throws Exception {
+        Path data = dir.resolve("calib.npz");
+        Npz.write(data, Map.of("x", NdArray.ofFloats(ProtoGraph.random(99, 128 * 64, 2f), 128, 1, 8, 8)));
+        PassContext ctx = new PassContext(PassParams.resolve(pass, params), Optional.of(data),
+                ProgressListener.NONE, 1, dir);
+        return pass.apply(Model.fromProto(model, null), ctx);
+    }
+
+    private static NodeReport node(PassResult r, String name) {
+        return r.report().nodes().stream().filter(n -> n.node().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static OnnxMl.NodeProto nodeNamed(OnnxMl.GraphProto g, String name) {
+        return g.getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Optional<OnnxMl.NodeProto> producer(OnnxMl.GraphProto g, String tensor) {
+        return g.getNodeList().stream().filter(n -> n.getOutputList().contains(tensor)).findFirst();
+    }
+
+    @Test
+    void oneChannelStemKeepsFloatComputeWithInt8WeightsAndNoQuantizeBeforeMaxPool() throws Exception {
+        OnnxMl.ModelProto model = stemModel();
+        PassResult result = quantize(model, Map.of());
+        OnnxMl.GraphProto g = result.model().toProto().getGraph();
+
+        // stem: float input straight from the graph, weight int8 per channel restored by Cast → Mul(scale)
+        // (ORT never constant-folds DequantizeLinear with its QDQ optimizations on; Cast and Mul it folds)
+        OnnxMl.NodeProto stem = nodeNamed(g, "stem");
+        assertThat(stem.getInput(0)).isEqualTo("x");
+        OnnxMl.NodeProto scale = producer(g, stem.getInput(1)).orElseThrow();
+        assertThat(scale.getOpType()).isEqualTo("Mul");
+        assertThat(g.getInitializerList()).anyMatch(t -> t.getName().equals(scale.getInput(1))
+                && t.getDimsList().equals(List.of(8L, 1L, 1L, 1L)));
+        OnnxMl.NodeProto cast = producer(g, scale.getInput(0)).orElseThrow();
+        assertThat(cast.getOpType()).isEqualTo("Cast");
+        assertThat(g.getInitializerList()).anyMatch(t -> t.getName().equals(cast.getInput(0))
+                && t.getDataType() == OnnxMl.TensorProto.DataType.INT8_VALUE && t.getDimsList().equals(List.of(8L, 1L, 3L, 3L)));
+        assertThat(g.getInitializerList()).anyMatch(t -> t.getName().equals(stem.getInput(2)) && t.getDataType() == 1);
+        // stem's Relu and the MaxPool stay float ops on float tensors: no QuantizeLinear in front of either
+        assertThat(nodeNamed(g, "stem_relu").getInput(0)).isEqualTo(stem.getOutput(0));
+        OnnxMl.NodeProto pool = nodeNamed(g, "pool");
+        assertThat(producer(g, pool.getInput(0)).orElseThrow().getName()).isEqualTo("stem_relu");
+        assertThat(g.getNodeList()).filteredOn(n -> n.getOpType().equals("QuantizeLinear"))
+                .noneMatch(q -> List.of("x", "s", "sr", "p").contains(q.getInput(0)));
+        // widen reads the float MaxPool output too; body is the first quantized op
+        assertThat(nodeNamed(g, "widen").getInput(0)).isEqualTo("p");
+        assertThat(producer(g, nodeNamed(g, "body").getInput(0)).orElseThrow().getOpType())
+                .isEqualTo("DequantizeLinear");
+
+        assertThat(node(result, "stem").action()).isEqualTo(NodeAction.KEPT_FLOAT);
+        assertThat(node(result, "stem").reason()).contains("float compute, int8 weights")
+                .contains("1 input channel(s) per group < minConvInputChannels 8");
+        assertThat(node(result, "stem").scales().count()).isEqualTo(8);
+        assertThat(node(result, "stem").bytesAfter()).isLessThan(node(result, "stem").bytesBefore());
+        assertThat(node(result, "widen").action()).isEqualTo(NodeAction.KEPT_FLOAT);
+        assertThat(node(result, "widen").reason()).contains("through MaxPool pool");
+        assertThat(node(result, "body").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(node(result, "pool").action()).isEqualTo(NodeAction.KEPT_FLOAT);
+        assertThat(result.report().notes()).anyMatch(n -> n.contains("2 Conv(s) keep float compute"));
+
+        // ORT: float (Fused)Conv stem and widen, float MaxPool, QLinearConv for body, no DQ→Q round-trip
+        OnnxMl.ModelProto optimized = OrtHarness.optimized(result.model().toProto(), dir);
+        Map<String, Integer> ops = OrtHarness.ops(optimized);
+        assertThat(ops.getOrDefault("Conv", 0) + ops.getOrDefault("FusedConv", 0)).isEqualTo(2);
+        assertThat(ops.get("QLinearConv")).isEqualTo(1);
+        assertThat(ops).containsKeys("MaxPool", "QGemm").doesNotContainKeys("Cast", "Mul");
+        // the float convs read constant (folded) weights, not a DequantizeLinear computed per run
+        assertThat(optimized.getGraph().getNodeList()).filteredOn(n -> n.getOpType().endsWith("Conv")
+                && !n.getOpType().startsWith("QLinear")).allMatch(n -> optimized.getGraph().getInitializerList()
+                        .stream().anyMatch(t -> t.getName().equals(n.getInput(1))));
+        OnnxMl.NodeProto ortPool = optimized.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("MaxPool")).findFirst().orElseThrow();
+        assertThat(producer(optimized.getGraph(), ortPool.getInput(0)).orElseThrow().getOpType())
+                .isIn("Conv", "FusedConv", "Relu");
+        assertThat(OrtHarness.dqToQPairs(optimized)).isZero();
+
+        float[] input = ProtoGraph.random(5, 6 * 64, 2f);
+        float[] expected = OrtHarness.run(model, "x", input, 6, 1, 8, 8);
+        float[] actual = OrtHarness.run(result.model().toProto(), "x", input, 6, 1, 8, 8);
+        assertThat(OrtHarness.maxAbsDiff(expected, actual)).isLessThan(0.05 * OrtHarness.maxAbs(expected));
+    }
+
+    @Test
+    void thresholdOneQuantizesEveryConv() throws Exception {
+        PassResult result = quantize(stemModel(), Map.of("minConvInputChannels", 1));
+        assertThat(node(result, "stem").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(node(result, "widen").action()).isEqualTo(NodeAction.QUANTIZED);
+        Map<String, Integer> ops = OrtHarness.ops(OrtHarness.optimized(result.model().toProto(), dir));
+        assertThat(ops.get("QLinearConv")).isEqualTo(3);
+        assertThat(ops).doesNotContainKeys("Conv", "FusedConv");
+    }
+
+    @Test
+    void depthwiseConvStaysQuantized() throws Exception {
+        // one input channel per group, but a depthwise conv: ORT has a dedicated int8 kernel for it
+        OnnxMl.ModelProto model = new ProtoGraph(13).input("x", -1, 8, 6, 6)
+                .initializer("wd", ProtoGraph.random(51, 8 * 9, 0.5f), 8, 1, 3, 3)
+                .initializer("wp", ProtoGraph.random(52, 8 * 8, 0.4f), 8, 8, 1, 1)
+                .node("Conv", "dw", new String[] {"x", "wd"}, new String[] {"d"}, "group", 8L,
+                        "pads", new long[] {1, 1, 1, 1})
+                .node("Relu", "r", new String[] {"d"}, new String[] {"dr"})
+                .node("Conv", "pw", new String[] {"dr", "wp"}, new String[] {"y"})
+                .output("y").build();
+        Path data = dir.resolve("dw.npz");
+        Npz.write(data, Map.of("x", NdArray.ofFloats(ProtoGraph.random(98, 32 * 8 * 36, 2f), 32, 8, 6, 6)));
+        PassResult result = pass.apply(Model.fromProto(model, null), new PassContext(PassParams.defaults(pass),
+                Optional.of(data), ProgressListener.NONE, 1, dir));
+        assertThat(node(result, "dw").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(OrtHarness.ops(OrtHarness.optimized(result.model().toProto(), dir)).get("QLinearConv"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void sameInputGivesByteIdenticalOutput() throws Exception {
+        byte[] first = quantize(stemModel(), Map.of()).model().toProto().toByteArray();
+        byte[] second = quantize(stemModel(), Map.of()).model().toProto().toByteArray();
+        assertThat(second).isEqualTo(first);
+    }
+}
