@@ -87,6 +87,7 @@ public final class Fp16Pass implements Pass {
         boolean cpu = p.string("target").equals("cpu");
         Set<String> keepOps = new HashSet<>(p.stringList("keepFloat32Ops"));
         Set<String> excluded = new HashSet<>(p.stringList("excludeNodes"));
+        report.noteUnknownNodes("excludeNodes", excluded, g);
         Map<String, DataType> types = ElementTypes.infer(g);
         Set<String> pinned = pinnedToFloat32(g);
 

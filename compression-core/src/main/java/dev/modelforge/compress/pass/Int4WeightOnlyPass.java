@@ -49,6 +49,7 @@ public final class Int4WeightOnlyPass implements Pass {
         int blockSize = (int) p.integer("blockSize");
         boolean symmetric = p.bool("symmetric");
         Set<String> excluded = new HashSet<>(p.stringList("excludeNodes"));
+        report.noteUnknownNodes("excludeNodes", excluded, g);
         List<Node> original = new ArrayList<>(g.nodes());
         List<Runnable> rewrites = new ArrayList<>();
         for (int i = 0; i < original.size(); i++) {

@@ -58,6 +58,7 @@ public final class Int8DynamicPass implements Pass {
         boolean perChannel = p.bool("perChannel");
         int qmax = p.bool("reduceRange") ? 63 : 127;
         Set<String> excluded = new HashSet<>(p.stringList("excludeNodes"));
+        report.noteUnknownNodes("excludeNodes", excluded, g);
         Map<String, String[]> quantizedWeights = new HashMap<>();
         List<Node> original = new ArrayList<>(g.nodes());
         List<Runnable> rewrites = new ArrayList<>();

@@ -54,6 +54,23 @@ public record PassReport(String pass, Map<String, Object> params, List<NodeRepor
             return this;
         }
 
+        /**
+         * Notes the names in {@code param} (e.g. {@code excludeNodes}) that name no node of {@code graph}: a typo there
+         * would otherwise exclude nothing without a word. Not an error, because a search may carry names over from an
+         * earlier version of the model.
+         */
+        public Builder noteUnknownNodes(String param, java.util.Collection<String> names,
+                                        dev.modelforge.compress.ir.Graph graph) {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            graph.nodes().forEach(n -> known.add(n.name()));
+            List<String> unknown = names.stream().filter(n -> !known.contains(n)).sorted().toList();
+            if (!unknown.isEmpty()) {
+                notes.add(param + " names no node of this graph, so nothing was excluded for: "
+                        + String.join(", ", unknown) + " (node names are exact and case-sensitive)");
+            }
+            return this;
+        }
+
         /** True when at least one node was quantized or converted. */
         public boolean changedAnything() {
             return nodes.stream().anyMatch(n -> n.action() == NodeAction.QUANTIZED || n.action() == NodeAction.CONVERTED);

@@ -106,6 +106,17 @@ class Int8DynamicPassTest {
     }
 
     @Test
+    void excludedNamesThatMatchNoNodeAreReported() throws Exception {
+        Model in = TinyModels.mlp(13, 32, 64, 10);
+        String real = in.graph().nodes().get(0).name();
+        PassResult r = apply(in, Map.of("excludeNodes", java.util.List.of(real, "no-such-node")));
+        assertThat(r.report().notes()).anyMatch(n -> n.startsWith("excludeNodes names no node")
+                && n.contains("no-such-node") && !n.contains(real));
+        PassResult clean = apply(in, Map.of("excludeNodes", java.util.List.of(real)));
+        assertThat(clean.report().notes()).noneMatch(n -> n.startsWith("excludeNodes names no node"));
+    }
+
+    @Test
     void inputModelIsNotModifiedAndOutputIsDeterministic() throws Exception {
         Model in = TinyModels.mlp(13, 32, 64, 10);
         byte[] before = in.toProto().toByteArray();

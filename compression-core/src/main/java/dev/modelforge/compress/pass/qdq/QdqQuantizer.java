@@ -126,6 +126,7 @@ public final class QdqQuantizer {
             report.note(floatCompute + " Conv(s) keep float compute with int8 weights (kept_float entries say why)");
         }
         opsetNote.ifPresent(report::note);
+        report.noteUnknownNodes("excludeNodes", options.excludeNodes(), in.graph());
         if (!folds.isEmpty()) {
             report.note("folded " + folds.size() + " BatchNormalization node(s) into the preceding Conv");
         }
