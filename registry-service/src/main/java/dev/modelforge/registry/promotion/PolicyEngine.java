@@ -244,7 +244,12 @@ public final class PolicyEngine {
         }
         Measurement m = c.measurement();
         Measurement b = baseline.measurement();
-        StringBuilder s = new StringBuilder(" (vs baseline: latency x").append(fmt(m.p50LatencyMillis() / b.p50LatencyMillis()))
+        // The paired A/B ratio is what the latency gate judged; the ratio of two separately measured p50s can say the
+        // opposite on a noisy host, so it is shown only when no paired comparison exists.
+        Double paired = m.latencyRatioVsBaseline();
+        double latency = paired != null ? paired : m.p50LatencyMillis() / b.p50LatencyMillis();
+        StringBuilder s = new StringBuilder(" (vs baseline: latency x").append(fmt(latency))
+                .append(paired != null ? " paired" : "")
                 .append(", size x").append(fmt((double) m.sizeBytes() / b.sizeBytes()));
         if (m.accuracyPercent() != null && b.accuracyPercent() != null) {
             s.append(", accuracy ").append(fmt(m.accuracyPercent() - b.accuracyPercent())).append(" pt");

@@ -188,6 +188,19 @@ class PolicyEngineTest {
     }
 
     @Test
+    void theReasonQuotesThePairedRatioTheGateJudgedNotTheRatioOfSeparateMedians() {
+        // On a noisy host separately measured p50s can disagree with the interleaved A/B comparison (here 11.3 vs 10 ms
+        // while the paired ratio is 0.77): the decision was taken on the paired ratio, so the reason must say that one.
+        List<Candidate> cs = List.of(baseline(1, 10, 40 * MB, 97),
+                variant("int8-static", 1, 11.3, 0.82, 10 * MB, 97.0));
+
+        Decision d = PolicyEngine.decide(LATENCY_FIRST, cs, Optional.empty());
+
+        assertThat(d.outcome()).isEqualTo(Decision.Outcome.PROMOTED);
+        assertThat(d.reason()).contains("latency x0.770 paired").doesNotContain("latency x1.13");
+    }
+
+    @Test
     void aFailedBenchmarkIsARejectionWithItsReason() {
         Candidate failed = new Candidate("int4", 1, "int4", false, null, "MatMulNBits is not implemented");
 
