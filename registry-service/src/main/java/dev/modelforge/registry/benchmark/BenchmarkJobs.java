@@ -63,17 +63,19 @@ public class BenchmarkJobs {
     @Transactional(Transactional.TxType.MANDATORY)
     void onVariantCreated(@Observes VariantCreated created) {
         VariantEntity variant = VariantEntity.findById(created.variantId());
-        for (String name : variant.profiles) {
-            profiles.find(name).ifPresent(p -> queue(variant, p, BenchmarkJobView.REASON_VARIANT_CREATED));
-        }
+        queueOn(variant, variant.profiles, BenchmarkJobView.REASON_VARIANT_CREATED);
     }
 
     /** A backfill made an existing variant serve more profiles: measure it there too. */
     @Transactional(Transactional.TxType.MANDATORY)
     void onProfilesAdded(@Observes VariantProfilesAdded added) {
-        VariantEntity variant = VariantEntity.findById(added.variantId());
-        for (String name : added.profiles()) {
-            profiles.find(name).ifPresent(p -> queue(variant, p, BenchmarkJobView.REASON_PROFILE_ADDED));
+        queueOn(VariantEntity.findById(added.variantId()), added.profiles(), BenchmarkJobView.REASON_PROFILE_ADDED);
+    }
+
+    /** One job per named profile that still exists (a profile deleted meanwhile gets none). */
+    private void queueOn(VariantEntity variant, List<String> profileNames, String reason) {
+        for (String name : profileNames) {
+            profiles.find(name).ifPresent(p -> queue(variant, p, reason));
         }
     }
 

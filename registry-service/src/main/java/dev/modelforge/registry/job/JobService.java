@@ -93,11 +93,12 @@ public class JobService {
             throw finished(job);
         }
         Instant now = Instant.now();
-        job.workerId = workerId(failure.workerId());
+        String worker = workerId(failure.workerId());
         if (failure.kind() == FailureKind.RETRYING) {
-            job.running(job.workerId, now);
+            job.running(worker, now);
             job.error = failure.reason();
         } else {
+            job.workerId = worker;
             job.finished(target, failure.reason(), now);
         }
         tracker.update(job.version);

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.benchmark.BenchmarkStatus;
@@ -17,9 +14,7 @@ import dev.modelforge.api.job.StoredObject;
 import dev.modelforge.api.variant.VariantRegistration;
 import dev.modelforge.api.version.ModelVersionDto;
 import dev.modelforge.localstack.LocalStackTestResource;
-import dev.modelforge.onnx.SignatureReader;
-import dev.modelforge.onnx.data.EvalDataset;
-import dev.modelforge.onnx.data.NdArray;
+import dev.modelforge.worker.benchmark.measure.IndependentTop1;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,7 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +85,8 @@ class RealRegistryIT {
                         % partitions);
             }
             assertThat(hits(hit, firstOwns) && hits(hit, secondOwns)).as("jobs for both consumers").isTrue();
-            double expected = independentTop1();
+            double expected = IndependentTop1.of(FIXTURES.resolve("digits_cnn.onnx"),
+                    FIXTURES.resolve("digits_cnn_eval.npz"));
             Set<String> workers = new HashSet<>();
             for (String model : models) {
                 JsonNode job = awaitBenchmarkJob(model);
@@ -239,31 +234,6 @@ class RealRegistryIT {
         s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object("sha256/" + sha)
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
         return new StoredObject("sha256/" + sha, sha, bytes.length);
-    }
-
-    /** Top-1 of the fixture on its eval set with the plain ORT Java API, one sample at a time. */
-    private static double independentTop1() throws Exception {
-        Path model = FIXTURES.resolve("digits_cnn.onnx");
-        EvalDataset eval = EvalDataset.load(FIXTURES.resolve("digits_cnn_eval.npz"), SignatureReader.read(model));
-        NdArray inputs = eval.inputs().get("input");
-        long[] labels = eval.labels().orElseThrow().toLongArray();
-        int correct = 0;
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
-            for (int i = 0; i < eval.sampleCount(); i++) {
-                NdArray row = inputs.slice(i, 1);
-                try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(row.toFloatArray()), row.shape());
-                     OrtSession.Result r = session.run(Map.of("input", t))) {
-                    float[] logits = ((float[][]) r.get(0).getValue())[0];
-                    int best = 0;
-                    for (int k = 1; k < logits.length; k++) {
-                        best = logits[k] > logits[best] ? k : best;
-                    }
-                    correct += best == labels[i] ? 1 : 0;
-                }
-            }
-        }
-        return (double) correct / eval.sampleCount();
     }
 
 }
