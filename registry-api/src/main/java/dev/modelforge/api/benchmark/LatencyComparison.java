@@ -42,24 +42,4 @@ public record LatencyComparison(String baselineVariantId, int processes, int rou
     public LatencyComparison {
         processRatios = processRatios == null ? null : List.copyOf(processRatios);
     }
-
-    /**
-     * A comparison without per-process ratios and prediction interval (the shape before they were added).
-     *
-     * @param baselineVariantId the baseline variant measured alongside
-     * @param processes         fresh processes the rounds were spread over
-     * @param rounds            interleaved rounds in total
-     * @param ratio             ratio variant / baseline
-     * @param ciLow             lower bound of the confidence interval
-     * @param ciHigh            upper bound of the confidence interval
-     * @param confidenceLevel   confidence of the interval
-     * @param baselineLatency   the baseline's latency distribution
-     * @param variantLatency    the variant's latency distribution
-     */
-    public LatencyComparison(String baselineVariantId, int processes, int rounds, double ratio, double ciLow,
-                             double ciHigh, double confidenceLevel, LatencyStats baselineLatency,
-                             LatencyStats variantLatency) {
-        this(baselineVariantId, processes, rounds, ratio, ciLow, ciHigh, confidenceLevel, baselineLatency,
-                variantLatency, null, null, null);
-    }
 }

@@ -45,9 +45,8 @@ final class RequestBodyStream extends InputStream {
     private boolean paused;
     /** The body ended or the connection failed (told by the event loop). */
     private boolean ended;
-    /** The reader gave up waiting for the client. */
-    private boolean timedOut;
     private boolean closed;
+    /** Why the body cannot be read to its end: set by the event loop, or by the reader giving up on a silent client. */
     private ProblemException failure;
 
     private RequestBodyStream(HttpServerRequest request, long highWaterBytes, Duration idleTimeout, Counter pauses) {
@@ -146,11 +145,10 @@ final class RequestBodyStream extends InputStream {
         lock.lock();
         try {
             long waitNanos = idleTimeoutNanos;
-            while (queue.isEmpty() && !ended && !closed && !timedOut) {
+            while (queue.isEmpty() && !ended && !closed && failure == null) {
                 if (waitNanos <= 0) {
                     failure = ProblemException.incompleteBody(408, "the client sent no bytes for "
                             + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s before the body was complete");
-                    timedOut = true;
                     break;
                 }
                 waitNanos = changed.awaitNanos(waitNanos);

@@ -37,7 +37,7 @@ public interface BenchmarkWorkerConfig {
      * cannot show (the machine's state while the job runs); added to the ratio's intervals. Measure it on
      * the benchmark machine with bench/BenchmarkAgreementBench; 0.015 was measured on the team's VM.
      */
-    @WithDefault("0.015")
+    @WithDefault("" + MeasurementPlan.DEFAULT_JOB_LOG_SPREAD)
     double jobSpread();
 
     /** How long to measure: {@code standard} in production, {@code quick} for tests and demos (fewer samples). */

@@ -28,11 +28,7 @@ public final class Stats {
         }
         Arrays.sort(ms);
         double mean = Arrays.stream(ms).average().orElseThrow();
-        double var = 0;
-        for (double v : ms) {
-            var += (v - mean) * (v - mean);
-        }
-        double sd = ms.length > 1 ? Math.sqrt(var / (ms.length - 1)) : 0;
+        double sd = sampleSd(ms, mean);
         return new LatencyStats(batchSize, ms.length, quantileSorted(ms, 0.5), quantileSorted(ms, 0.9),
                 quantileSorted(ms, 0.95), quantileSorted(ms, 0.99), mean, sd, ms[0], ms[ms.length - 1]);
     }
@@ -127,12 +123,7 @@ public final class Stats {
             }
             logs[i] = Math.log(processRatios[i]);
         }
-        double mean = Arrays.stream(logs).average().orElseThrow();
-        double ss = 0;
-        for (double y : logs) {
-            ss += (y - mean) * (y - mean);
-        }
-        double measured = k > 1 ? Math.sqrt(ss / (k - 1)) : 0;
+        double measured = sampleSd(logs, Arrays.stream(logs).average().orElseThrow());
         double point = median(logs);
         double processVar = MEDIAN_VARIANCE_FACTOR * measured * measured / k;
         double jobVar = jobLogSpread * jobLogSpread;
@@ -165,5 +156,14 @@ public final class Stats {
      */
     public record RatioIntervals(double ratio, double ciLow, double ciHigh, double predictionLow,
                                  double predictionHigh, double logSpread) {
+    }
+
+    /** Sample standard deviation (n − 1 in the denominator) around {@code mean}; 0 for fewer than two values. */
+    public static double sampleSd(double[] values, double mean) {
+        double ss = 0;
+        for (double v : values) {
+            ss += (v - mean) * (v - mean);
+        }
+        return values.length > 1 ? Math.sqrt(ss / (values.length - 1)) : 0;
     }
 }
