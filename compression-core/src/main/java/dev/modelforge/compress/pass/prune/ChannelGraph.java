@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class ChannelGraph {
     /** What surgery must do at one node for the value it reads. */
-    enum EditKind { SOURCE, SINK, BATCH_NORM, CONST_SLICE, DEPTHWISE, RESHAPE, GROUPED_IN, SHAPE_PIECE }
+    enum EditKind { SOURCE, SINK, BATCH_NORM, CONST_SLICE, DEPTHWISE, RESHAPE, GROUPED_IN }
 
     /** One edit: node, kind, the value whose mask applies, and an input index / axis detail. */
     record Edit(Node node, EditKind kind, String value, int input, int axis) {

@@ -66,28 +66,19 @@ final class ChannelSurgery {
                     n.setAttr("group", (long) count(mask));
                 }
                 case RESHAPE -> {
-                    Tensor shape = g.initializer(n.input(1)).orElseThrow();
+                    // A Reshape's target shape, or the constant piece of a Concat that computes one at run time.
+                    Tensor shape = g.initializer(n.input(edit.input())).orElseThrow();
                     long[] dims = shape.longs();
                     if (edit.axis() < dims.length && dims[edit.axis()] > 0) {
                         dims[edit.axis()] = count(mask);
                         String name = g.uniqueName(shape.name() + "_pruned");
                         g.putInitializer(Tensor.ofInt64(name, shape.shape(), dims));
-                        n.setInput(1, name);
+                        n.setInput(edit.input(), name);
                     }
                 }
                 case GROUPED_IN -> {
                     Tensor w = g.initializer(n.input(1)).orElseThrow();
                     g.putInitializer(ConvRules.sliceGroupedInput(w, edit.axis(), mask));
-                }
-                case SHAPE_PIECE -> {
-                    Tensor piece = g.initializer(n.input(edit.input())).orElseThrow();
-                    long[] dims = piece.longs().clone();
-                    if (dims[edit.axis()] > 0) {
-                        dims[edit.axis()] = count(mask);
-                        String name = g.uniqueName(piece.name() + "_pruned");
-                        g.putInitializer(Tensor.ofInt64(name, piece.shape(), dims));
-                        n.setInput(edit.input(), name);
-                    }
                 }
                 default -> throw new IllegalStateException(edit.kind().name());
             }

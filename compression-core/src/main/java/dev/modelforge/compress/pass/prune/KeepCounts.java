@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Kept channel counts per group. The request is a share of channels to remove; kernels want counts
@@ -23,8 +24,8 @@ final class KeepCounts {
     private KeepCounts() {
     }
 
-    static Map<Integer, Integer> choose(StructuredPruner.Rounding rounding, List<Want> wants, MacModel macs, Map<Integer, double[]> scores,
-                                        List<String> log) {
+    static Map<Integer, Integer> choose(StructuredPruner.Rounding rounding, List<Want> wants,
+                                        Supplier<MacModel> macModel, Map<Integer, double[]> scores, List<String> log) {
         Map<Integer, Integer> keep = new LinkedHashMap<>();
         for (Want w : wants) {
             double units = Math.ceil(w.exact()) / w.unit();
@@ -38,6 +39,7 @@ final class KeepCounts {
         if (rounding != StructuredPruner.Rounding.BUDGET || wants.isEmpty()) {
             return keep;
         }
+        MacModel macs = macModel.get(); // built only here: the other roundings never count MACs
         double budget = macs.total(root -> {
             for (Want w : wants) {
                 if (w.root() == root) {

@@ -82,7 +82,7 @@ final class ReshapeRules {
                 if (c == null) {
                     return false; // the channel entry is itself read from a shape
                 }
-                cg.edits.add(new ChannelGraph.Edit(cat, ChannelGraph.EditKind.SHAPE_PIECE, n.output(0), i, a - offset));
+                cg.edits.add(new ChannelGraph.Edit(cat, ChannelGraph.EditKind.RESHAPE, n.output(0), i, a - offset));
                 return true;
             }
             offset += (int) len;

@@ -119,7 +119,7 @@ public final class StructuredPruner {
             }
             groups.add(new Group(name, names, size, size, false, reason, 0, 0, 0, 0));
         }
-        Map<Integer, Integer> keep = KeepCounts.choose(s.rounding(), wants, new MacModel(cg, macsBefore), scores, log);
+        Map<Integer, Integer> keep = KeepCounts.choose(s.rounding(), wants, () -> new MacModel(cg, macsBefore), scores, log);
         Map<Integer, boolean[]> masks = new LinkedHashMap<>();
         List<Integer> roots = cg.roots();
         for (int i = 0; i < groups.size(); i++) {
