@@ -120,14 +120,13 @@ class PromotionEndToEndIT {
 
     @Test
     @Order(1)
-    void version1IsPromotedOnEachServedProfileWithReasons() throws Exception {
-        for (String profile : List.of(LATENCY, SIZE, NEWEST)) {
+    void version1IsPromotedOnEachSizeProfileWithReasons() throws Exception {
+        for (String profile : List.of(SIZE, NEWEST)) {
             Promotion p = v1.get(profile);
             assertThat(p.outcome()).as(profile + ": " + p).isEqualTo(PromotionOutcome.PROMOTED);
             assertThat(p.kind()).isEqualTo(PromotionKind.POLICY);
             assertThat(p.decidedBy()).isEqualTo("policy");
             assertThat(p.version()).isEqualTo(1);
-            assertThat(p.recipe()).isNotEqualTo("baseline");
             assertThat(p.reason()).as(profile).contains(p.recipe()).contains("is the best of");
             assertThat(p.effectiveAt()).isNotNull();
             Decisions.assertEveryCandidateJudged(admin, p, profile);
@@ -135,41 +134,74 @@ class PromotionEndToEndIT {
             assertThat(winner.eligible()).isTrue();
             assertThat(winner.rank()).isEqualTo(1);
             assertThat(admin.best(MODEL, profile).variantId()).isEqualTo(p.variantId());
-        }
-        // Size objectives: int8-static is 0.3x the CNN; int8-dynamic (only the Gemm quantized) is not 2 % smaller.
-        for (String profile : List.of(SIZE, NEWEST)) {
-            assertThat(v1.get(profile).recipe()).isEqualTo("int8-static");
-            variant(1, "int8-dynamic").ifPresent(dynamic -> assertThat(Decisions.verdict(v1.get(profile), dynamic.id()))
+            // int8-static is 0.3x the CNN; int8-dynamic (only the Gemm quantized) is not 2 % smaller
+            assertThat(p.recipe()).isEqualTo("int8-static");
+            assertThat(admin.best(MODEL, profile).deltas().sizeRatio()).isLessThan(0.5);
+            variant(1, "int8-dynamic").ifPresent(dynamic -> assertThat(Decisions.verdict(p, dynamic.id()))
                     .satisfies(v -> assertThat(v.eligible()).isFalse())
                     .satisfies(v -> assertThat(v.reasons()).anyMatch(r -> r.contains("not better than the baseline on size"))));
         }
+    }
 
-        // Latency objective: judged from the stored measurements, the winner really is faster and accurate enough.
+    /**
+     * The latency profile promotes only a variant measured faster than the baseline (whole paired interval below 1)
+     * and accurate enough. Whether int8 beats float on a model this small depends on the machine, so what is checked
+     * is that the decision follows the measurements the benchmark worker stored: each candidate is eligible exactly
+     * when its own stored numbers meet the policy, and the outcome and the served variant follow from that.
+     */
+    @Test
+    @Order(2)
+    void theLatencyDecisionFollowsThePairedMeasurements() {
         Promotion latency = v1.get(LATENCY);
+        Decisions.assertEveryCandidateJudged(admin, latency, LATENCY);
         Variant baseline = variant(1, "baseline").orElseThrow();
-        BenchmarkResult mine = result(latency.variantId(), LATENCY);
         BenchmarkResult base = result(baseline.id(), LATENCY);
-        assertThat(mine.comparison()).as("paired against the baseline").isNotNull();
-        assertThat(mine.comparison().baselineVariantId()).isEqualTo(baseline.id());
-        System.out.printf("e2e: %s on %s: latency ratio %.3f (95%% CI %.3f-%.3f, %d rounds)%n", latency.recipe(),
-                LATENCY, mine.comparison().ratio(), mine.comparison().ciLow(), mine.comparison().ciHigh(),
-                mine.comparison().rounds());
-        assertThat(mine.comparison().ratio()).isLessThan(1.0);
-        assertThat(mine.comparison().ciHigh()).isLessThan(1.0);
         assertThat(base.accuracy().samples()).isEqualTo(360);
         assertThat(base.accuracy().top1Accuracy()).isCloseTo(358 / 360.0, within(1e-9));
-        double dropPoints = (base.accuracy().top1Accuracy() - mine.accuracy().top1Accuracy()) * 100;
-        assertThat(dropPoints).isLessThanOrEqualTo(TestProfiles.MAX_ACCURACY_DROP_POINTS);
+        for (CandidateVerdict v : latency.verdicts()) {
+            BenchmarkResult r = result(v.variantId(), LATENCY);
+            assertThat(r.comparison()).as("paired against the baseline").isNotNull();
+            assertThat(r.comparison().baselineVariantId()).isEqualTo(baseline.id());
+            assertThat(r.comparison().ratio()).isBetween(r.comparison().ciLow(), r.comparison().ciHigh());
+            double dropPoints = (base.accuracy().top1Accuracy() - r.accuracy().top1Accuracy()) * 100;
+            boolean faster = r.comparison().ciHigh() < 1.0;
+            System.out.printf("e2e: %s on %s: latency ratio %.3f (95%% CI %.3f-%.3f, %d rounds), accuracy %+.2f pt%n",
+                    v.recipe(), LATENCY, r.comparison().ratio(), r.comparison().ciLow(), r.comparison().ciHigh(),
+                    r.comparison().rounds(), -dropPoints);
+            assertThat(v.eligible()).as(v.toString())
+                    .isEqualTo(faster && dropPoints <= TestProfiles.MAX_ACCURACY_DROP_POINTS + 1e-9);
+            if (!faster) {
+                assertThat(v.reasons()).anyMatch(reason -> reason.startsWith("not measured faster than the baseline"));
+            }
+        }
+
+        if (latency.verdicts().stream().noneMatch(CandidateVerdict::eligible)) {
+            assertThat(latency.outcome()).as(latency.toString()).isEqualTo(PromotionOutcome.NOTHING_ELIGIBLE);
+            assertThat(latency.variantId()).isNull();
+            assertThatThrownBy(() -> admin.best(MODEL, LATENCY)).isInstanceOfSatisfying(RegistryClientException.class,
+                    e -> assertThat(e.problem().type()).isEqualTo(PromotionProblemTypes.NOTHING_PROMOTED));
+            return;
+        }
+        assertThat(latency.outcome()).as(latency.toString()).isEqualTo(PromotionOutcome.PROMOTED);
+        CandidateVerdict winner = Decisions.verdict(latency, latency.variantId());
+        assertThat(winner.rank()).isEqualTo(1);
+        // ranked on latency first: no other eligible candidate is faster beyond the policy's 2 % tie tolerance
+        BenchmarkResult mine = result(latency.variantId(), LATENCY);
+        for (CandidateVerdict v : latency.verdicts()) {
+            if (v.eligible() && !v.variantId().equals(latency.variantId())) {
+                assertThat(result(v.variantId(), LATENCY).latency().p50Millis())
+                        .isGreaterThanOrEqualTo(mine.latency().p50Millis() * 0.98);
+            }
+        }
         BestVariant best = admin.best(MODEL, LATENCY);
+        assertThat(best.variantId()).isEqualTo(latency.variantId());
         assertThat(best.deltas().baselineVariantId()).isEqualTo(baseline.id());
         assertThat(best.deltas().latencyRatio()).isEqualTo(mine.comparison().ratio());
-        assertThat(best.deltas().accuracyDeltaPoints()).isCloseTo(-dropPoints, within(1e-9));
-        assertThat(best.deltas().sizeRatio()).isLessThan(1.0);
         assertThat(best.benchmark().jobId()).isEqualTo(mine.jobId());
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aProfileWhoseConstraintsNothingMeetsGetsNothingEligibleWithEachCandidatesReason() {
         Promotion p = v1.get(IMPOSSIBLE);
         assertThat(p.outcome()).as(p.toString()).isEqualTo(PromotionOutcome.NOTHING_ELIGIBLE);
@@ -190,7 +222,7 @@ class PromotionEndToEndIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void approvalModeStaysPendingUntilApprovedThenServes() {
         Promotion pending = v1.get(APPROVAL);
         assertThat(pending.outcome()).as(pending.toString()).isEqualTo(PromotionOutcome.PENDING_APPROVAL);
@@ -214,16 +246,16 @@ class PromotionEndToEndIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void bestForADeviceDescriptionNamesTheProfileItChose() {
         BestVariant twoCores = admin.bestFor(MODEL, Map.of("arch", "amd64", "cores", "4", "memoryMb", "8192",
                 "isa", "avx2,f16c"));
-        assertThat(twoCores.device()).isEqualTo(LATENCY);
+        assertThat(twoCores.device()).isEqualTo(NEWEST);
         assertThat(twoCores.resolvedProfile()).isTrue();
         assertThat(twoCores.resolution()).contains("x86_64").contains("2 core(s)");
-        assertThat(twoCores.variantId()).isEqualTo(v1.get(LATENCY).variantId());
+        assertThat(twoCores.variantId()).isEqualTo(v1.get(NEWEST).variantId());
 
-        // one core: the latency profile assumes two, so the closest 1-core profile (most memory) is chosen
+        // one core: the newest profile assumes two, so the closest 1-core profile (most memory) is chosen
         BestVariant oneCore = admin.bestFor(MODEL, Map.of("arch", "x86_64", "cores", "1", "memoryMb", "8192"));
         assertThat(oneCore.device()).isEqualTo(SIZE);
         assertThat(oneCore.variantId()).isEqualTo(v1.get(SIZE).variantId());
@@ -232,14 +264,14 @@ class PromotionEndToEndIT {
                 .isInstanceOfSatisfying(RegistryClientException.class, e -> {
                     assertThat(e.status()).isEqualTo(404);
                     assertThat(e.problem().type()).isEqualTo(PromotionProblemTypes.NO_MATCHING_PROFILE);
-                    assertThat(e.problem().detail()).contains(LATENCY + " needs arch x86_64");
+                    assertThat(e.problem().detail()).contains(NEWEST + " needs arch x86_64");
                 });
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void presignedDownloadOfTheBestVariantMatchesItsSha256() throws Exception {
-        BestVariant best = admin.best(MODEL, LATENCY);
+        BestVariant best = admin.best(MODEL, SIZE);
         Variant variant = admin.getVariant(best.variantId());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long bytes = 0;
@@ -254,40 +286,40 @@ class PromotionEndToEndIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void manualPromotionAndRollbackAreServedAndRecorded() {
-        String champion = v1.get(LATENCY).variantId();
+        String champion = v1.get(NEWEST).variantId();
         // any other v1 variant built for the profile (int8-dynamic when it compressed, else the original)
         Variant other = admin.listVariants(MODEL, 1).stream().filter(v -> !v.id().equals(champion))
-                .filter(v -> v.profiles().contains(LATENCY) || v.recipe().isBaseline())
+                .filter(v -> v.profiles().contains(NEWEST) || v.recipe().isBaseline())
                 .min(Comparator.comparing(v -> v.recipe().isBaseline())).orElseThrow();
         RegistryClient promoter = stack.promoter();
 
-        Promotion manual = promoter.promote(MODEL, new PromoteRequest(LATENCY, other.id(), "e2e: pin for a field test"));
+        Promotion manual = promoter.promote(MODEL, new PromoteRequest(NEWEST, other.id(), "e2e: pin for a field test"));
         assertThat(manual.kind()).isEqualTo(PromotionKind.MANUAL);
         assertThat(manual.outcome()).isEqualTo(PromotionOutcome.PROMOTED);
         assertThat(manual.variantId()).isEqualTo(other.id());
         assertThat(manual.previousVariantId()).isEqualTo(champion);
         assertThat(manual.decidedBy()).startsWith("e2e-promoter");
-        Decisions.awaitBest(admin, MODEL, LATENCY, b -> b.variantId().equals(other.id()), CACHE);
+        Decisions.awaitBest(admin, MODEL, NEWEST, b -> b.variantId().equals(other.id()), CACHE);
 
-        Promotion rollback = promoter.rollback(MODEL, new RollbackRequest(LATENCY, "e2e: field test over"));
+        Promotion rollback = promoter.rollback(MODEL, new RollbackRequest(NEWEST, "e2e: field test over"));
         assertThat(rollback.kind()).isEqualTo(PromotionKind.ROLLBACK);
         assertThat(rollback.variantId()).isEqualTo(champion);
         assertThat(rollback.previousVariantId()).isEqualTo(other.id());
-        Decisions.awaitBest(admin, MODEL, LATENCY, b -> b.variantId().equals(champion), CACHE);
+        Decisions.awaitBest(admin, MODEL, NEWEST, b -> b.variantId().equals(champion), CACHE);
 
-        List<Promotion> history = admin.promotions(MODEL, LATENCY, null);
+        List<Promotion> history = admin.promotions(MODEL, NEWEST, null);
         assertThat(history).extracting(Promotion::id)
-                .containsSubsequence(rollback.id(), manual.id(), v1.get(LATENCY).id());
+                .containsSubsequence(rollback.id(), manual.id(), v1.get(NEWEST).id());
         assertThat(history.get(0).reason()).isEqualTo("e2e: field test over");
         // "what served this profile then": at the manual promotion's instant, the manual promotion
-        assertThat(admin.promotions(MODEL, LATENCY, manual.effectiveAt().toString()))
+        assertThat(admin.promotions(MODEL, NEWEST, manual.effectiveAt().toString()))
                 .extracting(Promotion::id).containsExactly(manual.id());
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aWorseSecondVersionKeepsTheChampionUnlessThePolicyPrefersTheNewest() throws Exception {
         // only the two profiles this test is about plan version 2 (fewer jobs, a shorter test)
         for (String done : List.of(LATENCY, APPROVAL, IMPOSSIBLE)) {
@@ -333,7 +365,7 @@ class PromotionEndToEndIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void everyRecordedDecisionWasPublishedOnThePromotionsTopic() {
         List<Promotion> history = admin.promotions(MODEL, null, null);
         // v1 on 5 profiles, the manual promotion, the rollback, v2 on 2 profiles

@@ -13,16 +13,23 @@ import java.util.Map;
 /**
  * The device profiles the end-to-end test creates through the API, one per policy behaviour under test. All are
  * x86_64 with one intra-op thread, so the benchmark worker on this machine can measure every one of them, and use
- * at most two recipes whose outcome on the CNN fixture is known: int8-static makes it 0.3x the size and about 0.77x
- * the latency with no accuracy loss; int8-dynamic quantizes only its Gemm (0.99x size, no faster).
+ * at most two recipes whose size and accuracy on the CNN fixture are known: int8-static makes it 0.3x the size with no
+ * accuracy loss; int8-dynamic quantizes only its Gemm (0.99x size). Their latency is not known in advance: int8-static
+ * measured 0.70-0.80x the float CNN on one machine and 0.85-1.02x on another, so no assertion here hangs on it.
  */
 final class TestProfiles {
 
-    /** Objective latency: the winner must be measured faster than the baseline (paired, CI below 1). */
+    /**
+     * Objective latency: a winner must be measured faster than the baseline (paired, CI below 1). Whether any variant
+     * is depends on the machine, so the test checks that the decision follows the stored measurements either way.
+     */
     static final String LATENCY = "e2e-latency";
     /** Objective size: deterministic, so a bigger second version certainly loses against the champion. */
     static final String SIZE = "e2e-size";
-    /** Like {@link #SIZE}, with {@code preferNewest}: a newer version's best replaces the champion anyway. */
+    /**
+     * Like {@link #SIZE}, with {@code preferNewest}: a newer version's best replaces the champion anyway. The only
+     * 2-core profile: a described device with two or more cores resolves here.
+     */
     static final String NEWEST = "e2e-newest";
     /** Approval mode: the decision waits for a promoter. */
     static final String APPROVAL = "e2e-approval";
@@ -39,15 +46,15 @@ final class TestProfiles {
 
     static List<DeviceProfile> all() {
         return List.of(
-                // the only 2-core profile with the most memory: a described device with >= 2 cores resolves here
-                profile(LATENCY, 2, 4096, List.of("avx2"), BOTH,
+                profile(LATENCY, 1, 1024, List.of(), BOTH,
                         policy(Map.of("maxAccuracyDropPoints", MAX_ACCURACY_DROP_POINTS), List.of("latency", "size"),
                                 "auto", false)),
                 // of the 1-core profiles the one with the most memory: a described 1-core device resolves here
                 profile(SIZE, 1, 2048, List.of(), BOTH,
                         policy(Map.of("maxAccuracyDropPoints", MAX_ACCURACY_DROP_POINTS), List.of("size", "latency"),
                                 "auto", false)),
-                profile(NEWEST, 1, 1024, List.of(), BOTH,
+                // the only 2-core profile: a described device with >= 2 cores resolves here
+                profile(NEWEST, 2, 4096, List.of("avx2"), BOTH,
                         policy(Map.of("maxAccuracyDropPoints", MAX_ACCURACY_DROP_POINTS), List.of("size", "latency"),
                                 "auto", true)),
                 profile(APPROVAL, 1, 1024, List.of(), List.of(RecipeRef.of("int8-static")),
