@@ -6,7 +6,11 @@ import dev.modelforge.compress.ir.Model;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
 
+import ai.onnxruntime.OrtException;
+import dev.modelforge.compress.pass.prune.PruneData;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +23,10 @@ import java.util.Set;
  * [→ Add(bias)]}, the exact shape ONNX Runtime fuses into {@code MatMulIntegerToFloat} and then
  * {@code DynamicQuantizeMatMul}. Each MatMul gets its own DynamicQuantizeLinear because ORT only
  * fuses one whose outputs feed a single MatMulInteger.
+ *
+ * <p>Self-attention written out in plain ops (q/k/v projections, head split, scores, Softmax, head merge) becomes
+ * one {@code com.microsoft.QAttention} with the three weights packed into one int8 matrix ({@link AttentionFusion};
+ * {@code fuseAttention=false} keeps the MatMul-by-MatMul form).
  *
  * <p>Conv is never quantized here: ORT's ConvInteger is far slower than float Conv on CPU (use
  * int8-static). Weights are int8 symmetric (zero point 0), per tensor or per output column.
@@ -43,6 +51,8 @@ public final class Int8DynamicPass implements Pass {
                 ParamSpec.bool("perChannel", true, "one scale per output column instead of one per weight"),
                 ParamSpec.bool("reduceRange", false, "7-bit weights, for CPUs without VNNI where u8s8 products saturate"),
                 ParamSpec.bool("quantizeGemm", true, "also quantize Gemm (not only MatMul)"),
+                ParamSpec.bool("fuseAttention", true,
+                        "run each plain self-attention block as one int8 QAttention (q/k/v packed, heads split inside)"),
                 ParamSpec.integer("minWeightElements", 0, 0, Integer.MAX_VALUE,
                         "leave weights with fewer elements in float (not worth a quantize step)"),
                 ParamSpec.stringList("excludeNodes", "node names to keep in float"));
@@ -60,11 +70,18 @@ public final class Int8DynamicPass implements Pass {
         Set<String> excluded = new HashSet<>(p.stringList("excludeNodes"));
         report.noteUnknownNodes("excludeNodes", excluded, g);
         Map<String, String[]> quantizedWeights = new HashMap<>();
+        List<AttentionFusion.Block> blocks = p.bool("fuseAttention")
+                ? attentionBlocks(in, g, excluded, p.integer("minWeightElements"), perChannel, ctx, report) : List.of();
+        Set<Node> fused = new HashSet<>();
+        blocks.forEach(b -> fused.addAll(b.removed()));
         List<Node> original = new ArrayList<>(g.nodes());
         List<Runnable> rewrites = new ArrayList<>();
         for (int i = 0; i < original.size(); i++) {
             Node node = original.get(i);
             String display = LinearOp.displayName(node, i);
+            if (fused.contains(node)) {
+                continue;
+            }
             if (node.is("Conv")) {
                 report.node(NodeReport.untouched(display, "Conv", NodeAction.SKIPPED,
                         "Conv is not dynamically quantized for CPU: ORT's ConvInteger is much slower than float Conv; use int8-static"));
@@ -112,12 +129,17 @@ public final class Int8DynamicPass implements Pass {
                     (perChannel ? "per-column" : "per-tensor") + " int8 weight " + op.k() + "x" + op.n()
                             + (op.bias().isEmpty() ? "" : " with bias"), summary, op.weight().byteSize(), bytesAfter));
         }
-        if (rewrites.isEmpty()) {
+        if (rewrites.isEmpty() && blocks.isEmpty()) {
             throw new NothingToDoException(name(), "no MatMul/Gemm with a constant 2-D float weight to quantize"
                     + reasons(report));
         }
         Opsets.requireDefault(out, MIN_OPSET, name()).ifPresent(report::note);
         rewrites.forEach(Runnable::run);
+        if (!blocks.isEmpty()) {
+            Opsets.requireDomain(out, Node.MICROSOFT_DOMAIN, 1);
+            blocks.forEach(b -> AttentionFusion.rewrite(g, b, perChannel, qmax));
+            g.sortTopologically();
+        }
         g.removeUnusedInitializers();
         return new PassResult(out, report.build(in, out));
     }
@@ -148,6 +170,62 @@ public final class Int8DynamicPass implements Pass {
             nodes.add(Node.of(g.uniqueName(base + "_add"), "Add", List.of(scaled, op.bias()), List.of(y)));
         }
         g.replace(node, nodes);
+    }
+
+    /**
+     * The attention blocks to fuse, each reported on its three projections. A block is kept only when a probe run
+     * (seeded synthetic inputs) shows its input and output are [batch, tokens, hidden], the layout QAttention
+     * requires; blocks with an excluded or too-small projection stay unfused.
+     */
+    private static List<AttentionFusion.Block> attentionBlocks(Model in, Graph g, Set<String> excluded,
+                                                               long minWeightElements, boolean perChannel,
+                                                               PassContext ctx, PassReport.Builder report)
+            throws PassException {
+        List<AttentionFusion.Block> candidates = new ArrayList<>();
+        for (AttentionFusion.Match m : AttentionFusion.find(g, in.defaultOpset())) {
+            AttentionFusion.Block b = m.block();
+            if (b == null) {
+                report.note("attention around Softmax not fused: " + m.reason());
+            } else if (b.projections().stream().anyMatch(op -> excluded.contains(op.node().name()))) {
+                report.note("attention at " + b.softmax().name() + " not fused: a projection is in excludeNodes");
+            } else if (b.projections().stream().anyMatch(op -> op.weight().elementCount() < minWeightElements)) {
+                report.note("attention at " + b.softmax().name() + " not fused: a projection is below minWeightElements");
+            } else {
+                candidates.add(b);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        Map<String, long[]> shapes;
+        try {
+            List<String> values = new ArrayList<>();
+            candidates.forEach(b -> values.addAll(List.of(b.input(), b.output())));
+            shapes = PruneData.probeShapes(in, values, PruneData.synthetic(in), ctx.threads());
+        } catch (OrtException | RuntimeException e) {
+            report.note("attention not fused: the shape probe run failed (" + e.getMessage() + ")");
+            return List.of();
+        }
+        List<AttentionFusion.Block> blocks = new ArrayList<>();
+        for (AttentionFusion.Block b : candidates) {
+            long[] x = shapes.get(b.input());
+            long[] y = shapes.get(b.output());
+            if (x == null || y == null || x.length != 3 || y.length != 3 || y[2] != b.hidden()) {
+                report.note("attention at " + b.softmax().name() + " not fused: its input or output is not "
+                        + "[batch, tokens, hidden] (probed " + Arrays.toString(x) + " → " + Arrays.toString(y) + ")");
+                continue;
+            }
+            blocks.add(b);
+            for (LinearOp op : b.projections()) {
+                report.node(new NodeReport(op.node().name(), "MatMul", NodeAction.QUANTIZED,
+                        "fused with the other projections of its attention block into one QAttention (" + b.heads()
+                                + " heads of " + b.headSize() + "; packed " + (perChannel ? "per-column" : "per-tensor")
+                                + " int8 weight " + op.k() + "x" + 3 * b.hidden() + ")",
+                        null, op.weight().byteSize(),
+                        op == b.projections().get(0) ? AttentionFusion.packedBytes(b, perChannel) : 0));
+            }
+        }
+        return blocks;
     }
 
     private static void reportOther(Graph g, Node node, String display, PassReport.Builder report) {
