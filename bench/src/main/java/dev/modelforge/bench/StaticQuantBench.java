@@ -22,7 +22,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * int8-static on the digits CNN fixture, float vs quantized side by side: size ratio, p50 latency
+ * int8-static on the digits CNN fixtures (the small one and the 2x-wide one, which share their data), float vs
+ * quantized side by side: size ratio, p50 latency
  * ratio at batch 1 (overhead-bound), 8 (the benchmark worker's throughput batch) and 64 (compute-bound) with 1
  * and 2 intra-op threads
  * (paired, interleaved, spinning off: {@link QuantizationBench#pairedP50Ratio}), top-1 accuracy
@@ -40,7 +41,6 @@ public final class StaticQuantBench {
         Path fixtures = Path.of(args.length > 0 ? args[0] : "compression-core/src/test/resources/fixtures");
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int[] batches = QuantizationBench.batches(args.length > 2 ? args[2] : "1,8,64");
-        Path in = fixtures.resolve("digits_cnn.onnx");
         Path calib = fixtures.resolve("digits_cnn_calib.npz");
         Path eval = fixtures.resolve("digits_cnn_eval.npz");
         Path work = Files.createTempDirectory("static-quant-bench");
@@ -48,22 +48,25 @@ public final class StaticQuantBench {
         String input = data.keySet().stream().filter(k -> !k.equals("labels")).findFirst().orElseThrow();
         NdArray x = data.get(input);
 
-        System.out.printf("StaticQuantBench: %s, %d paired iterations per cell, %d cores, load %s%n", in,
+        System.out.printf("StaticQuantBench: %d paired iterations per cell, %d cores, load %s%n",
                 iterations, Runtime.getRuntime().availableProcessors(), QuantizationBench.loadAverage());
-        System.out.println("| calibration | size ratio | top-1 float → int8 (Δ pt) | compress ms (pass ms) "
+        System.out.println("| model | calibration | size ratio | top-1 float → int8 (Δ pt) | compress ms (pass ms) "
                 + "| p50 ratio " + QuantizationBench.latencyColumns(batches) + " | fused kernels |");
-        System.out.println("|---|---|---|---|" + "---|".repeat(2 * batches.length) + "---|");
-        for (String method : List.of("minmax", "percentile", "entropy")) {
-            Path out = work.resolve("digits_cnn-int8-static-" + method + ".onnx");
-            Recipe recipe = Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method)));
-            CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, recipe,
-                    Optional.of(calib), Optional.of(eval), 1, ValidationGate.loadAndRunOnly(), null));
-            Metrics m = r.validation().metrics();
-            long passMillis = r.passes().stream().mapToLong(p -> p.elapsedMillis()).sum();
-            String ratios = QuantizationBench.latencyRatios(in, out, input, x, batches, iterations);
-            System.out.printf("| %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d (%d) | %s | %s |%n",
-                    method, r.sizeRatio(), m.referenceAccuracy() * 100, m.accuracy() * 100, -m.accuracyDropPoints(),
-                    r.elapsedMillis(), passMillis, ratios, fusedKernels(out, work));
+        System.out.println("|---|---|---|---|---|" + "---|".repeat(2 * batches.length) + "---|");
+        for (String model : List.of("digits_cnn", "digits_cnn_wide")) {
+            Path in = fixtures.resolve(model + ".onnx");
+            for (String method : List.of("minmax", "percentile", "entropy")) {
+                Path out = work.resolve(model + "-int8-static-" + method + ".onnx");
+                Recipe recipe = Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method)));
+                CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, recipe,
+                        Optional.of(calib), Optional.of(eval), 1, ValidationGate.loadAndRunOnly(), null));
+                Metrics m = r.validation().metrics();
+                long passMillis = r.passes().stream().mapToLong(p -> p.elapsedMillis()).sum();
+                String ratios = QuantizationBench.latencyRatios(in, out, input, x, batches, iterations);
+                System.out.printf("| %s | %s | %.3f | %.2f%% → %.2f%% (%+.2f) | %d (%d) | %s | %s |%n",
+                        model, method, r.sizeRatio(), m.referenceAccuracy() * 100, m.accuracy() * 100,
+                        -m.accuracyDropPoints(), r.elapsedMillis(), passMillis, ratios, fusedKernels(out, work));
+            }
         }
     }
 

@@ -62,8 +62,8 @@ class FixturesTest {
     }
 
     @Test
-    void metadataListsBothFixtures() throws IOException {
-        assertThat(models()).containsExactlyInAnyOrder("digits_cnn", "digits_transformer");
+    void metadataListsTheFixtures() throws IOException {
+        assertThat(models()).containsExactlyInAnyOrder("digits_cnn", "digits_transformer", "digits_cnn_wide");
     }
 
     @ParameterizedTest
@@ -94,7 +94,7 @@ class FixturesTest {
     @MethodSource("models")
     void onnxRuntimeReproducesTheGeneratorsAccuracy(String name) throws Exception {
         JsonNode meta = metadata().path("models").path(name);
-        Map<String, NdArray> eval = Npz.read(fixture(name + "_eval.npz"));
+        Map<String, NdArray> eval = Npz.read(fixture(meta.path("data").asText() + "_eval.npz"));
         NdArray inputs = eval.get("input");
         long[] labels = eval.get("labels").toLongArray();
         assertThat(inputs.dim(0)).isEqualTo(labels.length).isEqualTo(meta.path("eval_samples").asLong());
