@@ -42,7 +42,7 @@ final class AttentionFusion {
      * @param scale       the factor applied to the scores
      */
     record Block(String input, List<LinearOp> projections, List<String> biases, int heads, int headSize,
-                 float scale, List<Node> removed, String output, Node softmax) {
+                 float scale, List<Node> removed, String output, Node softmax, Mask mask) {
 
         int hidden() {
             return heads * headSize;
@@ -52,6 +52,17 @@ final class AttentionFusion {
         boolean defaultScale() {
             return Math.abs(scale - 1 / Math.sqrt(headSize)) <= 1e-6 * scale;
         }
+    }
+
+    /**
+     * A BERT-style additive mask: {@code Add(scores, Mul(Sub(1, Cast<float>(Unsqueeze…(m))), c))} with m a [batch,
+     * tokens] 0/1 tensor — what QAttention's raw {@code mask_index} with {@code mask_filter_value = c} computes.
+     *
+     * @param source   m, before the Unsqueezes
+     * @param expanded the float [batch, 1, 1, tokens] it becomes (for the shape probe)
+     * @param chain    Unsqueeze/Cast/Sub/Mul, shared by every layer: removed only once nothing reads them
+     */
+    record Mask(String source, String expanded, float filterValue, List<Node> chain) {
     }
 
     /** A block, or why the attention around a Softmax was not matched. */
@@ -83,6 +94,19 @@ final class AttentionFusion {
         List<Node> removed = new ArrayList<>();
         removed.add(sm);
         Node scoresNode = producers.get(sm.input(0));
+        Mask mask = null;
+        if (scoresNode != null && scoresNode.is("Add") && single(g, consumers, sm.input(0))) {
+            for (int i = 0; i < 2 && mask == null; i++) {
+                mask = mask(g, producers, scoresNode.input(i));
+                if (mask != null) {
+                    removed.add(scoresNode);
+                    scoresNode = producers.get(scoresNode.input(1 - i));
+                }
+            }
+            if (mask == null) {
+                return Match.no("an Add between the scores and Softmax is not a 0/1 attention mask times a constant");
+            }
+        }
         float scale = 1f;
         if (scoresNode != null && (scoresNode.is("Mul") || scoresNode.is("Div"))) {
             Float c = null;
@@ -105,7 +129,7 @@ final class AttentionFusion {
             scoresNode = producers.get(scoresNode.input(data));
         }
         if (scoresNode == null || !scoresNode.is("MatMul") || !single(g, consumers, scoresNode.output(0))) {
-            return Match.no("Softmax input is not the product of queries and keys (a mask or bias in between?)");
+            return Match.no("Softmax input is not the product of queries and keys (a bias in between?)");
         }
         Node qk = scoresNode;
         removed.add(qk);
@@ -140,21 +164,31 @@ final class AttentionFusion {
         if (merge == null || !merge.is("Transpose") || !merge.attrInts("perm").equals(List.of(0L, 2L, 1L, 3L))) {
             return Match.no("the heads are not merged back by Transpose(0,2,1,3)");
         }
-        Node flat = onlyConsumer(g, consumers, merge.output(0));
-        long[] target = flat == null || !flat.is("Reshape") ? null : longs(g, flat.input(1));
+        Node flat = reshapeReader(g, consumers, merge.output(0));
+        long[] target = flat == null ? null : target(g, producers, flat.input(1));
         if (target == null || target.length != 3 || target[2] != q.op.n()) {
             return Match.no("the merged heads are not reshaped to [batch, tokens, " + q.op.n() + "]");
         }
         removed.add(merge);
         removed.add(flat);
+        // Shape→Gather→Unsqueeze→Concat chains that compute the Reshape targets at run time go with the block,
+        // provided they feed nothing but those Reshapes.
+        Set<Node> reshapes = Set.of(q.reshape, k.reshape, v.reshape, flat);
+        for (String value : List.of(q.projected, k.projected, v.projected, merge.output(0))) {
+            if (!shapeOnlyReaders(g, consumers, value, reshapes, removed)) {
+                return Match.no("a value inside the block is also read outside it");
+            }
+        }
         Block b = new Block(q.op.activation(), List.of(q.op, k.op, v.op), List.of(q.bias, k.bias, v.bias), q.heads,
-                q.headSize, scale, List.copyOf(removed), flat.output(0), sm);
+                q.headSize, scale, List.copyOf(removed), flat.output(0), sm, mask);
         return new Match(b, null);
     }
 
     /** One of q, k, v: projection, bias, head split. */
     private static final class Head {
         LinearOp op;
+        Node reshape;
+        String projected;
         String bias = "";
         int heads;
         int headSize;
@@ -193,17 +227,18 @@ final class AttentionFusion {
             return h;
         }
         Node r = producers.get(reshaped);
-        long[] shape = r == null || !r.is("Reshape") ? null : longs(g, r.input(1));
+        long[] shape = r == null || !r.is("Reshape") ? null : target(g, producers, r.input(1));
         if (shape == null || shape.length != 4 || shape[2] <= 0 || shape[3] <= 0 || !single(g, consumers, reshaped)) {
-            h.reason = "heads are not split by a Reshape to a constant [batch, tokens, heads, head size]";
+            h.reason = "heads are not split by a Reshape to [batch, tokens, heads, head size] with constant heads";
             return h;
         }
         mine.add(r);
+        h.reshape = r;
         h.heads = (int) shape[2];
         h.headSize = (int) shape[3];
         String projected = r.input(0);
         Node p = producers.get(projected);
-        if (p != null && p.is("Add") && single(g, consumers, projected)) {
+        if (p != null && p.is("Add") && reshapeReader(g, consumers, projected) == r) {
             int w = -1;
             for (int i = 0; i < 2; i++) {
                 Tensor b = g.initializer(p.input(i)).orElse(null);
@@ -217,10 +252,14 @@ final class AttentionFusion {
             }
             mine.add(p);
             h.bias = p.input(w);
+            h.projected = projected;
             projected = p.input(1 - w);
             p = producers.get(projected);
+        } else {
+            h.projected = projected;
         }
-        if (p == null || !p.is("MatMul") || !single(g, consumers, projected)) {
+        if (p == null || !p.is("MatMul") || (h.bias.isEmpty() ? reshapeReader(g, consumers, projected) != r
+                : !single(g, consumers, projected))) {
             h.reason = "queries, keys or values are not a MatMul with a weight";
             return h;
         }
@@ -240,7 +279,7 @@ final class AttentionFusion {
     }
 
     /** Rewrites a matched block; the q/k/v weights are packed column-wise and quantized per column or tensor. */
-    static void rewrite(Graph g, Block b, boolean perChannel, int qmax) {
+    static void rewrite(Graph g, Block b, boolean perChannel, int qmax, Map<String, String> int32Masks) {
         int k = b.projections().get(0).k();
         int d = b.hidden();
         float[] packed = new float[k * 3 * d];
@@ -270,25 +309,186 @@ final class AttentionFusion {
         String xz = g.uniqueName(base + "_xzp");
         Node dql = Node.of(g.uniqueName(base + "_dql"), "DynamicQuantizeLinear", List.of(b.input()),
                 List.of(xq, xs, xz));
+        List<Node> added = new ArrayList<>();
+        String maskIndex = "";
+        if (b.mask() != null) {
+            maskIndex = int32Masks.get(b.mask().source());
+            if (maskIndex == null) {
+                maskIndex = g.uniqueName(b.mask().source() + "_int32");
+                int32Masks.put(b.mask().source(), maskIndex);
+                added.add(Node.of(g.uniqueName(b.mask().source() + "_cast_int32"), "Cast", List.of(b.mask().source()),
+                        List.of(maskIndex)).setAttr("to", (long) DataType.INT32.onnxCode()));
+            }
+        }
         Node att = new Node(g.uniqueName(base + "_qattention"), "QAttention", Node.MICROSOFT_DOMAIN,
-                List.of(xq, wName, bName, xs, sName, "", xz, zName), List.of(b.output()))
+                List.of(xq, wName, bName, xs, sName, maskIndex, xz, zName), List.of(b.output()))
                 .setAttr("num_heads", (long) b.heads());
         if (!b.defaultScale()) {
             att.setAttr("scale", b.scale());
         }
+        if (b.mask() != null) {
+            att.setAttr("mask_filter_value", b.mask().filterValue());
+        }
+        added.add(dql);
+        added.add(att);
         // the new nodes take the place of the q projection (its input exists there; all users come later)
-        g.replace(first, List.of(dql, att));
+        g.replace(first, added);
         for (Node n : b.removed()) {
             if (n != first) {
                 g.removeNode(n);
             }
         }
+        if (b.mask() != null) {
+            removeUnread(g, b.mask().chain());
+        }
+    }
+
+    /** Removes those of {@code candidates} nothing reads any more (repeatedly: a chain goes back to front). */
+    private static void removeUnread(Graph g, List<Node> candidates) {
+        List<Node> left = new ArrayList<>(candidates);
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            Map<String, List<Node>> consumers = g.consumerMap();
+            for (Node n : List.copyOf(left)) {
+                boolean unread = n.outputs().stream().allMatch(o -> consumers.getOrDefault(o, List.of()).isEmpty()
+                        && !g.isGraphOutput(o));
+                if (unread && g.nodes().contains(n)) {
+                    g.removeNode(n);
+                    left.remove(n);
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * The additive mask term, or null: {@code Mul(Sub(1, Cast<float>(Unsqueeze…(m))), c)} (either operand order
+     * of the Mul) with c a negative constant. The shapes (m [batch, tokens], expanded [batch, 1, 1, tokens]) are
+     * checked by the pass's probe.
+     */
+    private static Mask mask(Graph g, Map<String, Node> producers, String value) {
+        Node mul = producers.get(value);
+        if (mul == null || !mul.is("Mul")) {
+            return null;
+        }
+        for (int i = 0; i < 2; i++) {
+            Float c = scalar(g, mul.input(i));
+            Node sub = producers.get(mul.input(1 - i));
+            if (c == null || !(c < 0) || sub == null || !sub.is("Sub")) {
+                continue;
+            }
+            Float one = scalar(g, sub.input(0));
+            Node cast = producers.get(sub.input(1));
+            if (one == null || one != 1f || cast == null || !cast.is("Cast")
+                    || cast.attrInt("to", 0) != DataType.FLOAT.onnxCode()) {
+                continue;
+            }
+            List<Node> chain = new ArrayList<>(List.of(mul, sub, cast));
+            String source = cast.input(0);
+            for (Node u = producers.get(source); u != null && u.is("Unsqueeze"); u = producers.get(source)) {
+                chain.add(u);
+                source = u.input(0);
+            }
+            return new Mask(source, cast.output(0), c, chain);
+        }
+        return null;
     }
 
     /** Bytes of the packed int8 weight with its scales, for the report. */
     static long packedBytes(Block b, boolean perChannel) {
         long elements = (long) b.projections().get(0).k() * 3 * b.hidden();
         return elements + (perChannel ? 3L * b.hidden() : 1) * 4 + 3L * b.hidden() * 4;
+    }
+
+    /**
+     * The one Reshape reading {@code value} as its data, when every other reader is a Shape (its target computed at
+     * run time); null otherwise. {@link #shapeOnlyReaders} later checks where those Shapes lead.
+     */
+    private static Node reshapeReader(Graph g, Map<String, List<Node>> consumers, String value) {
+        Node reshape = null;
+        for (Node c : consumers.getOrDefault(value, List.of())) {
+            if (c.is("Reshape") && c.input(0).equals(value) && reshape == null) {
+                reshape = c;
+            } else if (!c.is("Shape")) {
+                return null;
+            }
+        }
+        return g.isGraphOutput(value) ? null : reshape;
+    }
+
+    /**
+     * True when every reader of {@code value} other than a Reshape in {@code sinks} is a Shape whose results only
+     * reach those Reshapes' target input (through Gather/Unsqueeze/Squeeze/Concat/Slice/Cast); the nodes on the way
+     * are added to {@code collect}.
+     */
+    private static boolean shapeOnlyReaders(Graph g, Map<String, List<Node>> consumers, String value, Set<Node> sinks,
+                                            List<Node> collect) {
+        for (Node c : consumers.getOrDefault(value, List.of())) {
+            if (sinks.contains(c) && c.input(0).equals(value)) {
+                continue;
+            }
+            if (!c.is("Shape") || !feedsOnlyTargets(g, consumers, c, sinks, collect, 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean feedsOnlyTargets(Graph g, Map<String, List<Node>> consumers, Node n, Set<Node> sinks,
+                                            List<Node> collect, int depth) {
+        if (depth > 8) {
+            return false;
+        }
+        if (!collect.contains(n)) {
+            collect.add(n);
+        }
+        for (String out : n.outputs()) {
+            if (g.isGraphOutput(out)) {
+                return false;
+            }
+            for (Node c : consumers.getOrDefault(out, List.of())) {
+                if (sinks.contains(c) && c.inputs().indexOf(out) == 1) {
+                    continue;
+                }
+                boolean shapeOp = c.domain().isEmpty() && Set.of("Gather", "Unsqueeze", "Squeeze", "Concat", "Slice",
+                        "Cast").contains(c.opType());
+                if (!shapeOp || !feedsOnlyTargets(g, consumers, c, sinks, collect, depth + 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A Reshape target: a constant, or a Concat (axis 0) of pieces computed at run time and constant pieces. Pieces
+     * not known here are {@link Long#MIN_VALUE}; null when it is neither.
+     */
+    private static long[] target(Graph g, Map<String, Node> producers, String value) {
+        long[] constant = longs(g, value);
+        if (constant != null) {
+            return constant;
+        }
+        Node concat = producers.get(value);
+        if (concat == null || !concat.is("Concat") || concat.attrInt("axis", 0) != 0) {
+            return null;
+        }
+        List<Long> out = new ArrayList<>();
+        for (String piece : concat.inputs()) {
+            long[] c = longs(g, piece);
+            if (c != null) {
+                for (long v : c) {
+                    out.add(v);
+                }
+            } else {
+                Node u = producers.get(piece);
+                if (u == null || !u.is("Unsqueeze")) {
+                    return null; // a computed piece of unknown length
+                }
+                out.add(Long.MIN_VALUE);
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static boolean single(Graph g, Map<String, List<Node>> consumers, String value) {

@@ -137,7 +137,8 @@ public final class Int8DynamicPass implements Pass {
         rewrites.forEach(Runnable::run);
         if (!blocks.isEmpty()) {
             Opsets.requireDomain(out, Node.MICROSOFT_DOMAIN, 1);
-            blocks.forEach(b -> AttentionFusion.rewrite(g, b, perChannel, qmax));
+            Map<String, String> int32Masks = new HashMap<>();
+            blocks.forEach(b -> AttentionFusion.rewrite(g, b, perChannel, qmax, int32Masks));
             g.sortTopologically();
         }
         g.removeUnusedInitializers();
@@ -200,7 +201,12 @@ public final class Int8DynamicPass implements Pass {
         Map<String, long[]> shapes;
         try {
             List<String> values = new ArrayList<>();
-            candidates.forEach(b -> values.addAll(List.of(b.input(), b.output())));
+            candidates.forEach(b -> {
+                values.addAll(List.of(b.input(), b.output()));
+                if (b.mask() != null) {
+                    values.addAll(List.of(b.mask().source(), b.mask().expanded()));
+                }
+            });
             shapes = PruneData.probeShapes(in, values, PruneData.synthetic(in), ctx.threads());
         } catch (OrtException | RuntimeException e) {
             report.note("attention not fused: the shape probe run failed (" + e.getMessage() + ")");
@@ -215,17 +221,48 @@ public final class Int8DynamicPass implements Pass {
                         + "[batch, tokens, hidden] (probed " + Arrays.toString(x) + " → " + Arrays.toString(y) + ")");
                 continue;
             }
+            if (b.mask() != null) {
+                long[] m = shapes.containsKey(b.mask().source()) ? shapes.get(b.mask().source())
+                        : declaredShape(in.graph(), b.mask().source(), x);
+                long[] e = shapes.get(b.mask().expanded());
+                if (m == null || e == null || m.length != 2 || e.length != 4 || e[1] != 1 || e[2] != 1
+                        || m[0] != x[0] || m[1] != x[1] || e[3] != x[1]) {
+                    report.note("attention at " + b.softmax().name() + " not fused: its mask is not a [batch, tokens] "
+                            + "tensor broadcast to [batch, 1, 1, tokens] (probed " + Arrays.toString(m) + " → "
+                            + Arrays.toString(e) + ")");
+                    continue;
+                }
+            }
             blocks.add(b);
             for (LinearOp op : b.projections()) {
                 report.node(new NodeReport(op.node().name(), "MatMul", NodeAction.QUANTIZED,
                         "fused with the other projections of its attention block into one QAttention (" + b.heads()
-                                + " heads of " + b.headSize() + "; packed " + (perChannel ? "per-column" : "per-tensor")
+                                + " heads of " + b.headSize() + (b.mask() == null ? "" : ", with its attention mask")
+                                + "; packed " + (perChannel ? "per-column" : "per-tensor")
                                 + " int8 weight " + op.k() + "x" + 3 * b.hidden() + ")",
                         null, op.weight().byteSize(),
                         op == b.projections().get(0) ? AttentionFusion.packedBytes(b, perChannel) : 0));
             }
         }
         return blocks;
+    }
+
+    /**
+     * A graph input's shape as the probe fed it (the probe cannot expose inputs): its declared rank, with symbolic
+     * dimensions taken as the probed batch and token counts when it is [batch, tokens].
+     */
+    private static long[] declaredShape(Graph g, String input, long[] probed) {
+        for (var v : g.inputs()) {
+            if (v.getName().equals(input)) {
+                var dims = v.getType().getTensorType().getShape().getDimList();
+                long[] out = new long[dims.size()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = dims.get(i).hasDimValue() ? dims.get(i).getDimValue() : i < 2 ? probed[i] : -1;
+                }
+                return out;
+            }
+        }
+        return null;
     }
 
     private static void reportOther(Graph g, Node node, String display, PassReport.Builder report) {

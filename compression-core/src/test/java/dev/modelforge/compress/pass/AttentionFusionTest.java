@@ -6,6 +6,8 @@ import dev.modelforge.compress.ir.ModelFiles;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
 import dev.modelforge.compress.testing.Ort;
+import dev.modelforge.compress.testing.ThirdPartyModel;
+import dev.modelforge.compress.testing.ThirdPartyModels;
 import dev.modelforge.onnx.data.NdArray;
 import dev.modelforge.onnx.data.Npz;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,6 +154,86 @@ class AttentionFusionTest {
         assertThat(r.report().notes()).filteredOn(n -> n.contains("not fused")).hasSize(2)
                 .allMatch(n -> n.contains("mask"));
         assertThat(agreement(logits(transformer), logits(r.model()))).isGreaterThanOrEqualTo(0.98);
+    }
+
+    /**
+     * A real BERT (all-MiniLM-L6-v2, 6 layers, 12 heads of 32, opset 11): additive attention masks and Reshape
+     * targets computed at run time. Every layer fuses; the output follows the float model, and padded tokens stay
+     * invisible to the others — the mask reaches QAttention.
+     */
+    @Test
+    void miniLmFusesEveryLayerWithItsAttentionMask() throws Exception {
+        ThirdPartyModel tp = ThirdPartyModels.byId("all-minilm-l6-v2");
+        Model bert = ModelFiles.read(ThirdPartyModels.resolve(tp));
+        PassResult fused = quantize(bert, Map.of());
+        Map<String, Integer> ops = fused.model().graph().opHistogram();
+        assertThat(ops).as(fused.report().notes().toString()).containsEntry("com.microsoft:QAttention", 6)
+                .doesNotContainKeys("Softmax", "Transpose");
+        assertThat(fused.model().graph().nodes()).filteredOn(n -> n.opType().equals("QAttention"))
+                .allSatisfy(n -> {
+                    assertThat(n.input(5)).isNotEmpty();
+                    // the exporter's (1 - mask) * torch.finfo(float32).min, carried over as it is
+                    assertThat(n.attrFloat("mask_filter_value", 0f)).isEqualTo(-Float.MAX_VALUE);
+                });
+        Model unfused = quantize(bert, Map.of("fuseAttention", false)).model();
+
+        int tokens = 16;
+        int pad = 5; // the second sequence is 11 tokens plus 5 of padding
+        long[] ids = new long[2 * tokens];
+        long[] mask = new long[2 * tokens];
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 1000 + rnd.nextInt(20000);
+            mask[i] = i >= tokens && i % tokens >= tokens - pad ? 0 : 1;
+        }
+        float[] ref = runBert(bert, ids, mask, tokens);
+        float[] got = runBert(fused.model(), ids, mask, tokens);
+        float[] old = runBert(unfused, ids, mask, tokens);
+        assertThat(cosine(ref, got)).isGreaterThan(0.97);
+        assertThat(maxAbsError(ref, got)).isLessThanOrEqualTo(2 * maxAbsError(ref, old) + 1e-3);
+
+        // change only the padded tokens: no unpadded position of the second sequence may notice
+        long[] other = ids.clone();
+        for (int i = 2 * tokens - pad; i < 2 * tokens; i++) {
+            other[i] = 5 + rnd.nextInt(900);
+        }
+        float[] moved = runBert(fused.model(), other, mask, tokens);
+        int hidden = 384;
+        for (int t = 0; t < tokens - pad; t++) {
+            for (int h = 0; h < hidden; h++) {
+                int i = (tokens + t) * hidden + h;
+                assertThat(moved[i]).as("token %d", t).isCloseTo(got[i], org.assertj.core.api.Assertions.within(1e-4f));
+            }
+        }
+        assertThat(maxAbsError(runBert(bert, other, mask, tokens), ref)).as("padding changes padded rows only")
+                .isGreaterThan(0);
+    }
+
+    private static float[] runBert(Model m, long[] ids, long[] mask, int tokens) throws Exception {
+        var env = dev.modelforge.compress.validate.OrtSessions.env();
+        long[] shape = {ids.length / tokens, tokens};
+        try (var s = dev.modelforge.compress.validate.OrtSessions.open(m.toProto().toByteArray(), 1, null);
+             var a = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(ids), shape);
+             var b = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(mask), shape);
+             var c = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(new long[ids.length]), shape);
+             var r = s.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+            var out = (ai.onnxruntime.OnnxTensor) r.get(0);
+            float[] f = new float[(int) out.getInfo().getNumElements()];
+            out.getFloatBuffer().get(f);
+            return f;
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     private static double agreement(float[] a, float[] b) {
