@@ -133,9 +133,15 @@ public final class QuantizationBench {
      * when that would take under {@link #MIN_TIMED_NANOS}.
      */
     static double pairedP50Ratio(Path a, Path b, String input, NdArray x, int threads, int iterations) throws Exception {
-        try (OrtSession sa = OrtSessions.open(a, threads, null); OrtSession sb = OrtSessions.open(b, threads, null);
-             OnnxTensor t = tensor(x)) {
-            Map<String, OnnxTensor> feed = Map.of(input, t);
+        try (OnnxTensor t = tensor(x)) {
+            return pairedP50Ratio(a, b, Map.of(input, t), threads, iterations);
+        }
+    }
+
+    /** The same with any inputs (multi-input models). */
+    static double pairedP50Ratio(Path a, Path b, Map<String, OnnxTensor> feed, int threads, int iterations)
+            throws Exception {
+        try (OrtSession sa = OrtSessions.open(a, threads, null); OrtSession sb = OrtSessions.open(b, threads, null)) {
             long start = System.nanoTime();
             int warm = 0;
             while (warm < 20 || System.nanoTime() - start < WARMUP_NANOS) {
