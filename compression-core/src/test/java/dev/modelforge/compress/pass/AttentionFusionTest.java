@@ -5,6 +5,7 @@ import dev.modelforge.compress.ir.Model;
 import dev.modelforge.compress.ir.ModelFiles;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
+import dev.modelforge.compress.pass.qdq.OrtHarness;
 import dev.modelforge.compress.testing.Ort;
 import dev.modelforge.compress.testing.ThirdPartyModel;
 import dev.modelforge.compress.testing.ThirdPartyModels;
@@ -74,7 +75,7 @@ class AttentionFusionTest {
         float[] unfused = logits(quantize(transformer, Map.of("fuseAttention", false)).model());
         assertThat(agreement(ref, fused)).isGreaterThanOrEqualTo(0.98);
         // the same int8 arithmetic as MatMul-by-MatMul quantization, so about the same error
-        assertThat(maxAbsError(ref, fused)).isLessThanOrEqualTo(2 * maxAbsError(ref, unfused) + 1e-3);
+        assertThat(OrtHarness.maxAbsDiff(ref, fused)).isLessThanOrEqualTo(2 * OrtHarness.maxAbsDiff(ref, unfused) + 1e-3);
         assertThat(fused).isNotEqualTo(ref);
     }
 
@@ -107,13 +108,13 @@ class AttentionFusionTest {
             g.replace(mul, List.of(Node.of(mul.name(), "Div", List.of(mul.input(0), c), List.of(mul.output(0)))));
         }
         float[] ref = logits(edited);
-        assertThat(maxAbsError(ref, logits(transformer))).as("the edit changes the model").isGreaterThan(0.1);
+        assertThat(OrtHarness.maxAbsDiff(ref, logits(transformer))).as("the edit changes the model").isGreaterThan(0.1);
         PassResult r = quantize(edited, Map.of());
         assertThat(r.model().graph().nodes()).filteredOn(n -> n.opType().equals("QAttention")).hasSize(2)
                 .allSatisfy(n -> assertThat(n.attrFloat("scale", 0f)).isEqualTo(0.5f));
         assertThat(agreement(ref, logits(r.model()))).isGreaterThanOrEqualTo(0.98);
-        assertThat(maxAbsError(ref, logits(r.model())))
-                .isLessThanOrEqualTo(2 * maxAbsError(ref, logits(quantize(edited, Map.of("fuseAttention", false)).model())) + 1e-3);
+        assertThat(OrtHarness.maxAbsDiff(ref, logits(r.model())))
+                .isLessThanOrEqualTo(2 * OrtHarness.maxAbsDiff(ref, logits(quantize(edited, Map.of("fuseAttention", false)).model())) + 1e-3);
     }
 
     @Test
@@ -190,7 +191,7 @@ class AttentionFusionTest {
         float[] got = runBert(fused.model(), ids, mask, tokens);
         float[] old = runBert(unfused, ids, mask, tokens);
         assertThat(cosine(ref, got)).isGreaterThan(0.97);
-        assertThat(maxAbsError(ref, got)).isLessThanOrEqualTo(2 * maxAbsError(ref, old) + 1e-3);
+        assertThat(OrtHarness.maxAbsDiff(ref, got)).isLessThanOrEqualTo(2 * OrtHarness.maxAbsDiff(ref, old) + 1e-3);
 
         // change only the padded tokens: no unpadded position of the second sequence may notice
         long[] other = ids.clone();
@@ -205,7 +206,7 @@ class AttentionFusionTest {
                 assertThat(moved[i]).as("token %d", t).isCloseTo(got[i], org.assertj.core.api.Assertions.within(1e-4f));
             }
         }
-        assertThat(maxAbsError(runBert(bert, other, mask, tokens), ref)).as("padding changes padded rows only")
+        assertThat(OrtHarness.maxAbsDiff(runBert(bert, other, mask, tokens), ref)).as("padding changes padded rows only")
                 .isGreaterThan(0);
     }
 
@@ -250,13 +251,5 @@ class AttentionFusionTest {
             best = logits[sample * 10 + c] > logits[sample * 10 + best] ? c : best;
         }
         return best;
-    }
-
-    private static double maxAbsError(float[] a, float[] b) {
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs(a[i] - b[i]));
-        }
-        return m;
     }
 }
