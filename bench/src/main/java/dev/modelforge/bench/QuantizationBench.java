@@ -20,8 +20,6 @@ import dev.modelforge.compress.validate.ValidationGate;
 import dev.modelforge.onnx.data.NdArray;
 import dev.modelforge.onnx.data.Npz;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,7 +131,7 @@ public final class QuantizationBench {
      * when that would take under {@link #MIN_TIMED_NANOS}.
      */
     static double pairedP50Ratio(Path a, Path b, String input, NdArray x, int threads, int iterations) throws Exception {
-        try (OnnxTensor t = tensor(x)) {
+        try (OnnxTensor t = OrtSessions.tensor(x)) {
             return pairedP50Ratio(a, b, Map.of(input, t), threads, iterations);
         }
     }
@@ -173,13 +171,6 @@ public final class QuantizationBench {
         long t0 = System.nanoTime();
         s.run(feed).close();
         return System.nanoTime() - t0;
-    }
-
-    private static OnnxTensor tensor(NdArray x) throws Exception {
-        ByteBuffer src = x.data();
-        ByteBuffer direct = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
-        direct.put(src).rewind();
-        return OnnxTensor.createTensor(OrtSessions.env(), direct.asFloatBuffer(), x.shape());
     }
 
     /** 8 blocks of (4 square 512 MatMuls + 512→2048→512 MLP) with residual Adds: 25.2 M floats ≈ 100 MB. */

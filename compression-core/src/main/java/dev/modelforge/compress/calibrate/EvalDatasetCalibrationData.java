@@ -1,14 +1,11 @@
 package dev.modelforge.compress.calibrate;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import dev.modelforge.onnx.data.DType;
+import dev.modelforge.compress.validate.OrtSessions;
 import dev.modelforge.onnx.data.EvalDataset;
 import dev.modelforge.onnx.data.NdArray;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,31 +33,13 @@ public final class EvalDatasetCalibrationData implements CalibrationData {
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, NdArray> e : dataset.batch(start, size).entrySet()) {
-                NdArray array = e.getValue();
-                // ORT takes byte data only from a direct buffer; dataset bytes are little-endian like the CPUs ORT runs on.
-                ByteBuffer direct = ByteBuffer.allocateDirect((int) array.byteSize()).order(ByteOrder.nativeOrder());
-                direct.put(array.data().duplicate()).flip();
-                out.put(e.getKey(), OnnxTensor.createTensor(env, direct, array.shape(), javaType(array.dtype())));
+                // OrtSessions' environment is the process-wide one, the same as env
+                out.put(e.getKey(), OrtSessions.tensor(e.getValue()));
             }
         } catch (OrtException | RuntimeException ex) {
             out.values().forEach(OnnxTensor::close);
             throw ex;
         }
         return out;
-    }
-
-    /** The ORT element type of a dataset dtype (every DType has one). */
-    static OnnxJavaType javaType(DType dtype) {
-        return switch (dtype) {
-            case FLOAT -> OnnxJavaType.FLOAT;
-            case DOUBLE -> OnnxJavaType.DOUBLE;
-            case FLOAT16 -> OnnxJavaType.FLOAT16;
-            case INT8 -> OnnxJavaType.INT8;
-            case UINT8 -> OnnxJavaType.UINT8;
-            case INT16 -> OnnxJavaType.INT16;
-            case INT32 -> OnnxJavaType.INT32;
-            case INT64 -> OnnxJavaType.INT64;
-            case BOOL -> OnnxJavaType.BOOL;
-        };
     }
 }
