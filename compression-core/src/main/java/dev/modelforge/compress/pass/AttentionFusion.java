@@ -6,7 +6,6 @@ import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,7 +164,7 @@ final class AttentionFusion {
             return Match.no("the heads are not merged back by Transpose(0,2,1,3)");
         }
         Node flat = reshapeReader(g, consumers, merge.output(0));
-        long[] target = flat == null ? null : target(g, producers, flat.input(1));
+        long[] target = flat == null ? null : target(g, flat.input(1));
         if (target == null || target.length != 3 || target[2] != q.op.n()) {
             return Match.no("the merged heads are not reshaped to [batch, tokens, " + q.op.n() + "]");
         }
@@ -227,7 +226,7 @@ final class AttentionFusion {
             return h;
         }
         Node r = producers.get(reshaped);
-        long[] shape = r == null || !r.is("Reshape") ? null : target(g, producers, r.input(1));
+        long[] shape = r == null || !r.is("Reshape") ? null : target(g, r.input(1));
         if (shape == null || shape.length != 4 || shape[2] <= 0 || shape[3] <= 0 || !single(g, consumers, reshaped)) {
             h.reason = "heads are not split by a Reshape to [batch, tokens, heads, head size] with constant heads";
             return h;
@@ -460,35 +459,9 @@ final class AttentionFusion {
         return true;
     }
 
-    /**
-     * A Reshape target: a constant, or a Concat (axis 0) of pieces computed at run time and constant pieces. Pieces
-     * not known here are {@link Long#MIN_VALUE}; null when it is neither.
-     */
-    private static long[] target(Graph g, Map<String, Node> producers, String value) {
-        long[] constant = longs(g, value);
-        if (constant != null) {
-            return constant;
-        }
-        Node concat = producers.get(value);
-        if (concat == null || !concat.is("Concat") || concat.attrInt("axis", 0) != 0) {
-            return null;
-        }
-        List<Long> out = new ArrayList<>();
-        for (String piece : concat.inputs()) {
-            long[] c = longs(g, piece);
-            if (c != null) {
-                for (long v : c) {
-                    out.add(v);
-                }
-            } else {
-                Node u = producers.get(piece);
-                if (u == null || !u.is("Unsqueeze")) {
-                    return null; // a computed piece of unknown length
-                }
-                out.add(Long.MIN_VALUE);
-            }
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
+    /** A Reshape target's entries (run-time ones as {@link Long#MIN_VALUE}), or null when it cannot be read. */
+    private static long[] target(Graph g, String value) {
+        return ReshapeTarget.of(g, value).map(ReshapeTarget::dims).orElse(null);
     }
 
     private static boolean single(Graph g, Map<String, List<Node>> consumers, String value) {
@@ -502,16 +475,5 @@ final class AttentionFusion {
     private static Float scalar(Graph g, String value) {
         Tensor t = g.initializer(value).orElse(null);
         return t == null || t.dataType() != DataType.FLOAT || t.elementCount() != 1 ? null : t.floats()[0];
-    }
-
-    private static long[] longs(Graph g, String value) {
-        Tensor t = g.initializer(value).orElse(null);
-        return t == null || t.dataType() != DataType.INT64 ? null : Arrays.copyOf(t.longs(), (int) t.elementCount());
-    }
-
-    /** Names of the three projections, for the report. */
-    static Set<String> projectionNames(Block b) {
-        return Set.of(b.projections().get(0).node().name(), b.projections().get(1).node().name(),
-                b.projections().get(2).node().name());
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelforge.compress.pass.prune;
 
 import dev.modelforge.compress.ir.DataType;
+import dev.modelforge.compress.pass.ReshapeTarget;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
 
@@ -56,53 +57,35 @@ final class ReshapeRules {
 
     /** Registers the edit of entry {@code a} of the Reshape's target shape; false when it cannot be found. */
     private static boolean shapeEdit(ChannelGraph cg, Node n, int a) {
-        Tensor shape = cg.graph.initializer(n.input(1)).orElse(null);
-        if (shape != null) {
-            if (shape.dataType() != DataType.INT64) {
-                return false;
-            }
+        ReshapeTarget target = ReshapeTarget.of(cg.graph, n.input(1)).orElse(null);
+        if (target == null) {
+            return false;
+        }
+        Node cat = target.concat();
+        if (cat == null) {
             cg.edits.add(new ChannelGraph.Edit(n, ChannelGraph.EditKind.RESHAPE, n.output(0), 1, a));
             return true;
         }
-        Node cat = cg.graph.producer(n.input(1)).orElse(null);
-        if (cat == null || !cat.is("Concat") || !cat.domain().isEmpty() || cat.attrInt("axis", 0) != 0
-                || cg.uses(cat.output(0)) != 1) {
+        if (cg.uses(cat.output(0)) != 1) {
             return false;
         }
         int offset = 0;
-        for (int i = 0; i < cat.inputs().size(); i++) {
-            String piece = cat.input(i);
-            Tensor c = cg.graph.initializer(piece).orElse(null);
-            long len = c != null ? (c.rank() <= 1 && c.dataType() == DataType.INT64 ? c.elementCount() : -1)
-                    : gatheredDim(cg, piece) ? 1 : -1;
+        for (ReshapeTarget.Piece piece : target.pieces()) {
+            int len = piece.length();
             if (len < 0) {
                 return false; // a piece of unknown length: the channel entry cannot be located
             }
             if (a >= offset && a < offset + len) {
-                if (c == null) {
+                if (piece.constant() == null) {
                     return false; // the channel entry is itself read from a shape
                 }
-                cg.edits.add(new ChannelGraph.Edit(cat, ChannelGraph.EditKind.RESHAPE, n.output(0), i, a - offset));
+                cg.edits.add(new ChannelGraph.Edit(cat, ChannelGraph.EditKind.RESHAPE, n.output(0), piece.input(),
+                        a - offset));
                 return true;
             }
-            offset += (int) len;
+            offset += len;
         }
         return false;
-    }
-
-    /** {@code Unsqueeze(Gather(Shape(v), scalar index))}: one run-time dimension (not a channel count). */
-    private static boolean gatheredDim(ChannelGraph cg, String value) {
-        Node u = cg.graph.producer(value).orElse(null);
-        if (u == null || !u.is("Unsqueeze") || !u.domain().isEmpty()) {
-            return false;
-        }
-        Node gather = cg.graph.producer(u.input(0)).orElse(null);
-        if (gather == null || !gather.is("Gather")) {
-            return false;
-        }
-        Tensor idx = cg.graph.initializer(gather.input(1)).orElse(null);
-        Node shape = cg.graph.producer(gather.input(0)).orElse(null);
-        return idx != null && idx.rank() == 0 && shape != null && shape.is("Shape");
     }
 
     /**
