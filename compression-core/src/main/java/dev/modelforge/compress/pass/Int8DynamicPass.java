@@ -8,6 +8,8 @@ import dev.modelforge.compress.ir.Tensor;
 
 import ai.onnxruntime.OrtException;
 import dev.modelforge.compress.pass.prune.PruneData;
+import dev.modelforge.onnx.data.EvalDataset;
+import dev.modelforge.onnx.data.NdArray;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -199,7 +201,9 @@ public final class Int8DynamicPass implements Pass {
             return candidates;
         }
         Map<String, long[]> shapes;
+        EvalDataset probe;
         try {
+            probe = PruneData.synthetic(in);
             List<String> values = new ArrayList<>();
             candidates.forEach(b -> {
                 values.addAll(List.of(b.input(), b.output()));
@@ -207,7 +211,7 @@ public final class Int8DynamicPass implements Pass {
                     values.addAll(List.of(b.mask().source(), b.mask().expanded()));
                 }
             });
-            shapes = PruneData.probeShapes(in, values, PruneData.synthetic(in), ctx.threads());
+            shapes = PruneData.probeShapes(in, values, probe, ctx.threads());
         } catch (OrtException | RuntimeException e) {
             report.note("attention not fused: the shape probe run failed (" + e.getMessage() + ")");
             return List.of();
@@ -222,8 +226,9 @@ public final class Int8DynamicPass implements Pass {
                 continue;
             }
             if (b.mask() != null) {
-                long[] m = shapes.containsKey(b.mask().source()) ? shapes.get(b.mask().source())
-                        : declaredShape(in.graph(), b.mask().source(), x);
+                // a mask that is a graph input (the probe cannot expose those) has the shape the probe fed it
+                NdArray fed = probe.inputs().get(b.mask().source());
+                long[] m = fed != null ? fed.shape() : shapes.get(b.mask().source());
                 long[] e = shapes.get(b.mask().expanded());
                 if (m == null || e == null || m.length != 2 || e.length != 4 || e[1] != 1 || e[2] != 1
                         || m[0] != x[0] || m[1] != x[1] || e[3] != x[1]) {
@@ -245,24 +250,6 @@ public final class Int8DynamicPass implements Pass {
             }
         }
         return blocks;
-    }
-
-    /**
-     * A graph input's shape as the probe fed it (the probe cannot expose inputs): its declared rank, with symbolic
-     * dimensions taken as the probed batch and token counts when it is [batch, tokens].
-     */
-    private static long[] declaredShape(Graph g, String input, long[] probed) {
-        for (var v : g.inputs()) {
-            if (v.getName().equals(input)) {
-                var dims = v.getType().getTensorType().getShape().getDimList();
-                long[] out = new long[dims.size()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = dims.get(i).hasDimValue() ? dims.get(i).getDimValue() : i < 2 ? probed[i] : -1;
-                }
-                return out;
-            }
-        }
-        return null;
     }
 
     private static void reportOther(Graph g, Node node, String display, PassReport.Builder report) {
