@@ -20,17 +20,19 @@ public final class Costs {
 
     /** MACs per sample of every Conv / Gemm / MatMul with a constant weight, by node name. */
     public static Map<String, Long> macsPerNode(Model m, EvalDataset probe, int threads) throws OrtException {
+        return macsPerNode(m, PruneData.probeShapes(m, linearOutputs(m.graph()), probe, threads));
+    }
+
+    /** The values whose probed shapes {@link #macsPerNode(Model, Map)} reads. */
+    static List<String> linearOutputs(Graph g) {
+        return linear(g).stream().map(n -> n.output(0)).toList();
+    }
+
+    /** {@link #macsPerNode(Model, EvalDataset, int)} from shapes already probed (those of {@link #linearOutputs}). */
+    static Map<String, Long> macsPerNode(Model m, Map<String, long[]> shapes) {
         Graph g = m.graph();
-        List<Node> linear = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            if ((n.is("Conv") || n.is("Gemm") || n.is("MatMul")) && g.isInitializer(n.input(1))) {
-                linear.add(n);
-            }
-        }
-        Map<String, long[]> shapes = PruneData.probeShapes(m, linear.stream().map(n -> n.output(0)).toList(), probe,
-                threads);
         Map<String, Long> out = new LinkedHashMap<>();
-        for (Node n : linear) {
+        for (Node n : linear(g)) {
             long[] s = shapes.get(n.output(0));
             Tensor w = g.initializer(n.input(1)).orElseThrow();
             if (s == null || s.length == 0) {
@@ -54,6 +56,16 @@ public final class Costs {
             out.merge(n.name(), perSample * k, Long::sum);
         }
         return out;
+    }
+
+    private static List<Node> linear(Graph g) {
+        List<Node> linear = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if ((n.is("Conv") || n.is("Gemm") || n.is("MatMul")) && g.isInitializer(n.input(1))) {
+                linear.add(n);
+            }
+        }
+        return linear;
     }
 
     /** Float parameters of the whole model. */

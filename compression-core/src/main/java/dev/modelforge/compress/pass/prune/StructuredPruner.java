@@ -84,11 +84,14 @@ public final class StructuredPruner {
         Model base = in.copy();
         base.graph().sortTopologically();
         Graph g = base.graph();
-        Map<String, long[]> shapes = PruneData.probeShapes(base, ChannelOps.probeValues(g), probe, threads);
+        // one probe run serves the channel analysis and the MAC count
+        Set<String> probed = new LinkedHashSet<>(ChannelOps.probeValues(g));
+        probed.addAll(Costs.linearOutputs(g));
+        Map<String, long[]> shapes = PruneData.probeShapes(base, probed, probe, threads);
         ChannelGraph cg = new ChannelGraph(g, shapes);
         cg.analyse();
         Map<Integer, double[]> scores = importance(cg, base, s.importance(), probe, threads);
-        Map<String, Long> macsBefore = Costs.macsPerNode(base, probe, threads);
+        Map<String, Long> macsBefore = Costs.macsPerNode(base, shapes);
         List<String> log = new ArrayList<>();
         List<KeepCounts.Want> wants = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
