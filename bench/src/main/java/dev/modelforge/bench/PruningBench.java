@@ -36,6 +36,8 @@ import java.util.Optional;
 public final class PruningBench {
     private static Path tmp;
     private static int rounds;
+    /** Float parameters of the CNN, the reference of every row that reports ratios. */
+    private static long params0;
 
     public static void main(String[] args) throws Exception {
         Path fix = Path.of(args.length > 0 ? args[0] : "compression-core/src/test/resources/fixtures");
@@ -48,6 +50,7 @@ public final class PruningBench {
         Model f = ModelFiles.read(cnn);
         EvalDataset eval = EvalDataset.load(evalFile, ModelSignature.of(f.toProto()));
         long macs0 = Costs.macsPerNode(f, eval, 1).values().stream().mapToLong(Long::longValue).sum();
+        params0 = Costs.params(f);
         System.out.println("| variant | Conv channels kept | MACs ratio | params ratio | size ratio | latency b1 | latency b64 "
                 + "| top-1 drop (pt) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
@@ -114,9 +117,8 @@ public final class PruningBench {
         String kept = macs0 <= 0 ? "-" : m.graph().nodes().stream().filter(n -> n.is("Conv"))
                 .map(n -> m.graph().initializer(n.input(1)).map(t -> String.valueOf(t.dim(0))).orElse("?"))
                 .collect(java.util.stream.Collectors.joining("/"));
-        Model f = ModelFiles.read(ref);
         System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %.3f | %.2f | %.2f | %.2f |%n", label, kept,
                 macs0 > 0 ? String.format(Locale.ROOT, "%.3f", macs / (double) macs0) : "-",
-                macs0 > 0 ? String.format(Locale.ROOT, "%.3f", Costs.params(m) / (double) Costs.params(f)) : "-", Files.size(p) / (double) Files.size(ref), b1, b64, drop);
+                macs0 > 0 ? String.format(Locale.ROOT, "%.3f", Costs.params(m) / (double) params0) : "-", Files.size(p) / (double) Files.size(ref), b1, b64, drop);
     }
 }
