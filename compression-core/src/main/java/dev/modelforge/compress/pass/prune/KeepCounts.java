@@ -29,9 +29,8 @@ final class KeepCounts {
         Map<Integer, Integer> keep = new LinkedHashMap<>();
         for (Want w : wants) {
             double units = Math.ceil(w.exact()) / w.unit();
-            int up = bounded(w, (int) Math.ceil(units));
             keep.put(w.root(), switch (rounding) {
-                case UP -> up;
+                case UP -> upper(w);
                 case NEAREST -> bounded(w, (int) Math.round(units));
                 case BUDGET -> bounded(w, (int) Math.floor(units));
             });
@@ -48,22 +47,33 @@ final class KeepCounts {
             }
             return -1;
         });
-        List<Want> open = new ArrayList<>(wants.stream().filter(w -> bounded(w, (int) Math.ceil(Math.ceil(w.exact())
-                / w.unit())) > keep.get(w.root())).toList());
+        List<Want> open = new ArrayList<>(wants.stream().filter(w -> upper(w) > keep.get(w.root())).toList());
+        Map<Integer, double[]> ranked = new HashMap<>(); // each group's scores, highest first, sorted once
+        for (Want w : open) {
+            double[] score = scores.get(w.root());
+            if (score != null) {
+                double[] s = score.clone();
+                Arrays.sort(s);
+                for (int i = 0; i < s.length / 2; i++) {
+                    double t = s[i];
+                    s[i] = s[s.length - 1 - i];
+                    s[s.length - 1 - i] = t;
+                }
+                ranked.put(w.root(), s);
+            }
+        }
         double total = macs.total(r -> keep.getOrDefault(r, -1));
         while (!open.isEmpty()) {
             Want best = null;
             double bestValue = -1;
             double bestTotal = 0;
             for (Want w : open) {
-                int upper = bounded(w, (int) Math.ceil(Math.ceil(w.exact()) / w.unit()));
-                Map<Integer, Integer> trial = new HashMap<>(keep);
-                trial.put(w.root(), upper);
-                double t = macs.total(r -> trial.getOrDefault(r, -1));
+                int upper = upper(w);
+                double t = macs.total(r -> r == w.root() ? upper : keep.getOrDefault(r, -1));
                 if (t > budget * (1 + 1e-9)) {
                     continue;
                 }
-                double value = gain(scores.get(w.root()), keep.get(w.root()), upper) / Math.max(t - total, 1e-9);
+                double value = gain(ranked.get(w.root()), keep.get(w.root()), upper) / Math.max(t - total, 1e-9);
                 if (value > bestValue) {
                     best = w;
                     bestValue = value;
@@ -73,7 +83,7 @@ final class KeepCounts {
             if (best == null) {
                 break;
             }
-            keep.put(best.root(), bounded(best, (int) Math.ceil(Math.ceil(best.exact()) / best.unit())));
+            keep.put(best.root(), upper(best));
             total = bestTotal;
             open.remove(best);
         }
@@ -82,21 +92,24 @@ final class KeepCounts {
         return keep;
     }
 
+    /** The count rounded up to whole blocks (what rounding=up keeps). */
+    private static int upper(Want w) {
+        return bounded(w, (int) Math.ceil(Math.ceil(w.exact()) / w.unit()));
+    }
+
     /** {@code units} blocks, at least one block and at most the group. */
     private static int bounded(Want w, int units) {
         return Math.min(w.size(), Math.max(units, 1) * w.unit());
     }
 
     /** Importance of the channels ranked {@code from} .. {@code to}-1 (what raising the count keeps). */
-    private static double gain(double[] score, int from, int to) {
-        if (score == null) {
+    private static double gain(double[] highestFirst, int from, int to) {
+        if (highestFirst == null) {
             return to - from;
         }
-        double[] s = score.clone();
-        Arrays.sort(s);
         double g = 0;
-        for (int i = from; i < to && i < s.length; i++) {
-            g += s[s.length - 1 - i];
+        for (int i = from; i < to && i < highestFirst.length; i++) {
+            g += highestFirst[i];
         }
         return g;
     }
