@@ -32,6 +32,7 @@ final class QdqPlan {
     private final Map<String, String> activations = new LinkedHashMap<>();
     private final Map<Node, Decision> decisions = new LinkedHashMap<>();
     private final Map<Node, Node> foldedInto = new LinkedHashMap<>();
+    private final Map<String, Node> guarded = new LinkedHashMap<>();
 
     void quantizeActivation(String tensor) {
         activations.putIfAbsent(tensor, tensor);
@@ -58,6 +59,22 @@ final class QdqPlan {
     void fold(Node activation, Node into) {
         foldedInto.put(activation, into);
         decide(activation, Kind.FOLD_ACTIVATION, "folded into the output quantization of " + into.name());
+    }
+
+    /**
+     * Marks activation {@code tensor}, read from float ops through {@code pool} and non-negative by
+     * construction, for a Relu in front of its QuantizeLinear: ORT moves a QuantizeLinear backward
+     * through MaxPool (onto its slow uint8 NCHW kernel) but not through a Relu, and then drops that Relu
+     * because a uint8 quantizer with zero point 0 clamps exactly like it. On a non-negative tensor the
+     * Relu changes nothing, so the model means the same with or without ORT's help.
+     */
+    void guard(String tensor, Node pool) {
+        guarded.put(tensor, pool);
+    }
+
+    /** Guarded activation tensors → the MaxPool they keep float. */
+    Map<String, Node> guarded() {
+        return Collections.unmodifiableMap(guarded);
     }
 
     Decision decision(Node node) {

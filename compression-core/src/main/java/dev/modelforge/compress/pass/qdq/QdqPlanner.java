@@ -122,7 +122,11 @@ final class QdqPlanner {
         if (!quantizedOut.equals(out) || !floatOutputFuses) {
             plan.quantizeActivation(quantizedOut);
         }
-        plan.decide(n, Kind.QUANTIZE_WEIGHTED, weight.isPresent() ? "" : "both inputs are activations");
+        Node guardedPool = plan.guarded().get(x);
+        plan.decide(n, Kind.QUANTIZE_WEIGHTED, guardedPool != null ? "its input's QuantizeLinear reads a Relu"
+                + " guard (a no-op on the non-negative output of MaxPool " + guardedPool.name() + ") so ORT keeps"
+                + " that MaxPool float instead of moving the quantizer in front of it"
+                : weight.isPresent() ? "" : "both inputs are activations");
         return Optional.empty();
     }
 
@@ -141,9 +145,28 @@ final class QdqPlanner {
                     + "minConvInputChannels " + options.minConvInputChannels()
                     + " (ORT's int8 conv is slower than its float conv at so short a reduction)");
         }
-        return maxPoolFromFloat(x).map(pool -> "float compute, int8 weights: its input comes from float ops"
-                + " through MaxPool " + pool.name() + "; ORT would move the QuantizeLinear in front of the"
-                + " MaxPool and run that on uint8 in NCHW, which is slower than the float MaxPool");
+        Optional<PoolChain> chain = maxPoolFromFloat(x);
+        if (chain.isEmpty()) {
+            return Optional.empty();
+        }
+        Node pool = chain.get().pool();
+        if (options.foldsActivations() && chain.get().nonNegative()) {
+            plan.guard(x, pool);
+            return Optional.empty();
+        }
+        return Optional.of("float compute, int8 weights: its input comes from float ops through MaxPool "
+                + pool.name() + " (" + (options.foldsActivations() ? "not known to be non-negative"
+                        : "int8 activations") + ", so no Relu can pin the QuantizeLinear behind it); ORT would"
+                + " move the QuantizeLinear in front of the MaxPool and run that on uint8 in NCHW, which is slower"
+                + " than the float MaxPool");
+    }
+
+    /**
+     * The float MaxPool a QuantizeLinear would be moved in front of, and whether the tensor entering
+     * the chain is non-negative by construction (the output of a Relu, or of a Clip with min ≥ 0; MaxPool,
+     * Reshape, Transpose, Slice and (Un)Squeeze keep that).
+     */
+    private record PoolChain(Node pool, boolean nonNegative) {
     }
 
     /**
@@ -151,7 +174,7 @@ final class QdqPlanner {
      * pushes a Q backward through MaxPool/Reshape/Transpose/(Un)Squeeze/Slice while each tensor on the
      * way has a single reader, and stops at a DequantizeLinear (a tensor we quantize anyway).
      */
-    private Optional<Node> maxPoolFromFloat(String x) {
+    private Optional<PoolChain> maxPoolFromFloat(String x) {
         String t = x;
         Node pool = null;
         for (boolean first = true; ; first = false) {
@@ -166,7 +189,14 @@ final class QdqPlanner {
             }
             t = p.input(0);
         }
-        return pool != null && !plan.isQuantized(t) ? Optional.of(pool) : Optional.empty();
+        if (pool == null || plan.isQuantized(t)) {
+            return Optional.empty();
+        }
+        Node source = producers.get(t);
+        boolean nonNegative = source != null && source.domain().isEmpty()
+                && (source.is("Relu") || (source.is("Clip") && bound(source.inputs().size() > 1
+                        ? source.input(1) : "", Float.NEGATIVE_INFINITY) >= 0));
+        return Optional.of(new PoolChain(pool, nonNegative));
     }
 
     private Optional<String> multiInput(Node n) {

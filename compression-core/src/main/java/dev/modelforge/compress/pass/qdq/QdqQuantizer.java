@@ -34,11 +34,13 @@ import java.util.Set;
  * output is a graph output keeps a float output (MatMulIntegerToFloat / QGemm with float output).
  *
  * <p>A dense Conv with fewer than {@code minConvInputChannels} input channels per group (a 1-channel
- * image stem), and a Conv whose input comes from float ops through a MaxPool (ORT would move its
- * QuantizeLinear in front of the MaxPool and run a slow uint8 NCHW MaxPool), keep float compute: int8
- * per-channel weights restored by Cast → Mul(scale) (small file; ORT folds them back to a float
- * constant at load, which it does not do for DequantizeLinear), float input, float bias, no Q/DQ on
- * their activations.
+ * image stem) keeps float compute: int8 per-channel weights restored by Cast → Mul(scale) (small file;
+ * ORT folds them back to a float constant at load, which it does not do for DequantizeLinear), float
+ * input, float bias, no Q/DQ on its activations. A Conv whose input comes from float ops through a
+ * MaxPool is quantized when that input is non-negative by construction (a Relu before the pool) and
+ * activations are uint8: its QuantizeLinear reads a Relu guard, which stops ORT from moving it in front
+ * of the MaxPool (a slow uint8 NCHW MaxPool) and which ORT then removes. Otherwise it keeps float
+ * compute like the stem.
  */
 public final class QdqQuantizer {
 
@@ -120,6 +122,10 @@ public final class QdqQuantizer {
         for (Node act : rewriter.reapplied()) {
             report.note(act.opType() + " " + act.name() + " is folded into the output quantizer of "
                     + plan.folded().get(act).name() + " and also kept for its float (excluded) readers");
+        }
+        if (!plan.guarded().isEmpty()) {
+            report.note(plan.guarded().size() + " QuantizeLinear(s) behind a float MaxPool read a Relu guard, a no-op"
+                    + " on that non-negative tensor, so ORT keeps the MaxPool float (ORT drops the Relu)");
         }
         long floatCompute = plan.decisions().stream().filter(d -> d.kind() == QdqPlan.Kind.WEIGHT_ONLY).count();
         if (floatCompute > 0) {

@@ -279,6 +279,11 @@ final class QdqRewriter {
                 reader.replaceInput(tensor, dequantized);
             }
         }
+        if (plan.guarded().containsKey(tensor)) {
+            String guard = graph.uniqueName(tensor + "_guard");
+            graph.addNode(Node.of(graph.uniqueName(tensor + "_Guard"), "Relu", List.of(source), List.of(guard)));
+            source = guard;
+        }
         Node q = Node.of(graph.uniqueName(tensor + "_Q"), "QuantizeLinear",
                 List.of(source, names[0], names[1]), List.of(quantized));
         Node dq = Node.of(graph.uniqueName(tensor + "_DQ"), "DequantizeLinear",

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Input-channel-starved Convs (an image stem with one input channel) keep float compute with int8
- * weight storage, and so does a Conv that reads them through a MaxPool: ORT's int8 conv is slower than
- * float at so short a reduction, and a QuantizeLinear after the MaxPool would be moved in front of it.
+ * weight storage: ORT's int8 conv is slower than float at so short a reduction. The Conv that reads the
+ * stem through a MaxPool is quantized when a Relu guard can keep ORT from moving its QuantizeLinear in
+ * front of the MaxPool, and keeps float compute when it cannot.
  */
 class StarvedConvTest {
 
@@ -81,7 +82,7 @@ class StarvedConvTest {
     }
 
     @Test
-    void oneChannelStemKeepsFloatComputeWithInt8WeightsAndNoQuantizeBeforeMaxPool() throws Exception {
+    void oneChannelStemKeepsFloatComputeAndAReluGuardKeepsTheMaxPoolFloat() throws Exception {
         OnnxMl.ModelProto model = stemModel();
         PassResult result = quantize(model, Map.of());
         OnnxMl.GraphProto g = result.model().toProto().getGraph();
@@ -105,42 +106,81 @@ class StarvedConvTest {
         assertThat(producer(g, pool.getInput(0)).orElseThrow().getName()).isEqualTo("stem_relu");
         assertThat(g.getNodeList()).filteredOn(n -> n.getOpType().equals("QuantizeLinear"))
                 .noneMatch(q -> List.of("x", "s", "sr", "p").contains(q.getInput(0)));
-        // widen reads the float MaxPool output too; body is the first quantized op
-        assertThat(nodeNamed(g, "widen").getInput(0)).isEqualTo("p");
-        assertThat(producer(g, nodeNamed(g, "body").getInput(0)).orElseThrow().getOpType())
-                .isEqualTo("DequantizeLinear");
+        // widen is quantized: its input's QuantizeLinear reads a Relu of the (non-negative) MaxPool output
+        OnnxMl.NodeProto widenDq = producer(g, nodeNamed(g, "widen").getInput(0)).orElseThrow();
+        assertThat(widenDq.getOpType()).isEqualTo("DequantizeLinear");
+        OnnxMl.NodeProto widenQ = producer(g, widenDq.getInput(0)).orElseThrow();
+        assertThat(widenQ.getOpType()).isEqualTo("QuantizeLinear");
+        OnnxMl.NodeProto guard = producer(g, widenQ.getInput(0)).orElseThrow();
+        assertThat(guard.getOpType()).isEqualTo("Relu");
+        assertThat(guard.getInput(0)).isEqualTo("p");
+        assertThat(g.getInitializerList()).filteredOn(t -> t.getName().equals(widenQ.getInput(2)))
+                .singleElement().satisfies(zp -> {
+                    assertThat(zp.getDataType()).isEqualTo(OnnxMl.TensorProto.DataType.UINT8_VALUE);
+                    assertThat(zp.getRawData().byteAt(0)).isZero(); // = qmin: ORT may drop the Relu
+                });
 
         assertThat(node(result, "stem").action()).isEqualTo(NodeAction.KEPT_FLOAT);
         assertThat(node(result, "stem").reason()).contains("float compute, int8 weights")
                 .contains("1 input channel(s) per group < minConvInputChannels 8");
         assertThat(node(result, "stem").scales().count()).isEqualTo(8);
         assertThat(node(result, "stem").bytesAfter()).isLessThan(node(result, "stem").bytesBefore());
-        assertThat(node(result, "widen").action()).isEqualTo(NodeAction.KEPT_FLOAT);
-        assertThat(node(result, "widen").reason()).contains("through MaxPool pool");
+        assertThat(node(result, "widen").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(node(result, "widen").reason()).contains("Relu guard").contains("MaxPool pool");
         assertThat(node(result, "body").action()).isEqualTo(NodeAction.QUANTIZED);
         assertThat(node(result, "pool").action()).isEqualTo(NodeAction.KEPT_FLOAT);
-        assertThat(result.report().notes()).anyMatch(n -> n.contains("2 Conv(s) keep float compute"));
+        assertThat(result.report().notes()).anyMatch(n -> n.contains("1 Conv(s) keep float compute"))
+                .anyMatch(n -> n.startsWith("1 QuantizeLinear(s) behind a float MaxPool read a Relu guard"));
 
-        // ORT: float (Fused)Conv stem and widen, float MaxPool, QLinearConv for body, no DQ→Q round-trip
+        // ORT: float (Fused)Conv stem, float MaxPool on its output, the guard gone, QLinearConv for widen and
+        // body, no DQ→Q round-trip
         OnnxMl.ModelProto optimized = OrtHarness.optimized(result.model().toProto(), dir);
         Map<String, Integer> ops = OrtHarness.ops(optimized);
-        assertThat(ops.getOrDefault("Conv", 0) + ops.getOrDefault("FusedConv", 0)).isEqualTo(2);
-        assertThat(ops.get("QLinearConv")).isEqualTo(1);
-        assertThat(ops).containsKeys("MaxPool", "QGemm").doesNotContainKeys("Cast", "Mul");
-        // the float convs read constant (folded) weights, not a DequantizeLinear computed per run
+        assertThat(ops.getOrDefault("Conv", 0) + ops.getOrDefault("FusedConv", 0)).isEqualTo(1);
+        assertThat(ops.get("QLinearConv")).isEqualTo(2);
+        assertThat(ops).containsKeys("MaxPool", "QGemm").doesNotContainKeys("Cast", "Mul", "Relu");
+        // the float conv reads a constant (folded) weight, not a DequantizeLinear computed per run
         assertThat(optimized.getGraph().getNodeList()).filteredOn(n -> n.getOpType().endsWith("Conv")
                 && !n.getOpType().startsWith("QLinear")).allMatch(n -> optimized.getGraph().getInitializerList()
                         .stream().anyMatch(t -> t.getName().equals(n.getInput(1))));
         OnnxMl.NodeProto ortPool = optimized.getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("MaxPool")).findFirst().orElseThrow();
         assertThat(producer(optimized.getGraph(), ortPool.getInput(0)).orElseThrow().getOpType())
-                .isIn("Conv", "FusedConv", "Relu");
+                .isIn("Conv", "FusedConv");
+        assertThat(optimized.getGraph().getNodeList()).filteredOn(n -> n.getInputList().contains(ortPool.getOutput(0)))
+                .singleElement().extracting(OnnxMl.NodeProto::getOpType).isEqualTo("QuantizeLinear");
         assertThat(OrtHarness.dqToQPairs(optimized)).isZero();
 
         float[] input = ProtoGraph.random(5, 6 * 64, 2f);
         float[] expected = OrtHarness.run(model, "x", input, 6, 1, 8, 8);
         float[] actual = OrtHarness.run(result.model().toProto(), "x", input, 6, 1, 8, 8);
         assertThat(OrtHarness.maxAbsDiff(expected, actual)).isLessThan(0.05 * OrtHarness.maxAbs(expected));
+    }
+
+    @Test
+    void convBehindAPoolOfPossiblyNegativeValuesKeepsFloatCompute() throws Exception {
+        // no Relu between the stem and the MaxPool: a Relu guard would change the values, so none is added
+        OnnxMl.ModelProto model = stemModel().toBuilder().setGraph(stemModel().getGraph().toBuilder()
+                .removeNode(1).setNode(1, nodeNamed(stemModel().getGraph(), "pool").toBuilder().setInput(0, "s")))
+                .build();
+        PassResult result = quantize(model, Map.of());
+        assertThat(node(result, "widen").action()).isEqualTo(NodeAction.KEPT_FLOAT);
+        assertThat(node(result, "widen").reason()).contains("through MaxPool pool")
+                .contains("not known to be non-negative");
+        OnnxMl.GraphProto g = result.model().toProto().getGraph();
+        assertThat(nodeNamed(g, "widen").getInput(0)).isEqualTo("p");
+        assertThat(g.getNodeList()).noneMatch(n -> n.getOpType().equals("Relu") && n.getInput(0).equals("p"));
+        assertThat(result.report().notes()).noneMatch(n -> n.contains("Relu guard"));
+        assertThat(OrtHarness.ops(OrtHarness.optimized(result.model().toProto(), dir)).get("QLinearConv")).isEqualTo(1);
+    }
+
+    @Test
+    void int8ActivationsKeepTheConvBehindThePoolFloat() throws Exception {
+        // symmetric int8 has zero point 0 > qmin: ORT would keep the guard as a real Relu, so no guard
+        PassResult result = quantize(stemModel(), Map.of("activationType", "int8"));
+        assertThat(node(result, "widen").action()).isEqualTo(NodeAction.KEPT_FLOAT);
+        assertThat(node(result, "widen").reason()).contains("int8 activations");
+        assertThat(node(result, "body").action()).isEqualTo(NodeAction.QUANTIZED);
     }
 
     @Test
