@@ -158,6 +158,54 @@ class StarvedConvTest {
     }
 
     @Test
+    void poolOutputReadByABlockAndItsShortcutIsGuardedOnce() throws Exception {
+        // ResNet's shape: the stem's MaxPool feeds the first block's Conv and the block's identity shortcut
+        long[] pad = {1, 1, 1, 1};
+        OnnxMl.ModelProto model = new ProtoGraph(13).input("x", -1, 1, 8, 8)
+                .initializer("ws", ProtoGraph.random(61, 8 * 9, 0.5f), 8, 1, 3, 3)
+                .initializer("w1", ProtoGraph.random(62, 8 * 8 * 9, 0.25f), 8, 8, 3, 3)
+                .initializer("w2", ProtoGraph.random(63, 8 * 8 * 9, 0.25f), 8, 8, 3, 3)
+                .initializer("fw", ProtoGraph.random(64, 4 * 8, 0.5f), 4, 8)
+                .node("Conv", "stem", new String[] {"x", "ws"}, new String[] {"s"}, "pads", pad)
+                .node("Relu", "stem_relu", new String[] {"s"}, new String[] {"sr"})
+                .node("MaxPool", "pool", new String[] {"sr"}, new String[] {"p"},
+                        "kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})
+                .node("Conv", "c1", new String[] {"p", "w1"}, new String[] {"a"}, "pads", pad)
+                .node("Relu", "c1_relu", new String[] {"a"}, new String[] {"ar"})
+                .node("Conv", "c2", new String[] {"ar", "w2"}, new String[] {"b"}, "pads", pad)
+                .node("Add", "shortcut", new String[] {"b", "p"}, new String[] {"sum"})
+                .node("Relu", "out_relu", new String[] {"sum"}, new String[] {"o"})
+                .node("GlobalAveragePool", "gap", new String[] {"o"}, new String[] {"g"})
+                .node("Flatten", "flatten", new String[] {"g"}, new String[] {"f"})
+                .node("Gemm", "fc", new String[] {"f", "fw"}, new String[] {"y"}, "transB", 1L)
+                .output("y").build();
+        PassResult result = quantize(model, Map.of());
+        OnnxMl.GraphProto g = result.model().toProto().getGraph();
+        assertThat(node(result, "c1").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(node(result, "shortcut").action()).isEqualTo(NodeAction.QUANTIZED);
+        // one pair for p, behind one guard, read by both the Conv and the Add
+        assertThat(g.getNodeList()).filteredOn(n -> n.getOpType().equals("Relu") && n.getInput(0).equals("p"))
+                .hasSize(1);
+        assertThat(g.getNodeList()).filteredOn(n -> n.getOpType().equals("QuantizeLinear")
+                && producer(g, n.getInput(0)).map(pn -> pn.getInput(0).equals("p")).orElse(false)).hasSize(1);
+
+        OnnxMl.ModelProto optimized = OrtHarness.optimized(result.model().toProto(), dir);
+        Map<String, Integer> ops = OrtHarness.ops(optimized);
+        assertThat(ops.get("QLinearConv")).isEqualTo(2);
+        assertThat(ops).containsKeys("MaxPool", "QLinearAdd").doesNotContainKeys("Relu");
+        OnnxMl.NodeProto ortPool = optimized.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("MaxPool")).findFirst().orElseThrow();
+        assertThat(producer(optimized.getGraph(), ortPool.getInput(0)).orElseThrow().getOpType())
+                .isIn("Conv", "FusedConv");
+        assertThat(OrtHarness.dqToQPairs(optimized)).isZero();
+
+        float[] input = ProtoGraph.random(7, 6 * 64, 2f);
+        float[] expected = OrtHarness.run(model, "x", input, 6, 1, 8, 8);
+        float[] actual = OrtHarness.run(result.model().toProto(), "x", input, 6, 1, 8, 8);
+        assertThat(OrtHarness.maxAbsDiff(expected, actual)).isLessThan(0.05 * OrtHarness.maxAbs(expected));
+    }
+
+    @Test
     void convBehindAPoolOfPossiblyNegativeValuesKeepsFloatCompute() throws Exception {
         // no Relu between the stem and the MaxPool: a Relu guard would change the values, so none is added
         OnnxMl.ModelProto model = stemModel().toBuilder().setGraph(stemModel().getGraph().toBuilder()
