@@ -111,6 +111,10 @@ final class QdqPlanner {
                 plan.decide(n, Kind.WEIGHT_ONLY, floatCompute.get());
                 return Optional.empty();
             }
+        } else if (options.foldsActivations()) {
+            // MaxPool → Reshape → Gemm (torch's x.view(n, -1)): the same guard keeps the pool float; without
+            // it the MatMul/Gemm is still quantized, only behind ORT's slower uint8 MaxPool.
+            maxPoolFromFloat(x).filter(PoolChain::nonNegative).ifPresent(chain -> plan.guard(x, chain.pool()));
         }
         plan.quantizeActivation(x);
         if (weight.isEmpty()) {

@@ -207,6 +207,38 @@ class StarvedConvTest {
     }
 
     @Test
+    void gemmBehindAPoolAndAReshapeIsGuardedToo() throws Exception {
+        // LeNet's shape as torch exports x.view(n, -1): float stem → Relu → MaxPool → Reshape → Gemm
+        OnnxMl.ModelProto model = new ProtoGraph(13).input("x", -1, 1, 8, 8)
+                .initializer("ws", ProtoGraph.random(71, 8 * 9, 0.5f), 8, 1, 3, 3)
+                .initializer("fw", ProtoGraph.random(72, 4 * 128, 0.2f), 4, 128)
+                .initializer("fb", ProtoGraph.random(73, 4, 0.1f), 4)
+                .int64Initializer("flat", new long[] {0, -1}, 2)
+                .node("Conv", "stem", new String[] {"x", "ws"}, new String[] {"s"}, "pads", new long[] {1, 1, 1, 1})
+                .node("Relu", "stem_relu", new String[] {"s"}, new String[] {"sr"})
+                .node("MaxPool", "pool", new String[] {"sr"}, new String[] {"p"},
+                        "kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})
+                .node("Reshape", "view", new String[] {"p", "flat"}, new String[] {"v"})
+                .node("Gemm", "fc", new String[] {"v", "fw", "fb"}, new String[] {"y"}, "transB", 1L)
+                .output("y").build();
+        PassResult result = quantize(model, Map.of());
+        OnnxMl.GraphProto g = result.model().toProto().getGraph();
+        assertThat(node(result, "fc").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(node(result, "fc").reason()).contains("Relu guard").contains("MaxPool pool");
+        assertThat(g.getNodeList()).filteredOn(n -> n.getOpType().equals("Relu") && n.getInput(0).equals("v"))
+                .hasSize(1);
+
+        OnnxMl.ModelProto optimized = OrtHarness.optimized(result.model().toProto(), dir);
+        assertThat(OrtHarness.ops(optimized)).containsKeys("MaxPool", "QGemm").doesNotContainKeys("Relu", "Gemm");
+        OnnxMl.NodeProto ortPool = optimized.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("MaxPool")).findFirst().orElseThrow();
+        assertThat(producer(optimized.getGraph(), ortPool.getInput(0)).orElseThrow().getOpType())
+                .isIn("Conv", "FusedConv");
+        assertThat(OrtHarness.dqToQPairs(optimized)).isZero();
+        assertCloseToFloat(model, result, 9);
+    }
+
+    @Test
     void convBehindAPoolOfPossiblyNegativeValuesKeepsFloatCompute() throws Exception {
         // no Relu between the stem and the MaxPool: a Relu guard would change the values, so none is added
         OnnxMl.ModelProto model = stemModel().toBuilder().setGraph(stemModel().getGraph().toBuilder()
