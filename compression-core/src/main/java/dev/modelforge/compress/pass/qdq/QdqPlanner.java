@@ -105,17 +105,21 @@ final class QdqPlanner {
         if (n.inputs().size() > 2 && !n.input(2).isEmpty() && !graph.isInitializer(n.input(2))) {
             return Optional.of("bias " + n.input(2) + " is not a constant");
         }
+        Optional<PoolChain> chain = maxPoolFromFloat(x);
+        // A Relu guard can pin x's QuantizeLinear behind the pool when it changes nothing (x non-negative) and ORT
+        // removes it afterwards (uint8: zero point 0 = qmin). For a MatMul/Gemm behind MaxPool → Reshape (torch's
+        // x.view(n, -1)) without a guard, the op is still quantized, only behind ORT's slower uint8 MaxPool.
+        Optional<Node> guardedPool = chain.filter(c -> c.nonNegative() && options.foldsActivations())
+                .map(PoolChain::pool);
         if (conv) {
-            Optional<String> floatCompute = floatComputeReason(n, weight.get(), x);
+            Optional<String> floatCompute = floatComputeReason(n, weight.get(),
+                    guardedPool.isPresent() ? Optional.empty() : chain);
             if (floatCompute.isPresent()) {
                 plan.decide(n, Kind.WEIGHT_ONLY, floatCompute.get());
                 return Optional.empty();
             }
-        } else if (options.foldsActivations()) {
-            // MaxPool → Reshape → Gemm (torch's x.view(n, -1)): the same guard keeps the pool float; without
-            // it the MatMul/Gemm is still quantized, only behind ORT's slower uint8 MaxPool.
-            maxPoolFromFloat(x).filter(PoolChain::nonNegative).ifPresent(chain -> plan.guard(x, chain.pool()));
         }
+        guardedPool.ifPresent(pool -> plan.guard(x, pool));
         plan.quantizeActivation(x);
         if (weight.isEmpty()) {
             plan.quantizeActivation(b);
@@ -126,19 +130,21 @@ final class QdqPlanner {
         if (!quantizedOut.equals(out) || !floatOutputFuses) {
             plan.quantizeActivation(quantizedOut);
         }
-        Node guardedPool = plan.guarded().get(x);
-        plan.decide(n, Kind.QUANTIZE_WEIGHTED, guardedPool != null ? "its input's QuantizeLinear reads a Relu"
-                + " guard (a no-op on the non-negative output of MaxPool " + guardedPool.name() + ") so ORT keeps"
-                + " that MaxPool float instead of moving the quantizer in front of it"
-                : weight.isPresent() ? "" : "both inputs are activations");
+        plan.decide(n, Kind.QUANTIZE_WEIGHTED, guardedPool.map(pool -> "its input's QuantizeLinear reads a Relu"
+                + " guard (a no-op on the non-negative output of MaxPool " + pool.name() + ") so ORT keeps that"
+                + " MaxPool float instead of moving the quantizer in front of it")
+                .orElse(weight.isPresent() ? "" : "both inputs are activations"));
         return Optional.empty();
     }
 
     /**
      * Why a Conv should keep float compute (int8 weights restored by Cast → Mul, float input and
      * output, so ORT folds the weight back to float and runs its float kernel), or empty to quantize it.
+     *
+     * @param unguardedPool the float MaxPool chain its input comes through when no Relu guard can pin the
+     *                      QuantizeLinear behind it
      */
-    private Optional<String> floatComputeReason(Node conv, Tensor weight, String x) {
+    private Optional<String> floatComputeReason(Node conv, Tensor weight, Optional<PoolChain> unguardedPool) {
         long perGroup = weight.dim(1); // [M, C_in/group, kh, kw]
         long group = conv.attrInt("group", 1);
         // Depthwise convs (one input channel per group) have their own int8 kernel in ORT, unlike the
@@ -149,17 +155,8 @@ final class QdqPlanner {
                     + "minConvInputChannels " + options.minConvInputChannels()
                     + " (ORT's int8 conv is slower than its float conv at so short a reduction)");
         }
-        Optional<PoolChain> chain = maxPoolFromFloat(x);
-        if (chain.isEmpty()) {
-            return Optional.empty();
-        }
-        Node pool = chain.get().pool();
-        if (options.foldsActivations() && chain.get().nonNegative()) {
-            plan.guard(x, pool);
-            return Optional.empty();
-        }
-        return Optional.of("float compute, int8 weights: its input comes from float ops through MaxPool "
-                + pool.name() + " (" + (options.foldsActivations() ? "not known to be non-negative"
+        return unguardedPool.map(chain -> "float compute, int8 weights: its input comes from float ops through MaxPool "
+                + chain.pool().name() + " (" + (options.foldsActivations() ? "not known to be non-negative"
                         : "int8 activations") + ", so no Relu can pin the QuantizeLinear behind it); ORT would"
                 + " move the QuantizeLinear in front of the MaxPool and run that on uint8 in NCHW, which is slower"
                 + " than the float MaxPool");
