@@ -32,7 +32,7 @@ final class QdqPlan {
     private final Map<String, String> activations = new LinkedHashMap<>();
     private final Map<Node, Decision> decisions = new LinkedHashMap<>();
     private final Map<Node, Node> foldedInto = new LinkedHashMap<>();
-    private final Map<String, Node> guarded = new LinkedHashMap<>();
+    private final Set<String> guarded = new LinkedHashSet<>();
 
     void quantizeActivation(String tensor) {
         activations.putIfAbsent(tensor, tensor);
@@ -62,19 +62,19 @@ final class QdqPlan {
     }
 
     /**
-     * Marks activation {@code tensor}, read from float ops through {@code pool} and non-negative by
+     * Marks activation {@code tensor}, read from float ops through a MaxPool and non-negative by
      * construction, for a Relu in front of its QuantizeLinear: ORT moves a QuantizeLinear backward
      * through MaxPool (onto its slow uint8 NCHW kernel) but not through a Relu, and then drops that Relu
      * because a uint8 quantizer with zero point 0 clamps exactly like it. On a non-negative tensor the
      * Relu changes nothing, so the model means the same with or without ORT's help.
      */
-    void guard(String tensor, Node pool) {
-        guarded.put(tensor, pool);
+    void guard(String tensor) {
+        guarded.add(tensor);
     }
 
-    /** Guarded activation tensors → the MaxPool they keep float. */
-    Map<String, Node> guarded() {
-        return Collections.unmodifiableMap(guarded);
+    /** Activation tensors whose QuantizeLinear reads a Relu guard. */
+    Set<String> guarded() {
+        return Collections.unmodifiableSet(guarded);
     }
 
     Decision decision(Node node) {

@@ -119,7 +119,9 @@ final class QdqPlanner {
                 return Optional.empty();
             }
         }
-        guardedPool.ifPresent(pool -> plan.guard(x, pool));
+        if (guardedPool.isPresent()) {
+            plan.guard(x);
+        }
         plan.quantizeActivation(x);
         if (weight.isEmpty()) {
             plan.quantizeActivation(b);

@@ -279,7 +279,7 @@ final class QdqRewriter {
                 reader.replaceInput(tensor, dequantized);
             }
         }
-        if (plan.guarded().containsKey(tensor)) {
+        if (plan.guarded().contains(tensor)) {
             String guard = graph.uniqueName(tensor + "_guard");
             graph.addNode(Node.of(graph.uniqueName(tensor + "_Guard"), "Relu", List.of(source), List.of(guard)));
             source = guard;
