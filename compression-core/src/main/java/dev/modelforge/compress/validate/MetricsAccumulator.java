@@ -24,8 +24,9 @@ final class MetricsAccumulator {
         samples += n;
         String first = out.keySet().stream().findFirst().orElse(null);
         int[] top = first == null ? null : argmaxRows(out.get(first), shapes.get(first), n);
+        int[] refTop = top == null || ref == null || ref.get(first) == null ? null
+                : argmaxRows(ref.get(first), shapes.get(first), n);
         if (labels != null && top != null && labels.length == n) {
-            int[] refTop = ref == null || ref.get(first) == null ? null : argmaxRows(ref.get(first), shapes.get(first), n);
             for (int i = 0; i < n; i++) {
                 labelled++;
                 if (top[i] == labels[i]) {
@@ -39,14 +40,11 @@ final class MetricsAccumulator {
         if (ref == null) {
             return;
         }
-        if (top != null && ref.get(first) != null) {
-            int[] refTop = argmaxRows(ref.get(first), shapes.get(first), n);
-            if (refTop != null) {
-                for (int i = 0; i < n; i++) {
-                    compared++;
-                    if (refTop[i] == top[i]) {
-                        agree++;
-                    }
+        if (refTop != null) {
+            for (int i = 0; i < n; i++) {
+                compared++;
+                if (refTop[i] == top[i]) {
+                    agree++;
                 }
             }
         }
