@@ -28,7 +28,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /** Shared helpers of the registry's integration tests: keys, fixtures, and direct looks at S3/DB/Kafka. */
 public final class RegistryTestSupport {
     /** Registered at startup through {@code %test.modelforge.auth.bootstrap-admin-key}. */
-    public static final String ADMIN_KEY = "test-admin-key";
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijkl";
+    /** The team of every role key below: the models the tests upload are theirs. */
+    public static final String TEAM = "test";
     private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
 
     private RegistryTestSupport() {
@@ -40,8 +42,17 @@ public final class RegistryTestSupport {
             return ADMIN_KEY;
         }
         return KEYS.computeIfAbsent(role, r -> given().auth().oauth2(ADMIN_KEY).contentType("application/json")
-                .body(Map.of("name", "test-" + r, "role", r)).post("/api/v1/api-keys")
+                .body(Map.of("name", "test-" + r, "role", r, "team", TEAM)).post("/api/v1/api-keys")
                 .then().statusCode(201).extract().path("secret"));
+    }
+
+    /** How audit records name the key of {@code role}: {@code key:<id>}. */
+    public static String actor(String role) {
+        key(role);
+        String name = "admin".equals(role) ? "bootstrap-admin" : "test-" + role;
+        Number id = given().auth().oauth2(ADMIN_KEY).get("/api/v1/api-keys").then().statusCode(200)
+                .extract().path("find { it.name == '" + name + "' }.id");
+        return "key:" + id.longValue();
     }
 
     /** The real single_relu model from ONNX's examples. */

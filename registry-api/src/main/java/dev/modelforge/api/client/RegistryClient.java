@@ -17,7 +17,9 @@ import dev.modelforge.api.promotion.Promotion;
 import dev.modelforge.api.promotion.ReviewRequest;
 import dev.modelforge.api.promotion.RollbackRequest;
 import dev.modelforge.api.variant.Variant;
+import dev.modelforge.api.auth.ApiKeyDto;
 import dev.modelforge.api.auth.CreateApiKeyRequest;
+import dev.modelforge.api.auth.RotateApiKeyRequest;
 import dev.modelforge.api.model.CreateModelRequest;
 import dev.modelforge.api.model.ModelDto;
 import dev.modelforge.api.model.PageDto;
@@ -191,6 +193,35 @@ public final class RegistryClient {
         return send(jsonRequest("/api/v1/api-keys").POST(body(request)), ApiKeyCreated.class);
     }
 
+    /** @return the active API keys, without secrets (needs an admin key) */
+    public List<ApiKeyDto> listApiKeys() {
+        return send(request("/api/v1/api-keys").GET(), new TypeReference<List<ApiKeyDto>>() { });
+    }
+
+    /**
+     * Revokes an API key (needs an admin key); it stops working within the registry's key-cache bound (1 s).
+     *
+     * @param id key id
+     */
+    public void revokeApiKey(long id) {
+        HttpResponse<String> r = exchange(request("/api/v1/api-keys/" + id).DELETE(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw failure(r.statusCode(), r.body());
+        }
+    }
+
+    /**
+     * Gives an API key a new secret (needs an admin key); the old one keeps working for the grace period.
+     *
+     * @param id      key id
+     * @param request grace period, may be null for the registry's default
+     * @return the key, with its new plaintext secret
+     */
+    public ApiKeyCreated rotateApiKey(long id, RotateApiKeyRequest request) {
+        return send(jsonRequest("/api/v1/api-keys/" + id + "/rotate")
+                .POST(body(request == null ? new RotateApiKeyRequest(null) : request)), ApiKeyCreated.class);
+    }
+
     /**
      * Uploads a model version, streaming the files. Without datasets the body is the raw ONNX file
      * ({@code application/octet-stream}, metadata in headers, the declared SHA-256 if any as
@@ -202,7 +233,8 @@ public final class RegistryClient {
      * @return the version and whether it was newly created
      */
     public UploadResult upload(UploadRequest upload, UploadProgress progress) {
-        HttpRequest.Builder b = request("/api/v1/models/" + segment(upload.modelName()) + "/versions");
+        HttpRequest.Builder b = request("/api/v1/models/" + segment(upload.modelName()) + "/versions"
+                + (upload.allowSignatureChange() ? "?" + UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM + "=true" : ""));
         if (upload.idempotencyKey() != null) {
             b.header(UploadHeaders.IDEMPOTENCY_KEY, upload.idempotencyKey());
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * @param id            numeric id; also the Kafka key of its events
  * @param name          unique name
  * @param description   free text, may be null
- * @param owner         name of the API key that created it
+ * @param owner         the team that created it (owners: {@code GET /api/v1/models/{name}/owners})
  * @param tags          labels
  * @param latestVersion highest version number, 0 if none
  * @param createdAt     creation time

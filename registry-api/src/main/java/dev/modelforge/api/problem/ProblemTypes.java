@@ -45,6 +45,23 @@ public final class ProblemTypes {
     public static final String UNAUTHORIZED = BASE + "unauthorized";
     /** The API key is valid but its role does not allow the operation. */
     public static final String FORBIDDEN = BASE + "forbidden";
+    /** The API key is valid but its team does not own the model it tries to change. */
+    public static final String NOT_OWNER = BASE + "not-owner";
+    /** Removing this owner would leave the model without one. */
+    public static final String LAST_OWNER = BASE + "last-owner";
+    /** No API key with that id. */
+    public static final String API_KEY_NOT_FOUND = BASE + "api-key-not-found";
+    /** An active API key already has that name. */
+    public static final String API_KEY_EXISTS = BASE + "api-key-exists";
+    /**
+     * The uploaded version's inputs/outputs differ from the model's latest version; the detail names each
+     * difference. Send {@code allowSignatureChange=true} when the change is intended.
+     */
+    public static final String SIGNATURE_CHANGED = BASE + "signature-changed";
+    /** The version serves at least one device profile; the detail names them. Promote or roll back first. */
+    public static final String VERSION_SERVING = BASE + "version-serving";
+    /** The version is archived: it is never promoted or served. */
+    public static final String VERSION_ARCHIVED = BASE + "version-archived";
     /** Method not allowed, unsupported media type and similar protocol errors. */
     public static final String UNSUPPORTED_REQUEST = BASE + "unsupported-request";
     /** Object storage, database or broker is unavailable. */

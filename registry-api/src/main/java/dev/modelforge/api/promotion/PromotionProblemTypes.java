@@ -16,6 +16,11 @@ public final class PromotionProblemTypes {
     public static final String PROMOTION_NOT_FOUND = ProblemTypes.BASE + "promotion-not-found";
     /** Approve/reject of a decision that is not pending. */
     public static final String PROMOTION_NOT_PENDING = ProblemTypes.BASE + "promotion-not-pending";
+    /**
+     * Approval of a pending decision that a newer promotion, rollback or decision of the same profile has overtaken;
+     * the detail names the newer record.
+     */
+    public static final String PROMOTION_STALE = ProblemTypes.BASE + "promotion-stale";
     /** Manual promotion of a variant that cannot serve the profile, or a rollback with nothing to roll back to. */
     public static final String PROMOTION_INVALID = ProblemTypes.BASE + "promotion-invalid";
     /** Nothing serves the profile yet; the detail says why (benchmarks pending, nothing eligible, …). */

@@ -18,6 +18,14 @@ public final class UploadHeaders {
      * registry still hashes every byte and refuses a mismatch.
      */
     public static final String REPR_DIGEST = "Repr-Digest";
+    /**
+     * Upload: {@code true} when the version intentionally changes the model's inputs/outputs. The same option is
+     * accepted as the query parameter {@link #ALLOW_SIGNATURE_CHANGE_PARAM} and, in multipart uploads, as a form field
+     * of that name.
+     */
+    public static final String ALLOW_SIGNATURE_CHANGE = "X-Modelforge-Allow-Signature-Change";
+    /** Query parameter / multipart field equivalent of {@link #ALLOW_SIGNATURE_CHANGE}. */
+    public static final String ALLOW_SIGNATURE_CHANGE_PARAM = "allowSignatureChange";
     /** Download: lower-case hex SHA-256 of the artifact. */
     public static final String CHECKSUM_SHA256 = "X-Checksum-Sha256";
 

@@ -49,9 +49,43 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "revoked_at")
     public Instant revokedAt;
 
-    /** The active key whose secret hashes to {@code keyHash}. */
-    public static Optional<ApiKey> findActiveByHash(String keyHash) {
-        return find("keyHash = ?1 and revokedAt is null", keyHash).firstResultOptional();
+    /** The team the key acts for; null: a team of its own ({@link #team()}). */
+    @Column(name = "team")
+    public String teamName;
+
+    @Column(name = "created_by")
+    public String createdBy;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "rotated_at")
+    public Instant rotatedAt;
+
+    /** Hash of the secret the last rotation replaced; it works until {@code previousValidUntil}. */
+    @Column(name = "previous_key_hash", length = 64)
+    public String previousKeyHash;
+
+    @Column(name = "previous_valid_until")
+    public Instant previousValidUntil;
+
+    /**
+     * The key whose current secret, or whose previous secret within its rotation grace, hashes to {@code keyHash};
+     * neither revoked nor expired at {@code now}.
+     */
+    public static Optional<ApiKey> findActiveByHash(String keyHash, Instant now) {
+        return find("(keyHash = ?1 or (previousKeyHash = ?1 and previousValidUntil > ?2)) and revokedAt is null"
+                + " and (expiresAt is null or expiresAt > ?2)", keyHash, now).firstResultOptional();
+    }
+
+    /** The active key named {@code name}. */
+    public static Optional<ApiKey> findActiveByName(String name) {
+        return find("name = ?1 and revokedAt is null", name).firstResultOptional();
+    }
+
+    /** The team this key acts for: its own team name, or {@code key:<id>} when it has none. */
+    public String team() {
+        return teamName != null ? teamName : Actor.keyRef(id);
     }
 
     public static String hash(String secret) {
@@ -68,6 +102,7 @@ public class ApiKey extends PanacheEntityBase {
     }
 
     public ApiKeyDto toDto() {
-        return new ApiKeyDto(id, name, prefix, role, createdAt);
+        return new ApiKeyDto(id, name, prefix, role, createdAt, team(), createdBy, expiresAt, rotatedAt,
+                previousValidUntil, revokedAt);
     }
 }

@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Identities of recently seen valid keys, by key hash, for a short time. The bound on staleness is the TTL: a key
- * revoked directly in the database (there is no revocation endpoint yet) stops working on every replica within it.
+ * Identities of recently seen valid keys, by key hash, for a short time. The bound on staleness is the TTL, capped at
+ * {@link #MAX_TTL}: a key revoked (or expired, or rotated out) on another replica or directly in the database stops
+ * working on every replica within it; the replica that revokes forgets its entries at once.
  * Unknown keys are never cached, so random tokens cannot grow the map; its size is bounded by the number of keys.
  */
 @ApplicationScoped
@@ -17,6 +18,9 @@ public class ApiKeyCache {
 
     private record Entry(SecurityIdentity identity, long expiresAtNanos) {
     }
+
+    /** The README promises that a revoked key fails within a second; a longer configured TTL is cut to this. */
+    static final Duration MAX_TTL = Duration.ofSeconds(1);
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -37,7 +41,8 @@ public class ApiKeyCache {
 
     void put(String keyHash, SecurityIdentity identity) {
         if (!ttl.isZero()) {
-            entries.put(keyHash, new Entry(identity, System.nanoTime() + ttl.toNanos()));
+            long ttlNanos = Math.min(ttl.toNanos(), MAX_TTL.toNanos());
+            entries.put(keyHash, new Entry(identity, System.nanoTime() + ttlNanos));
         }
     }
 

@@ -40,14 +40,15 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
         // The lookup is a JDBC call, so it must leave the event loop.
         return context.runBlocking(() -> {
             ApiKey key = QuarkusTransaction.requiringNew()
-                    .call(() -> ApiKey.findActiveByHash(keyHash).orElse(null));
+                    .call(() -> ApiKey.findActiveByHash(keyHash, java.time.Instant.now()).orElse(null));
             if (key == null) {
-                throw new AuthenticationFailedException("unknown or revoked API key");
+                throw new AuthenticationFailedException("unknown, revoked or expired API key");
             }
             SecurityIdentity identity = QuarkusSecurityIdentity.builder()
                     .setPrincipal(new QuarkusPrincipal(key.name))
                     .addRoles(Roles.granted(key.role))
-                    .addAttribute("apiKeyId", key.id)
+                    .addAttribute(Actor.KEY_ID, key.id)
+                    .addAttribute(Actor.TEAM, key.team())
                     .build();
             cache.put(keyHash, identity);
             return identity;

@@ -4,8 +4,10 @@ import dev.modelforge.api.model.CreateModelRequest;
 import dev.modelforge.api.model.ModelDto;
 import dev.modelforge.api.model.PageDto;
 import dev.modelforge.api.model.UpdateModelRequest;
+import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.auth.Roles;
 import dev.modelforge.registry.error.ProblemException;
+import dev.modelforge.registry.ownership.OwnershipGuard;
 import dev.modelforge.registry.version.ModelVersion;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
@@ -31,7 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Models: create, list, read, update. Versions live in {@code version}. */
+/** Models: create, list, read, update (owners only: {@link OwnershipGuard}). Versions live in {@code version}. */
 @Path("/api/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -44,14 +46,16 @@ public class ModelResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    OwnershipGuard ownership;
+
     @POST
     @RolesAllowed(Roles.UPLOADER)
     public Response create(CreateModelRequest request, UriInfo uri) {
         if (request == null) {
             throw ProblemException.invalidRequest("send {\"name\": \"...\", \"description\": \"...\", \"tags\": []}");
         }
-        Model m = models.create(request.name(), request.description(), request.tags(),
-                identity.getPrincipal().getName());
+        Model m = models.create(request.name(), request.description(), request.tags(), Actor.of(identity));
         return Response.created(uri.getAbsolutePathBuilder().path(m.name).build()).entity(m.toDto(0)).build();
     }
 
@@ -97,7 +101,8 @@ public class ModelResource {
         if (request == null) {
             throw ProblemException.invalidRequest("send {\"description\": \"...\", \"tags\": [...]}");
         }
-        Model m = models.require(name);
+        Model m = models.lock(name);
+        ownership.requireOwner(m, Actor.of(identity));
         if (request.description() != null) {
             m.description = request.description();
         }

@@ -1,7 +1,9 @@
 package dev.modelforge.registry.model;
 
 import dev.modelforge.api.model.ModelNames;
+import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.error.ProblemException;
+import dev.modelforge.registry.ownership.OwnershipGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -19,6 +21,9 @@ public class ModelService {
     @Inject
     EntityManager em;
 
+    @Inject
+    OwnershipGuard ownership;
+
     public static void requireValidName(String name) {
         if (!ModelNames.isValid(name)) {
             throw ProblemException.invalidModelName(name);
@@ -31,8 +36,16 @@ public class ModelService {
         return Model.findByName(name).orElseThrow(() -> ProblemException.modelNotFound(name));
     }
 
+    /** The model locked for update (serialises changes to it across replicas), or a 404 problem. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Model lock(String name) {
+        requireValidName(name);
+        return Model.lockByName(name).orElseThrow(() -> ProblemException.modelNotFound(name));
+    }
+
+    /** Creates a model; the creator's team owns it. */
     @Transactional
-    public Model create(String name, String description, List<String> tags, String owner) {
+    public Model create(String name, String description, List<String> tags, Actor creator) {
         requireValidName(name);
         if (Model.findByName(name).isPresent()) {
             throw ProblemException.modelExists(name);
@@ -41,24 +54,32 @@ public class ModelService {
         m.name = name;
         m.description = description;
         m.tags = normalizeTags(tags);
-        m.owner = owner;
+        m.owner = creator.team();
         m.createdAt = m.updatedAt = Instant.now();
         m.persist();
+        ownership.claim(m, creator);
         return m;
     }
 
     /**
-     * The model locked for update, created first if missing (an upload hook needs one call). The insert
-     * ignores a concurrent creator's row, so two first uploads of a new model both succeed.
+     * The model locked for update, created first if missing (an upload hook needs one call); the uploader's team owns
+     * a model it creates, and must own one that exists. The insert ignores a concurrent creator's row, so of two first
+     * uploads of a new model one creates it and the other adds to it if it may.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Model lockOrCreate(String name, String owner) {
+    public Model lockOrCreate(String name, Actor uploader) {
         requireValidName(name);
-        em.createNativeQuery("""
+        int created = em.createNativeQuery("""
                 insert into model (name, owner, tags, created_at, updated_at)
                 values (:name, :owner, '{}', now(), now()) on conflict (name) do nothing""")
-                .setParameter("name", name).setParameter("owner", owner).executeUpdate();
-        return Model.lockByName(name).orElseThrow();
+                .setParameter("name", name).setParameter("owner", uploader.team()).executeUpdate();
+        Model m = Model.lockByName(name).orElseThrow();
+        if (created == 1) {
+            ownership.claim(m, uploader);
+        } else {
+            ownership.requireOwner(m, uploader);
+        }
+        return m;
     }
 
     public static List<String> normalizeTags(List<String> tags) {

@@ -2,6 +2,7 @@ package dev.modelforge.registry.profile;
 
 import dev.modelforge.api.profile.DeviceProfile;
 import dev.modelforge.api.profile.ProfileRevision;
+import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.auth.Roles;
 import dev.modelforge.registry.planner.BackfillResult;
 import dev.modelforge.registry.planner.Planner;
@@ -61,7 +62,7 @@ public class DeviceProfileResource {
         if (body == null) {
             throw ProfileProblems.invalid(List.of("a JSON body with the profile is required"));
         }
-        DeviceProfileService.Saved saved = profiles.put(name, body, identity.getPrincipal().getName());
+        DeviceProfileService.Saved saved = profiles.put(name, body, Actor.of(identity).id());
         return Response.status(saved.created() ? Response.Status.CREATED : Response.Status.OK)
                 .entity(saved.profile()).build();
     }
@@ -70,7 +71,7 @@ public class DeviceProfileResource {
     @Path("{name}")
     @RolesAllowed(Roles.ADMIN)
     public Response delete(@PathParam("name") String name) {
-        profiles.delete(name, identity.getPrincipal().getName());
+        profiles.delete(name, Actor.of(identity).id());
         return Response.noContent().build();
     }
 

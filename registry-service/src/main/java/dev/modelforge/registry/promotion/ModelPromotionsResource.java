@@ -5,6 +5,7 @@ import dev.modelforge.api.promotion.Promotion;
 import dev.modelforge.api.promotion.RollbackRequest;
 import dev.modelforge.registry.error.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
+import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -57,7 +58,7 @@ public class ModelPromotionsResource {
             throw ProblemException.invalidRequest("body {device, variantId, reason} is required");
         }
         return Response.status(201).entity(promotions.promote(name, body.device(), body.variantId(), body.reason(),
-                Actors.of(identity))).build();
+                Actor.of(identity).id())).build();
     }
 
     @POST
@@ -68,6 +69,6 @@ public class ModelPromotionsResource {
             throw ProblemException.invalidRequest("body {device, reason} is required");
         }
         return Response.status(201).entity(promotions.rollback(name, body.device(), body.reason(),
-                Actors.of(identity))).build();
+                Actor.of(identity).id())).build();
     }
 }

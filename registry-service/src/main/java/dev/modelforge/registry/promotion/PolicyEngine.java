@@ -30,6 +30,20 @@ public final class PolicyEngine {
      * @param champion   the variant serving the profile now, with its measurement there
      */
     public static Decision decide(PromotionPolicy policy, List<Candidate> candidates, Optional<Candidate> champion) {
+        return decide(policy, candidates, champion, ChampionGate.none());
+    }
+
+    /**
+     * Decides for one model version on one profile, where replacing a champion of an earlier version must also pass
+     * {@code gate}: a candidate it refuses is not eligible, and when it asks for approval the decision waits for one.
+     *
+     * @param policy     the profile's policy
+     * @param candidates every variant of the version, the baseline included
+     * @param champion   the variant serving the profile now, with its measurement there
+     * @param gate       what replacing that champion requires
+     */
+    public static Decision decide(PromotionPolicy policy, List<Candidate> candidates, Optional<Candidate> champion,
+                                  ChampionGate gate) {
         Optional<Candidate> baseline = candidates.stream().filter(Candidate::baseline).findFirst();
         List<Candidate> ranked = new ArrayList<>();
         List<Verdict> rejected = new ArrayList<>();
@@ -37,7 +51,11 @@ public final class PolicyEngine {
             if (c.baseline()) {
                 continue;
             }
-            List<String> reasons = rejections(policy, c, baseline.orElse(null));
+            List<String> reasons = new ArrayList<>(rejections(policy, c, baseline.orElse(null)));
+            String refused = gate.refusal(c);
+            if (refused != null) {
+                reasons.add(refused);
+            }
             if (reasons.isEmpty()) {
                 ranked.add(c);
             } else {
@@ -58,7 +76,8 @@ public final class PolicyEngine {
             why = challenger.label() + " is the best of " + ranked.size() + " eligible on " + objectives(policy)
                     + versusBaseline(challenger, baseline.orElse(null));
         } else if (policy.fallbackToBaseline() && baseline.isPresent() && baseline.get().measurement() != null
-                && limitViolations(policy.constraints(), baseline.get().measurement()).isEmpty()) {
+                && limitViolations(policy.constraints(), baseline.get().measurement()).isEmpty()
+                && gate.refusal(baseline.get()) == null) {
             challenger = baseline.get();
             why = "no compressed variant is eligible; serving the original " + challenger.label()
                     + " (fallbackToBaseline)";
@@ -84,7 +103,11 @@ public final class PolicyEngine {
             }
             why = why + "; " + replace;
         }
-        Decision.Outcome outcome = policy.mode() == PromotionMode.APPROVAL
+        boolean gated = champion.isPresent() && !gate.approvalReasons().isEmpty();
+        if (gated) {
+            why = why + "; replacing the champion needs a promoter's approval: " + String.join("; ", gate.approvalReasons());
+        }
+        Decision.Outcome outcome = policy.mode() == PromotionMode.APPROVAL || gated
                 ? Decision.Outcome.PENDING_APPROVAL : Decision.Outcome.PROMOTED;
         return new Decision(outcome, challenger, why, verdicts);
     }

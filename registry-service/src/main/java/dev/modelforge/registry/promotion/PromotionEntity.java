@@ -106,6 +106,15 @@ public class PromotionEntity extends PanacheEntityBase {
                 model, profile);
     }
 
+    /**
+     * A record of the same profile newer than {@code p} that overtakes it: one that took effect (promotion, rollback,
+     * approval) or another decision waiting for approval.
+     */
+    public static Optional<PromotionEntity> newerThan(PromotionEntity p) {
+        return find("model = ?1 and profile = ?2 and seq > ?3 and (effectiveAt is not null or approval = ?4)"
+                + " order by seq desc", p.model, p.profile, p.seq, ApprovalState.PENDING).firstResultOptional();
+    }
+
     /** The newest record of any outcome. */
     public static Optional<PromotionEntity> latest(Model model, String profile) {
         return find("model = ?1 and profile = ?2 order by seq desc", model, profile).firstResultOptional();

@@ -23,6 +23,17 @@ final class PromotionProblems {
                 "promotion " + id + " is " + state + "; only a pending decision can be approved or rejected");
     }
 
+    static ProblemException stale(String id, String newer) {
+        return new ProblemException(409, PromotionProblemTypes.PROMOTION_STALE, "Promotion decision is stale",
+                "promotion " + id + " was overtaken by " + newer + " on the same profile; approving it would undo a"
+                        + " newer decision. Reject it, or promote its variant explicitly");
+    }
+
+    static ProblemException archived(String model, int version) {
+        return new ProblemException(409, dev.modelforge.api.problem.ProblemTypes.VERSION_ARCHIVED, "Version archived",
+                "version " + version + " of '" + model + "' is archived; archived versions are never promoted or served");
+    }
+
     static ProblemException invalid(String detail) {
         return new ProblemException(422, PromotionProblemTypes.PROMOTION_INVALID, "Invalid promotion", detail);
     }

@@ -3,6 +3,7 @@ package dev.modelforge.registry.promotion;
 import dev.modelforge.api.promotion.Promotion;
 import dev.modelforge.api.promotion.ReviewRequest;
 import io.quarkus.security.identity.SecurityIdentity;
+import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -36,13 +37,13 @@ public class PromotionResource {
     @Path("approve")
     @RolesAllowed(Roles.PROMOTER)
     public Promotion approve(@PathParam("id") String id, ReviewRequest body) {
-        return promotions.review(id, true, Actors.of(identity), body == null ? null : body.comment());
+        return promotions.review(id, true, Actor.of(identity).id(), body == null ? null : body.comment());
     }
 
     @POST
     @Path("reject")
     @RolesAllowed(Roles.PROMOTER)
     public Promotion reject(@PathParam("id") String id, ReviewRequest body) {
-        return promotions.review(id, false, Actors.of(identity), body == null ? null : body.comment());
+        return promotions.review(id, false, Actor.of(identity).id(), body == null ? null : body.comment());
     }
 }

@@ -18,6 +18,7 @@ import dev.modelforge.registry.model.Model;
 import dev.modelforge.registry.profile.DeviceProfileService;
 import dev.modelforge.registry.variant.VariantEntity;
 import dev.modelforge.registry.version.ModelVersion;
+import dev.modelforge.api.version.VersionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -58,6 +59,9 @@ public class PromotionService {
 
     @Inject
     Event<PromotionChanged> changed;
+
+    @Inject
+    ChampionGates gates;
 
     /** How far the benchmarks of a version on a profile are. */
     public record Progress(long done, long total, long compressionPending) {
@@ -105,7 +109,14 @@ public class PromotionService {
         Decision decision;
         try {
             PromotionPolicy policy = Policies.parse(profile.get().policy());
-            decision = PolicyEngine.decide(policy, candidates.of(version, profileName), champion);
+            if (version.status == VersionStatus.ARCHIVED) {
+                decision = new Decision(Decision.Outcome.NOTHING_ELIGIBLE, champion.orElse(null), "v" + version.version
+                        + " is archived, and archived versions are never promoted"
+                        + champion.map(ch -> "; " + ch.label() + " keeps serving").orElse(""), List.of());
+            } else {
+                ChampionGate gate = gates.of(version, profileName, current.map(c -> c.variant).orElse(null));
+                decision = PolicyEngine.decide(policy, candidates.of(version, profileName), champion, gate);
+            }
         } catch (IllegalArgumentException e) {
             decision = new Decision(Decision.Outcome.NOTHING_ELIGIBLE, champion.orElse(null),
                     "the profile's policy is unreadable: " + e.getMessage(), List.of());
@@ -132,6 +143,16 @@ public class PromotionService {
         if (p.approval != ApprovalState.PENDING) {
             throw PromotionProblems.notPending(id, p.approval == null ? p.outcome.json() : p.approval.json());
         }
+        if (approve) {
+            lockModel(p.model);
+            PromotionEntity.newerThan(p).ifPresent(newer -> {
+                throw PromotionProblems.stale(id, newer.id + " (" + newer.kind.name().toLowerCase(java.util.Locale.ROOT)
+                        + ", " + (newer.effectiveAt != null ? "in effect since " + newer.effectiveAt : "pending") + ")");
+            });
+            if (p.variant != null && p.variant.version.status == VersionStatus.ARCHIVED) {
+                throw PromotionProblems.archived(p.model.name, p.variant.version.version);
+            }
+        }
         Instant now = now();
         p.approval = approve ? ApprovalState.APPROVED : ApprovalState.REJECTED;
         p.reviewedBy = actor;
@@ -155,6 +176,9 @@ public class PromotionService {
             throw PromotionProblems.invalid("variant " + variantId + " was not built for profile '" + device
                     + "' (it serves " + variant.profiles + ")");
         }
+        if (variant.version.status == VersionStatus.ARCHIVED) {
+            throw PromotionProblems.archived(modelName, variant.version.version);
+        }
         lockModel(model);
         PromotionEntity p = newRecord(model, device, PromotionKind.MANUAL, actor);
         p.previousVariant = PromotionEntity.effective(model, device, null).map(c -> c.variant).orElse(null);
@@ -173,9 +197,10 @@ public class PromotionService {
         }
         VariantEntity currentVariant = history.get(0).variant;
         VariantEntity previous = history.stream().skip(1).map(h -> h.variant)
-                .filter(v -> v != null && !v.id.equals(currentVariant.id)).findFirst()
+                .filter(v -> v != null && !v.id.equals(currentVariant.id))
+                .filter(v -> v.version.status != VersionStatus.ARCHIVED).findFirst()
                 .orElseThrow(() -> PromotionProblems.invalid("no variant served '" + modelName + "' on '" + device
-                        + "' before " + currentVariant.id + ", so there is nothing to roll back to"));
+                        + "' before " + currentVariant.id + " (archived versions excluded), so there is nothing to roll back to"));
         PromotionEntity p = newRecord(model, device, PromotionKind.ROLLBACK, actor);
         p.previousVariant = currentVariant;
         return toApi(save(effective(p, previous, reason), Promotion.EVENT_DECIDED));

@@ -89,6 +89,13 @@ public class ModelVersion extends PanacheEntityBase {
                 : list("model = ?1 and status <> ?2 order by version", model, VersionStatus.ARCHIVED);
     }
 
+    /** The newest version that is not archived, or the newest of all when every one is. */
+    public static Optional<ModelVersion> latestActive(Model model) {
+        Optional<ModelVersion> active = find("model = ?1 and status <> ?2 order by version desc", model,
+                VersionStatus.ARCHIVED).firstResultOptional();
+        return active.isPresent() ? active : find("model = ?1 order by version desc", model).firstResultOptional();
+    }
+
     /** Highest version number of {@code model}, 0 if it has none. */
     public static int latestNumber(Model model) {
         Integer max = find("select max(v.version) from ModelVersion v where v.model = ?1", model)

@@ -3,6 +3,7 @@ package dev.modelforge.registry.version;
 import dev.modelforge.api.event.EventTypes;
 import dev.modelforge.api.event.ModelVersionEvent;
 import dev.modelforge.api.event.Topics;
+import dev.modelforge.api.problem.ProblemTypes;
 import dev.modelforge.api.version.SignatureDto;
 import dev.modelforge.api.version.SourceMetadata;
 import dev.modelforge.api.version.VersionStatus;
@@ -15,7 +16,9 @@ import dev.modelforge.registry.model.Model;
 import dev.modelforge.registry.model.ModelService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.util.List;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -39,6 +42,9 @@ public class VersionRegistrar {
     @Inject
     UploadFaults faults;
 
+    @Inject
+    EntityManager em;
+
     /** Observed by the compression planner (issue 5); synchronous, so it runs in this transaction. */
     @Inject
     jakarta.enterprise.event.Event<VersionCreated> versionCreated;
@@ -47,8 +53,8 @@ public class VersionRegistrar {
     @Transactional
     public UploadOutcome register(String modelName, StoredBlob model, StoredBlob eval, StoredBlob calibration,
                                   SignatureDto signature, SourceMetadata source, String idempotencyKey,
-                                  String user) {
-        Model m = models.lockOrCreate(modelName, user);
+                                  Uploader uploader) {
+        Model m = models.lockOrCreate(modelName, uploader.actor());
         if (idempotencyKey != null) {
             Optional<ModelVersion> previous = ModelVersion.findByIdempotencyKey(m, idempotencyKey);
             if (previous.isPresent()) {
@@ -58,6 +64,9 @@ public class VersionRegistrar {
                 }
                 return new UploadOutcome(p.toDto(), false);
             }
+        }
+        if (!uploader.allowSignatureChange()) {
+            requireSameSignature(m, signature);
         }
         var v = new ModelVersion();
         v.model = m;
@@ -69,7 +78,7 @@ public class VersionRegistrar {
         v.signature = signature;
         v.source = source == null ? SourceMetadata.empty() : source;
         v.idempotencyKey = idempotencyKey;
-        v.createdBy = user;
+        v.createdBy = uploader.actor().id();
         v.createdAt = Instant.now();
         v.persist();
         m.updatedAt = v.createdAt;
@@ -79,18 +88,62 @@ public class VersionRegistrar {
         return new UploadOutcome(v.toDto(), true);
     }
 
-    /** Archives a version; archiving an archived version changes nothing and emits nothing. */
+    /**
+     * Archives a version; archiving an archived version changes nothing and emits nothing. A version that serves a
+     * device profile is refused (409 naming the profiles): an archived version is never served, and silently rolling
+     * back would pick a replacement nobody chose. Promotions lock the model row too, so none can slip in between.
+     */
     @Transactional
     public ModelVersion archive(String modelName, int version) {
         Model m = Model.lockByName(modelName).orElseThrow(() -> ProblemException.modelNotFound(modelName));
         ModelVersion v = ModelVersion.findVersion(m, version)
                 .orElseThrow(() -> ProblemException.versionNotFound(modelName, version));
         if (v.status != VersionStatus.ARCHIVED) {
+            List<String> serving = servingProfiles(v);
+            if (!serving.isEmpty()) {
+                throw new ProblemException(409, ProblemTypes.VERSION_SERVING, "Version is serving",
+                        "version " + version + " of '" + modelName + "' serves " + serving + "; promote another variant"
+                                + " or roll back on those profiles first (POST /api/v1/models/" + modelName
+                                + "/promotions[/rollback]), then archive it");
+            }
             v.status = VersionStatus.ARCHIVED;
             v.archivedAt = Instant.now();
             recordEvent(v, EventTypes.MODEL_VERSION_ARCHIVED, v.archivedAt);
         }
         return v;
+    }
+
+    /** The device profiles whose serving variant (latest effective promotion) belongs to the version. */
+    @SuppressWarnings("unchecked")
+    private List<String> servingProfiles(ModelVersion v) {
+        return em.createNativeQuery("""
+                select cur.profile from (
+                    select distinct on (p.profile) p.profile, p.variant_id from promotion p
+                    where p.model_id = :model and p.effective_at is not null
+                    order by p.profile, p.effective_at desc, p.seq desc) cur
+                join variant va on va.id = cur.variant_id
+                join device_profile dp on dp.name = cur.profile
+                where va.version_id = :version order by cur.profile""")
+                .setParameter("model", v.model.id).setParameter("version", v.id).getResultList();
+    }
+
+    /**
+     * A new version must keep the inputs/outputs of the model's latest (not archived) version, unless the upload says
+     * the change is intended: callers built for one signature cannot feed another.
+     */
+    private void requireSameSignature(Model m, SignatureDto signature) {
+        Optional<ModelVersion> latest = ModelVersion.latestActive(m);
+        if (latest.isEmpty()) {
+            return;
+        }
+        List<String> differences = SignatureDiff.between(latest.get().signature, signature);
+        if (!differences.isEmpty()) {
+            throw new ProblemException(409, ProblemTypes.SIGNATURE_CHANGED, "Signature changed",
+                    "this version's inputs/outputs differ from version " + latest.get().version + " of '" + m.name
+                            + "': " + String.join("; ", differences) + ". If the change is intended, upload with "
+                            + "allowSignatureChange=true (CLI: --allow-signature-change); it will then not replace a"
+                            + " champion of the old signature without a promoter's approval");
+        }
     }
 
     private void recordEvent(ModelVersion v, String type, Instant at) {

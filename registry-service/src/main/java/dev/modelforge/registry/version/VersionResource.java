@@ -6,10 +6,12 @@ import dev.modelforge.api.version.ModelVersionDto;
 import dev.modelforge.api.version.SourceMetadata;
 import dev.modelforge.api.version.UploadHeaders;
 import dev.modelforge.registry.artifact.Artifact;
+import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.auth.Roles;
 import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.model.Model;
 import dev.modelforge.registry.model.ModelService;
+import dev.modelforge.registry.ownership.OwnershipGuard;
 import dev.modelforge.registry.storage.ObjectStorage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -70,6 +72,9 @@ public class VersionResource {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    OwnershipGuard ownership;
+
     /**
      * The efficient path: the body is the ONNX file, streamed from the socket to storage (never spooled),
      * metadata in {@code X-Modelforge-*} headers. The body is read through {@link RequestBodyStream} rather
@@ -85,13 +90,16 @@ public class VersionResource {
                               @HeaderParam(UploadHeaders.PIPELINE_URL) String pipelineUrl,
                               @HeaderParam(UploadHeaders.FRAMEWORK) String framework,
                               @HeaderParam(UploadHeaders.LABELS) String labels,
-                              @HeaderParam(UploadHeaders.REPR_DIGEST) String reprDigest, UriInfo uri) {
+                              @HeaderParam(UploadHeaders.REPR_DIGEST) String reprDigest,
+                              @HeaderParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE) String allowHeader,
+                              @QueryParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM) String allowParam, UriInfo uri) {
         var source = new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
         String declared = declaredSha256(reprDigest);
+        Uploader uploader = uploader(name, allowHeader, allowParam, null);
         try (var body = RequestBodyStream.open(request, config.receiveBuffer().asLongValue(),
                 config.bodyIdleTimeout(), meters.counter("modelforge.upload.receive.pauses"))) {
             return answer(uploads.uploadRaw(name, body, contentLength, declared, source, key(idempotencyKey),
-                    user()), uri);
+                    uploader), uri);
         }
     }
 
@@ -107,10 +115,15 @@ public class VersionResource {
                                     @RestForm("eval") FileUpload eval,
                                     @RestForm("calibration") FileUpload calibration,
                                     @RestForm("metadata") String metadata,
-                                    @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey, UriInfo uri) {
+                                    @RestForm(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM) String allowField,
+                                    @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey,
+                                    @HeaderParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE) String allowHeader,
+                                    @QueryParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM) String allowParam,
+                                    UriInfo uri) {
         ModelService.requireValidName(name);
+        Uploader uploader = uploader(name, allowHeader, allowParam, allowField);
         return answer(uploads.uploadFiles(name, path(model), path(eval), path(calibration), parseMetadata(metadata),
-                key(idempotencyKey), user()), uri);
+                key(idempotencyKey), uploader), uri);
     }
 
     @GET
@@ -130,12 +143,15 @@ public class VersionResource {
         return require(name, version).toDto();
     }
 
-    /** Archives: the version stays (audit, downloads) but leaves default listings. */
+    /**
+     * Archives: the version stays (audit, downloads) but leaves default listings and is never promoted or served.
+     * A promoter of an owning team (or admin); a version that serves a profile is refused with 409.
+     */
     @DELETE
     @Path("{version}")
     @RolesAllowed(Roles.PROMOTER)
     public ModelVersionDto archive(@PathParam("name") String name, @PathParam("version") int version) {
-        ModelService.requireValidName(name);
+        ownership.requireOwner(models.require(name), Actor.of(identity));
         registrar.archive(name, version);
         return get(name, version);
     }
@@ -180,8 +196,26 @@ public class VersionResource {
         return Response.status(outcome.created() ? 201 : 200).location(location).entity(outcome.version()).build();
     }
 
-    private String user() {
-        return identity.getPrincipal().getName();
+    /**
+     * The caller, checked against the model's owners before any byte is read (the registrar checks again under the
+     * model's lock), and whether it declared a signature change by header, query parameter or form field.
+     */
+    private Uploader uploader(String name, String... allowSignatureChange) {
+        Actor actor = Actor.of(identity);
+        ModelService.requireValidName(name);
+        ownership.requireMayUpload(name, actor);
+        boolean allow = false;
+        for (String value : allowSignatureChange) {
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+                throw ProblemException.invalidRequest(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM
+                        + " must be true or false, got '" + value + "'");
+            }
+            allow |= Boolean.parseBoolean(value.trim());
+        }
+        return new Uploader(actor, allow);
     }
 
     private static String key(String idempotencyKey) {

@@ -64,8 +64,8 @@ public class VersionUploadService {
 
     /** The raw path: the request body is the ONNX file, read straight from the connection. */
     public UploadOutcome uploadRaw(String modelName, InputStream body, long declaredLength, SourceMetadata source,
-                                   String idempotencyKey, String user) {
-        return uploadRaw(modelName, body, declaredLength, null, source, idempotencyKey, user);
+                                   String idempotencyKey, Uploader uploader) {
+        return uploadRaw(modelName, body, declaredLength, null, source, idempotencyKey, uploader);
     }
 
     /**
@@ -73,17 +73,17 @@ public class VersionUploadService {
      * to their content address; they are still hashed and a mismatch is refused with nothing stored.
      */
     public UploadOutcome uploadRaw(String modelName, InputStream body, long declaredLength, String declaredSha256,
-                                   SourceMetadata source, String idempotencyKey, String user) {
+                                   SourceMetadata source, String idempotencyKey, Uploader uploader) {
         checkBeforeReading(modelName, declaredLength);
         if (declaredLength == 0) {
             throw ProblemException.missingModelPart("the request body is empty; send the ONNX file as the body");
         }
-        return upload(modelName, body, declaredLength, declaredSha256, null, null, source, idempotencyKey, user);
+        return upload(modelName, body, declaredLength, declaredSha256, null, null, source, idempotencyKey, uploader);
     }
 
     /** The multipart path: Quarkus has spooled the parts to temp files, which it deletes after the request. */
     public UploadOutcome uploadFiles(String modelName, Path model, Path eval, Path calibration, SourceMetadata source,
-                                     String idempotencyKey, String user) {
+                                     String idempotencyKey, Uploader uploader) {
         if (model == null) {
             throw ProblemException.missingModelPart("the multipart body has no 'model' part; send the ONNX file "
                     + "as a file part named 'model'");
@@ -98,7 +98,7 @@ public class VersionUploadService {
             }
         }
         try (InputStream in = Files.newInputStream(model)) {
-            return upload(modelName, in, size(model), null, eval, calibration, source, idempotencyKey, user);
+            return upload(modelName, in, size(model), null, eval, calibration, source, idempotencyKey, uploader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,7 +112,7 @@ public class VersionUploadService {
     }
 
     private UploadOutcome upload(String modelName, InputStream body, long length, String declaredSha256, Path eval,
-                                 Path calibration, SourceMetadata source, String idempotencyKey, String user) {
+                                 Path calibration, SourceMetadata source, String idempotencyKey, Uploader uploader) {
         List<StoredBlob> stored = new ArrayList<>(3);
         try {
             StoredModel model = storeModel(body, length, declaredSha256, stored);
@@ -120,7 +120,7 @@ public class VersionUploadService {
             StoredBlob evalBlob = storeDataset("eval", eval, signature, stored);
             StoredBlob calibrationBlob = storeDataset("calibration", calibration, signature, stored);
             UploadOutcome outcome = registrar.register(modelName, model.blob(), evalBlob, calibrationBlob,
-                    Signatures.toDto(signature), source, idempotencyKey, user);
+                    Signatures.toDto(signature), source, idempotencyKey, uploader);
             meters.counter("modelforge.uploads", "outcome", outcome.created() ? "created" : "idempotent").increment();
             meters.counter("modelforge.upload.bytes").increment(model.blob().sizeBytes());
             return outcome;

@@ -92,8 +92,11 @@ class AuthTest {
         given().auth().oauth2(key("admin")).get("/api/v1/api-keys").then().statusCode(200)
                 .body("find { it.name == 'ci-pipeline' }.prefix", equalTo(secret.substring(0, 8)))
                 .body("find { it.name == 'ci-pipeline' }.secret", emptyOrNullString());
+        Number id = given().auth().oauth2(key("admin")).get("/api/v1/api-keys").then().statusCode(200)
+                .extract().path("find { it.name == 'ci-pipeline' }.id");
+        // a key created without a team is a team of its own
         given().auth().oauth2(secret).contentType("application/json").body("{\"name\":\"auth-by-new-key\"}")
-                .post("/api/v1/models").then().statusCode(201).body("owner", equalTo("ci-pipeline"));
+                .post("/api/v1/models").then().statusCode(201).body("owner", equalTo("key:" + id));
         given().auth().oauth2(key("admin")).contentType("application/json").body("{\"name\":\"x\",\"role\":\"root\"}")
                 .post("/api/v1/api-keys").then().statusCode(400).body("type", not(emptyOrNullString()));
     }

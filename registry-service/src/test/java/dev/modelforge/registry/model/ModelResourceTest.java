@@ -27,7 +27,7 @@ class ModelResourceTest {
                 .body("{\"name\":\"mrl-fraud\",\"description\":\"fraud\",\"tags\":[\"finance\",\"prod\"]}")
                 .post("/api/v1/models").then().statusCode(201)
                 .header("Location", endsWith("/api/v1/models/mrl-fraud"))
-                .body("owner", equalTo("test-uploader")).body("latestVersion", equalTo(0));
+                .body("owner", equalTo(dev.modelforge.registry.RegistryTestSupport.TEAM)).body("latestVersion", equalTo(0));
         create("{\"name\":\"mrl-churn\",\"tags\":[\"finance\"]}");
         create("{\"name\":\"mrl_under\",\"tags\":[\"vision\"]}");
 

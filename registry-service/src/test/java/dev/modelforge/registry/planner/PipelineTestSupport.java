@@ -32,6 +32,18 @@ public final class PipelineTestSupport {
                 .post("/api/v1/models/{name}/versions", model).then().statusCode(201).extract().path("version");
     }
 
+    /**
+     * Uploads {@code onnx} (a single_relu variant) with single_relu's eval set as the next version of {@code model}:
+     * versions that share an eval set have their accuracy compared by the champion gate.
+     */
+    public static int uploadWithEval(String model, byte[] onnx) {
+        return given().auth().oauth2(key("uploader"))
+                .multiPart("model", "m.onnx", onnx, "application/octet-stream")
+                .multiPart("eval", "eval.npz", dev.modelforge.registry.RegistryTestSupport.resource("/onnx/single_relu_eval.npz"),
+                        "application/octet-stream")
+                .post("/api/v1/models/{name}/versions", model).then().statusCode(201).extract().path("version");
+    }
+
     public static JsonNode jobs(String model, int version) throws Exception {
         return JSON.readTree(given().auth().oauth2(key("reader"))
                 .get("/api/v1/models/{name}/versions/{v}/jobs", model, version).then().statusCode(200)

@@ -76,7 +76,7 @@ class DeviceProfileResourceTest {
         as("reader").get(BASE + name + "/revisions").then().statusCode(200)
                 .body("revision", contains(1, 2, 3)).body("deleted", contains(false, false, true))
                 .body("[0].profile.limits.maxSizeMb", equalTo(10.0f))
-                .body("[1].changedBy", equalTo("bootstrap-admin"));
+                .body("[1].changedBy", equalTo(dev.modelforge.registry.RegistryTestSupport.actor("admin")));
 
         // Re-creating continues the numbering, so revisions stay unique per name.
         as("admin").body(profile("[]", "null", "[]")).put(BASE + name).then().statusCode(201)

@@ -88,7 +88,7 @@ class ManualPromotionAndCacheTest {
         as("promoter").body(Map.of("device", PROFILE, "variantId", base, "reason", "int8 breaks on old firmware"))
                 .post("/api/v1/models/{m}/promotions", MODEL).then().statusCode(201)
                 .body("kind", equalTo("manual")).body("variantId", equalTo(base))
-                .body("previousVariantId", equalTo(int8)).body("decidedBy", containsString("test-promoter"));
+                .body("previousVariantId", equalTo(int8)).body("decidedBy", equalTo(dev.modelforge.registry.RegistryTestSupport.actor("promoter")));
         Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> best().equals(base));
 
         as("promoter").body(Map.of("device", PROFILE, "reason", "firmware fixed"))

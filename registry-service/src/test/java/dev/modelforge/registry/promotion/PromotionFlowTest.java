@@ -2,7 +2,7 @@ package dev.modelforge.registry.promotion;
 
 import static dev.modelforge.registry.RegistryTestSupport.reluModel;
 import static dev.modelforge.registry.planner.PipelineTestSupport.awaitRecords;
-import static dev.modelforge.registry.planner.PipelineTestSupport.upload;
+import static dev.modelforge.registry.planner.PipelineTestSupport.uploadWithEval;
 import static dev.modelforge.registry.planner.PipelineTestSupport.variants;
 import static dev.modelforge.registry.promotion.PromotionTestSupport.as;
 import static dev.modelforge.registry.promotion.PromotionTestSupport.bytes;
@@ -59,7 +59,7 @@ class PromotionFlowTest {
         putProfile(STRICT, "x86_64", 1, 1024, List.of(), "{\"constraints\":{\"maxSizeMb\":0.0001}}");
         putProfile(NEWEST, "arm64", 2, 1024, List.of("neon"), "{\"preferNewest\":true}");
 
-        assertThat(upload(MODEL, reluModel("promo-v1"))).isEqualTo(1);
+        assertThat(uploadWithEval(MODEL, reluModel("promo-v1"))).isEqualTo(1);
         base1 = baselineOf(1);
         String sha1 = variants(MODEL, 1).get(0).get("sha256").asText();
         var jobs = awaitRecords(BenchmarkJob.TOPIC, MINE.size(), n -> n.path("variantId").asText().equals(base1)
@@ -169,7 +169,7 @@ class PromotionFlowTest {
         as("uploader").body(Map.of()).post("/api/v1/promotions/{id}/approve", id).then().statusCode(403);
         as("promoter").body(Map.of("comment", "looks good")).post("/api/v1/promotions/{id}/approve", id).then()
                 .statusCode(200).body("approval", equalTo("approved"))
-                .body("reviewedBy", containsString("test-promoter")).body("reviewComment", equalTo("looks good"));
+                .body("reviewedBy", equalTo(dev.modelforge.registry.RegistryTestSupport.actor("promoter"))).body("reviewComment", equalTo("looks good"));
         as("promoter").body(Map.of()).post("/api/v1/promotions/{id}/reject", id).then().statusCode(409)
                 .body("type", equalTo(P + "promotion-not-pending"));
         as("reader").get("/api/v1/models/{m}/best?device={d}", MODEL, APPROVAL).then().statusCode(200)
@@ -213,7 +213,7 @@ class PromotionFlowTest {
     @Test
     @Order(6)
     void worseSecondVersionKeepsTheChampionUnlessThePolicyPrefersNewest() throws Exception {
-        assertThat(upload(MODEL, reluModel("promo-v2"))).isEqualTo(2);
+        assertThat(uploadWithEval(MODEL, reluModel("promo-v2"))).isEqualTo(2);
         base2 = baselineOf(2);
         int82 = finishInt8Job(MODEL, 2, bytes("int8-v2"));
         for (String profile : List.of(AUTO, NEWEST)) {

@@ -148,7 +148,7 @@ class BadUploadTest {
                 .contentType("application/problem+json").body("type", equalTo(P + "model-not-found"));
         given().auth().oauth2(key("reader")).get("/api/v1/models/no-such-model/versions/1").then().statusCode(404)
                 .body("type", equalTo(P + "model-not-found"));
-        given().auth().oauth2(key("admin")).contentType("application/json").body("{\"name\":\"bad-404\"}")
+        given().auth().oauth2(key("uploader")).contentType("application/json").body("{\"name\":\"bad-404\"}")
                 .post("/api/v1/models").then().statusCode(201);
         given().auth().oauth2(key("reader")).get("/api/v1/models/bad-404/versions/7").then().statusCode(404)
                 .body("type", equalTo(P + "version-not-found"));
