@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code bench.registryXmx} (256m), {@code bench.byDevice} (true: also a run with a device description).
  */
 public final class BestQueryLoadBench {
-    private static final String ADMIN_KEY = "bench-admin-key";
+    private static final String ADMIN_KEY = "bench-admin-key-0123456789abcdefghijklmn";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {

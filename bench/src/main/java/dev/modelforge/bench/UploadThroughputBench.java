@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * garbage not yet collected, not only live data.
  */
 public final class UploadThroughputBench {
-    private static final String ADMIN_KEY = "bench-admin-key";
+    private static final String ADMIN_KEY = "bench-admin-key-0123456789abcdefghijklmn";
 
     public static void main(String[] args) throws Exception {
         long sizeBytes = Long.getLong("bench.bytes", 1L << 30);

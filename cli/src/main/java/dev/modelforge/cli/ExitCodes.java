@@ -31,7 +31,8 @@ final class ExitCodes {
     private static final Map<String, String> ROLES = Map.ofEntries(
             Map.entry("upload", "uploader"), Map.entry("promote", "promoter"), Map.entry("rollback", "promoter"),
             Map.entry("approve", "promoter"), Map.entry("reject", "promoter"), Map.entry("apply", "admin"),
-            Map.entry("delete", "admin"));
+            Map.entry("delete", "admin"), Map.entry("create", "admin"),
+            Map.entry("revoke", "admin"), Map.entry("rotate", "admin"), Map.entry("keys", "admin"));
 
     private ExitCodes() {
     }

@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
                 ReviewCommand.Approve.class,
                 ReviewCommand.Reject.class,
                 ProfilesCommand.class,
+                KeysCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

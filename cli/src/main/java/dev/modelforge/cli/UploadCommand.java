@@ -65,6 +65,11 @@ public final class UploadCommand implements Callable<Integer> {
             description = "Retry key; default: the file's SHA-256, so a retried hook never makes a second version.")
     String idempotencyKey;
 
+    @Option(names = "--allow-signature-change", description = "The version intentionally changes the model's inputs or"
+            + " outputs (else the registry refuses it: signature-changed); it then replaces a champion of the old"
+            + " signature only with a promoter's approval.")
+    boolean allowSignatureChange;
+
     @Option(names = "--json", description = "Print the version as JSON instead of a summary.")
     boolean json;
 
@@ -105,7 +110,8 @@ public final class UploadCommand implements Callable<Integer> {
         // The digest we computed anyway is declared (Repr-Digest), so the registry stores the bytes at their
         // content address in one pass instead of staging and copying them; it still verifies every byte.
         var request = new UploadRequest(model, file, eval, calibration,
-                new SourceMetadata(gitSha, pipelineUrl, framework, labels.isEmpty() ? null : labels), key, sha);
+                new SourceMetadata(gitSha, pipelineUrl, framework, labels.isEmpty() ? null : labels), key, sha,
+                allowSignatureChange);
         ProgressBar bar = noProgress ? null : new ProgressBar(err, "uploading");
         UploadResult result;
         try {

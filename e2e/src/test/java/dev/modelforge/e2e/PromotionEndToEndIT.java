@@ -91,7 +91,7 @@ class PromotionEndToEndIT {
         }
         stack.startWorkers(List.of(SIZE, NEWEST, APPROVAL, IMPOSSIBLE), "quick");
         long ready = System.nanoTime();
-        upload("digits_cnn");
+        upload("digits_cnn", false);
         v1 = new HashMap<>(Decisions.await(admin, MODEL, 1, List.of(SIZE, NEWEST, APPROVAL, IMPOSSIBLE), DECIDE));
         // The latency decision hangs on a paired comparison's confidence interval, so that profile is measured alone
         // (its jobs waited in Kafka meanwhile) and with the worker's standard plan: 30 interleaved rounds instead of
@@ -237,7 +237,7 @@ class PromotionEndToEndIT {
 
         Promotion approved = stack.promoter().review(pending.id(), true, new ReviewRequest("e2e: numbers look right"));
         assertThat(approved.approval()).isEqualTo(ApprovalState.APPROVED);
-        assertThat(approved.reviewedBy()).startsWith("e2e-promoter");
+        assertThat(approved.reviewedBy()).as("the acting key's id, not its name").matches("key:\\d+");
         assertThat(approved.effectiveAt()).isNotNull();
         BestVariant best = Decisions.awaitBest(admin, MODEL, APPROVAL, b -> b.promotionId().equals(pending.id()), CACHE);
         assertThat(best.variantId()).isEqualTo(pending.variantId());
@@ -300,7 +300,7 @@ class PromotionEndToEndIT {
         assertThat(manual.outcome()).isEqualTo(PromotionOutcome.PROMOTED);
         assertThat(manual.variantId()).isEqualTo(other.id());
         assertThat(manual.previousVariantId()).isEqualTo(champion);
-        assertThat(manual.decidedBy()).startsWith("e2e-promoter");
+        assertThat(manual.decidedBy()).isEqualTo(approvedBy());
         Decisions.awaitBest(admin, MODEL, NEWEST, b -> b.variantId().equals(other.id()), CACHE);
 
         Promotion rollback = promoter.rollback(MODEL, new RollbackRequest(NEWEST, "e2e: field test over"));
@@ -326,7 +326,8 @@ class PromotionEndToEndIT {
             admin.putProfile(done, TestProfiles.inactive(admin.getProfile(done)));
         }
         long begin = System.nanoTime();
-        upload("digits_transformer");
+        // the transformer reads [batch, 8, 8], the CNN [batch, 1, 16, 16]: a declared signature change
+        upload("digits_transformer", true);
         Map<String, Promotion> v2 = Decisions.await(admin, MODEL, 2, List.of(SIZE, NEWEST), DECIDE);
         System.out.printf("e2e: version 2 decided in %d s%n", seconds(System.nanoTime() - begin));
         assertThat(admin.listBenchmarkJobs(MODEL, 2)).allSatisfy(j -> assertThat(j.deviceProfile()).isIn(SIZE, NEWEST));
@@ -354,10 +355,15 @@ class PromotionEndToEndIT {
 
         Variant newestChampion = admin.getVariant(v1.get(NEWEST).variantId());
         Promotion newest = v2.get(NEWEST);
-        assertThat(newest.outcome()).as(newest.toString()).isEqualTo(PromotionOutcome.PROMOTED);
+        // a new signature and another eval set: replacing the champion waits for a promoter (issue 13)
+        assertThat(newest.outcome()).as(newest.toString()).isEqualTo(PromotionOutcome.PENDING_APPROVAL);
         assertThat(newest.version()).isEqualTo(2);
         assertThat(newest.previousVariantId()).isEqualTo(newestChampion.id());
-        assertThat(newest.reason()).contains("prefers the newest version");
+        assertThat(newest.reason()).contains("prefers the newest version").contains("changes the signature")
+                .contains("different eval sets");
+        assertThat(admin.best(MODEL, NEWEST).variantId()).isEqualTo(newestChampion.id());
+        assertThat(stack.promoter().review(newest.id(), true, new ReviewRequest("e2e: clients read 8x8 now"))
+                .approval()).isEqualTo(ApprovalState.APPROVED);
         // bigger than the champion, so only preferNewest explains the replacement
         assertThat(admin.getVariant(newest.variantId()).sizeBytes()).isGreaterThan(newestChampion.sizeBytes());
         assertThat(Decisions.awaitBest(admin, MODEL, NEWEST, b -> b.version() == 2, CACHE).variantId())
@@ -385,7 +391,8 @@ class PromotionEndToEndIT {
             assertThat(published.reason()).isEqualTo(p.reason());
             assertThat(published.verdicts()).isEqualTo(p.verdicts());
         }
-        assertThat(events).filteredOn(e -> Promotion.EVENT_REVIEWED.equals(e.type())).singleElement()
+        assertThat(events).filteredOn(e -> Promotion.EVENT_REVIEWED.equals(e.type())
+                        && e.promotion().id().equals(v1.get(APPROVAL).id())).singleElement()
                 .satisfies(e -> {
                     assertThat(e.promotion().id()).isEqualTo(v1.get(APPROVAL).id());
                     assertThat(e.promotion().approval()).isEqualTo(ApprovalState.APPROVED);
@@ -394,10 +401,16 @@ class PromotionEndToEndIT {
 
     // ---- helpers ----
 
-    private void upload(String fixture) {
-        admin.upload(new UploadRequest(MODEL, FIXTURES.resolve(fixture + ".onnx"),
-                FIXTURES.resolve(fixture + "_eval.npz"), FIXTURES.resolve(fixture + "_calib.npz"), null, null),
-                (sent, total) -> { });
+    private void upload(String fixture, boolean changesSignature) {
+        var request = new UploadRequest(MODEL, FIXTURES.resolve(fixture + ".onnx"),
+                FIXTURES.resolve(fixture + "_eval.npz"), FIXTURES.resolve(fixture + "_calib.npz"), null, null);
+        admin.upload(changesSignature ? request.withSignatureChangeAllowed() : request, (sent, total) -> { });
+    }
+
+    /** Who approved version 1's pending decision: the promoter key, as {@code key:<id>}. */
+    private String approvedBy() {
+        return admin.promotions(MODEL, APPROVAL, null).stream().filter(p -> p.reviewedBy() != null)
+                .map(Promotion::reviewedBy).findFirst().orElseThrow();
     }
 
     private java.util.Optional<Variant> variant(int version, String recipe) {

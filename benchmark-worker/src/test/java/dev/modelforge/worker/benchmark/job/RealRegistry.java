@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public class RealRegistry implements QuarkusTestResourceLifecycleManager {
 
-    static final String ADMIN_KEY = "it-admin-key";
+    static final String ADMIN_KEY = "it-admin-key-0123456789abcdefghijklmn";
     static final ObjectMapper JSON = RegistryClient.objectMapper();
     private static Process process;
     private static String baseUrl;

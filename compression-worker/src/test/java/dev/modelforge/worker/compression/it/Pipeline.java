@@ -28,7 +28,7 @@ import java.util.Map;
 public final class Pipeline implements AutoCloseable {
 
     private static final ObjectMapper JSON = RegistryClient.objectMapper();
-    private static final String ADMIN_KEY = "pipeline-admin-key";
+    private static final String ADMIN_KEY = "pipeline-admin-key-0123456789abcdefghijk";
 
     private final LocalStack stack;
     private final Path logDir;
