@@ -42,6 +42,10 @@ public class Model extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** The key that last changed its metadata, {@code key:<id>}; null until then. */
+    @Column(name = "updated_by")
+    public String updatedBy;
+
     public static Optional<Model> findByName(String name) {
         return find("name", name).firstResultOptional();
     }

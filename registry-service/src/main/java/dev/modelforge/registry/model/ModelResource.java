@@ -9,6 +9,7 @@ import dev.modelforge.registry.auth.Roles;
 import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.ownership.OwnershipGuard;
 import dev.modelforge.registry.version.ModelVersion;
+import dev.modelforge.registry.version.VersionRegistrar;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -48,6 +50,9 @@ public class ModelResource {
 
     @Inject
     OwnershipGuard ownership;
+
+    @Inject
+    VersionRegistrar registrar;
 
     @POST
     @RolesAllowed(Roles.UPLOADER)
@@ -102,7 +107,8 @@ public class ModelResource {
             throw ProblemException.invalidRequest("send {\"description\": \"...\", \"tags\": [...]}");
         }
         Model m = models.lock(name);
-        ownership.requireOwner(m, Actor.of(identity));
+        Actor actor = Actor.of(identity);
+        ownership.requireOwner(m, actor);
         if (request.description() != null) {
             m.description = request.description();
         }
@@ -110,6 +116,21 @@ public class ModelResource {
             m.tags = ModelService.normalizeTags(request.tags());
         }
         m.updatedAt = Instant.now();
+        m.updatedBy = actor.id();
         return m.toDto(ModelVersion.latestNumber(m));
+    }
+
+    /**
+     * Archives the model: every version of it (a promoter of an owning team, or admin). Refused with 409 while one of
+     * them serves a profile; the model and its audit log stay, and a later upload starts a new version.
+     */
+    @DELETE
+    @Path("{name}")
+    @RolesAllowed(Roles.PROMOTER)
+    public ModelDto archive(@PathParam("name") String name) {
+        Actor actor = Actor.of(identity);
+        ownership.requireOwner(models.require(name), actor);
+        registrar.archiveAll(name, actor);
+        return get(name);
     }
 }

@@ -176,10 +176,11 @@ public class PromotionService {
             throw PromotionProblems.invalid("variant " + variantId + " was not built for profile '" + device
                     + "' (it serves " + variant.profiles + ")");
         }
+        lockModel(model);
+        em.refresh(variant.version); // archiving locks the model row too: read its status after taking the lock
         if (variant.version.status == VersionStatus.ARCHIVED) {
             throw PromotionProblems.archived(modelName, variant.version.version);
         }
-        lockModel(model);
         PromotionEntity p = newRecord(model, device, PromotionKind.MANUAL, actor);
         p.previousVariant = PromotionEntity.effective(model, device, null).map(c -> c.variant).orElse(null);
         return toApi(save(effective(p, variant, reason), Promotion.EVENT_DECIDED));

@@ -75,6 +75,10 @@ public class ModelVersion extends PanacheEntityBase {
     @Column(name = "archived_at")
     public Instant archivedAt;
 
+    /** The key that archived it, {@code key:<id>}. */
+    @Column(name = "archived_by")
+    public String archivedBy;
+
     public static Optional<ModelVersion> findVersion(Model model, int version) {
         return find("model = ?1 and version = ?2", model, version).firstResultOptional();
     }

@@ -10,6 +10,7 @@ import dev.modelforge.api.version.VersionStatus;
 import dev.modelforge.registry.artifact.Artifact;
 import dev.modelforge.registry.artifact.ArtifactStore;
 import dev.modelforge.registry.artifact.StoredBlob;
+import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.events.Outbox;
 import dev.modelforge.registry.model.Model;
@@ -94,23 +95,53 @@ public class VersionRegistrar {
      * back would pick a replacement nobody chose. Promotions lock the model row too, so none can slip in between.
      */
     @Transactional
-    public ModelVersion archive(String modelName, int version) {
+    public ModelVersion archive(String modelName, int version, Actor actor) {
         Model m = Model.lockByName(modelName).orElseThrow(() -> ProblemException.modelNotFound(modelName));
         ModelVersion v = ModelVersion.findVersion(m, version)
                 .orElseThrow(() -> ProblemException.versionNotFound(modelName, version));
         if (v.status != VersionStatus.ARCHIVED) {
             List<String> serving = servingProfiles(v);
             if (!serving.isEmpty()) {
-                throw new ProblemException(409, ProblemTypes.VERSION_SERVING, "Version is serving",
-                        "version " + version + " of '" + modelName + "' serves " + serving + "; promote another variant"
-                                + " or roll back on those profiles first (POST /api/v1/models/" + modelName
-                                + "/promotions[/rollback]), then archive it");
+                throw serving(modelName, "version " + version + " of '" + modelName + "' serves " + serving);
             }
-            v.status = VersionStatus.ARCHIVED;
-            v.archivedAt = Instant.now();
-            recordEvent(v, EventTypes.MODEL_VERSION_ARCHIVED, v.archivedAt);
+            markArchived(v, actor);
         }
         return v;
+    }
+
+    /**
+     * Archives every version of the model (the model itself stays, with its audit log; a later upload starts a new
+     * version). Refused as a whole (409) while any of its versions serves a profile.
+     */
+    @Transactional
+    public List<ModelVersion> archiveAll(String modelName, Actor actor) {
+        Model m = Model.lockByName(modelName).orElseThrow(() -> ProblemException.modelNotFound(modelName));
+        List<ModelVersion> active = ModelVersion.listFor(m, false);
+        List<String> serving = new java.util.ArrayList<>();
+        for (ModelVersion v : active) {
+            List<String> profiles = servingProfiles(v);
+            if (!profiles.isEmpty()) {
+                serving.add("version " + v.version + " serves " + profiles);
+            }
+        }
+        if (!serving.isEmpty()) {
+            throw serving(modelName, "model '" + modelName + "': " + String.join(", ", serving));
+        }
+        active.forEach(v -> markArchived(v, actor));
+        return active;
+    }
+
+    private void markArchived(ModelVersion v, Actor actor) {
+        v.status = VersionStatus.ARCHIVED;
+        v.archivedAt = Instant.now();
+        v.archivedBy = actor.id();
+        recordEvent(v, EventTypes.MODEL_VERSION_ARCHIVED, v.archivedAt);
+    }
+
+    private static ProblemException serving(String modelName, String what) {
+        return new ProblemException(409, ProblemTypes.VERSION_SERVING, "Version is serving", what
+                + "; promote another variant or roll back on those profiles first (POST /api/v1/models/" + modelName
+                + "/promotions[/rollback]), then archive");
     }
 
     /** The device profiles whose serving variant (latest effective promotion) belongs to the version. */

@@ -151,8 +151,9 @@ public class VersionResource {
     @Path("{version}")
     @RolesAllowed(Roles.PROMOTER)
     public ModelVersionDto archive(@PathParam("name") String name, @PathParam("version") int version) {
-        ownership.requireOwner(models.require(name), Actor.of(identity));
-        registrar.archive(name, version);
+        Actor actor = Actor.of(identity);
+        ownership.requireOwner(models.require(name), actor);
+        registrar.archive(name, version, actor);
         return get(name, version);
     }
 

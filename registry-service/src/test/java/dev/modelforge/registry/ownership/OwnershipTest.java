@@ -80,6 +80,18 @@ class OwnershipTest {
         given().auth().oauth2(key("admin")).contentType("application/json").body(Map.of("tags", List.of("x")))
                 .patch("/api/v1/models/{m}", model).then().statusCode(200);
         assertThat(upload("team-a", model, "own-a2")).isEqualTo(201);
+
+        // archiving: a promoter of an owning team, a version or the whole model
+        as("team-b", "promoter").delete("/api/v1/models/{m}", model).then().statusCode(403)
+                .body("type", equalTo(P + "not-owner"));
+        as("team-a", "promoter").delete("/api/v1/models/{m}/versions/1", model).then().statusCode(200)
+                .body("status", equalTo("archived"));
+        as("team-a", "promoter").delete("/api/v1/models/{m}", model).then().statusCode(200)
+                .body("name", equalTo(model));
+        given().auth().oauth2(key("reader")).get("/api/v1/models/{m}/versions", model).then().statusCode(200)
+                .body("size()", equalTo(0));
+        given().auth().oauth2(key("reader")).queryParam("includeArchived", true)
+                .get("/api/v1/models/{m}/versions", model).then().statusCode(200).body("size()", equalTo(2));
     }
 
     @Test

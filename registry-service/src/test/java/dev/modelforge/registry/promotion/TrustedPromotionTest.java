@@ -99,6 +99,8 @@ class TrustedPromotionTest {
         as("promoter").delete("/api/v1/models/{m}/versions/3", model).then().statusCode(409)
                 .contentType("application/problem+json").body("type", equalTo(P + "version-serving"))
                 .body("detail", containsString(PROFILE));
+        as("promoter").delete("/api/v1/models/{m}", model).then().statusCode(409)
+                .body("type", equalTo(P + "version-serving")).body("detail", containsString("version 3 serves"));
         as("reader").get("/api/v1/models/{m}/versions/3", model).then().statusCode(200).body("status", org.hamcrest.Matchers.not("archived"));
 
         as("promoter").delete("/api/v1/models/{m}/versions/1", model).then().statusCode(200)
