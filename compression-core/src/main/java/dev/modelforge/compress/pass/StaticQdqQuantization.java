@@ -66,11 +66,11 @@ public final class StaticQdqQuantization implements Pass {
     public PassResult apply(Model in, PassContext ctx) throws PassException {
         StaticQuantOptions options = options(ctx.params(), ctx.threads());
         Path data = ctx.calibrationData().orElseThrow(() -> new PassException(NAME,
-                "needs a calibration set: pass --calibration FILE (an .npz with arrays named like the graph"
-                        + " inputs, or an ONNX test-data directory/.zip) of representative inputs"));
+                "needs a calibration set: " + ctx.audience().supplyCalibration() + " (an .npz with arrays named like"
+                        + " the graph inputs, or an ONNX test-data directory/.zip) of representative inputs"));
         QdqQuantizer quantizer = new QdqQuantizer(NAME, options, ctx.params());
         Model prepared = quantizer.prepare(in);
-        EvalDataset dataset = load(data, prepared.toProto());
+        EvalDataset dataset = load(data, prepared.toProto(), ctx.audience());
         try {
             return quantizer.quantize(in, prepared, dataset,
                     (done, total) -> ctx.progress().onProgress("calibrate", done, total));
@@ -79,12 +79,12 @@ public final class StaticQdqQuantization implements Pass {
         }
     }
 
-    private static EvalDataset load(Path data, OnnxMl.ModelProto model) throws PassException {
+    private static EvalDataset load(Path data, OnnxMl.ModelProto model, Audience audience) throws PassException {
         try {
             return EvalDataset.load(data, ModelSignature.of(model));
         } catch (DatasetException e) {
-            throw new PassException(NAME, "calibration set " + data + " does not fit the model: " + e.getMessage()
-                    + " (fix the --calibration file)", e);
+            throw new PassException(NAME, audience.calibrationSet(data) + " does not fit the model: " + e.getMessage()
+                    + " (" + audience.fixCalibration() + ")", e);
         }
     }
 

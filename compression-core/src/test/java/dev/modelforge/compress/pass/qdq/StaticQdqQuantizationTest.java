@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl;
 import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.pass.Audience;
 import dev.modelforge.compress.pass.NodeAction;
 import dev.modelforge.compress.pass.NodeReport;
 import dev.modelforge.compress.pass.NothingToDoException;
@@ -211,6 +212,21 @@ class StaticQdqQuantizationTest {
     void missingCalibrationSetNamesTheOption() {
         assertThatThrownBy(() -> quantize(TinyModels.cnn(13), null, Map.of()))
                 .isInstanceOf(PassException.class).hasMessageContaining("--calibration");
+    }
+
+    @Test
+    void refusalsInsideTheRegistryNameTheUploadPartNotTheFlag() throws Exception {
+        PassContext registry = new PassContext(PassParams.resolve(pass, Map.of()), Optional.empty(),
+                ProgressListener.NONE, 1, dir, Audience.REGISTRY);
+        assertThatThrownBy(() -> pass.apply(Model.fromProto(TinyModels.cnn(13), null), registry))
+                .isInstanceOf(PassException.class)
+                .hasMessageContaining("upload a calibration set with the version (`calibration` part)")
+                .hasMessageNotContaining("--");
+        Path wrong = calibration("image", 8, 3, 8, 8);
+        assertThatThrownBy(() -> pass.apply(Model.fromProto(TinyModels.cnn(13), null),
+                new PassContext(registry.params(), Optional.of(wrong), ProgressListener.NONE, 1, dir, Audience.REGISTRY)))
+                .isInstanceOf(PassException.class).hasMessageContaining("the version's calibration set")
+                .hasMessageNotContaining(wrong.toString()).hasMessageNotContaining("--");
     }
 
     @Test
