@@ -247,8 +247,17 @@ class StaticQdqQuantizationTest {
                 .initializer("w", ProtoGraph.random(1, 16 * 4, 1f), 16, 4)
                 .node("MatMul", "mm", new String[] {"x", "w"}, new String[] {"h"})
                 .node("Softmax", "sm", new String[] {"h"}, new String[] {"y"}).output("y").build();
-        assertThatThrownBy(() -> quantize(softmax, calibration("x", 8, 16), Map.of()))
-                .isInstanceOf(PassException.class).hasMessageContaining("Softmax").hasMessageContaining("opset");
+        PassResult converted = quantize(softmax, calibration("x", 8, 16), Map.of());
+        assertThat(converted.model().defaultOpset()).isEqualTo(13);
+        assertThat(converted.report().notes()).anyMatch(n -> n.contains("raised from 11 to 13") && n.contains("Softmax"));
+
+        OnnxMl.ModelProto mvn = new ProtoGraph(11).input("x", -1, 16)
+                .initializer("w", ProtoGraph.random(1, 16 * 4, 1f), 16, 4)
+                .node("MatMul", "mm", new String[] {"x", "w"}, new String[] {"h"})
+                .node("MeanVarianceNormalization", "n", new String[] {"h"}, new String[] {"y"}).output("y").build();
+        assertThatThrownBy(() -> quantize(mvn, calibration("x", 8, 16), Map.of()))
+                .isInstanceOf(PassException.class).hasMessageContaining("MeanVarianceNormalization")
+                .hasMessageContaining("opset");
     }
 
     @Test
