@@ -69,7 +69,7 @@ public final class Calibrator {
                 throw new CalibrationException("the model takes batches of exactly " + fixed
                         + " samples but the calibration set has only " + total);
             }
-            int batchSize = fixed > 0 ? fixed : settings.batchSize();
+            int batchSize = fixed > 0 ? fixed : Math.min(settings.batchSize(), data.maxBatch());
             while (done < total) {
                 int size = Math.min(batchSize, total - done);
                 if (fixed > 0 && size < fixed) {

@@ -67,7 +67,7 @@ public final class Activations {
         try (OrtSession a = OrtSessions.open(exposing(first, firstNames), threads, null);
              OrtSession b = second == null ? null : OrtSessions.open(exposing(second, secondNames), threads, null)) {
             java.util.OptionalInt fixed = fixedBatch(a);
-            int step = fixed.orElse(batchSize);
+            int step = fixed.orElse(Math.min(batchSize, data.maxBatch()));
             // a fixed batch dimension only takes full batches: a short tail is left out
             for (int start = 0; start < total && (fixed.isEmpty() || start + step <= total); start += step) {
                 Map<String, NdArray> feeds = data.batch(start, Math.min(step, total - start));
