@@ -57,6 +57,10 @@ public final class StaticQdqQuantization implements Pass {
                 ParamSpec.integer("minConvInputChannels", StaticQuantOptions.DEFAULT_MIN_CONV_INPUT_CHANNELS, 1, 1 << 20,
                         "a dense Conv with fewer input channels per group keeps float compute with int8 weights"
                                 + " (ORT's int8 conv is slower than float there); 1 quantizes every Conv"),
+                ParamSpec.choice("unprovenPool", "float", List.of("float", "quantize"),
+                        "a Conv behind a float MaxPool whose input is not shown non-negative: keep float compute"
+                                + " (int8 weights) or quantize it anyway (ORT then runs that MaxPool on uint8); auto"
+                                + " measures both"),
                 ParamSpec.integer("calibrationBatchSize", 16, 1, 4096, "samples per calibration run"),
                 ParamSpec.integer("maxCalibrationSamples", 0, 0, Integer.MAX_VALUE,
                         "use at most this many calibration samples (0 = all)"));
@@ -96,6 +100,7 @@ public final class StaticQdqQuantization implements Pass {
         Set<String> nodes = new HashSet<>(p.stringList("excludeNodes"));
         Set<String> ops = new HashSet<>(p.stringList("excludeOpTypes"));
         return new StaticQuantOptions(ActivationType.parse(p.string("activationType")), p.bool("perChannel"),
-                p.bool("reduceRange"), calibration, nodes, ops, (int) p.integer("minConvInputChannels"));
+                p.bool("reduceRange"), calibration, nodes, ops, (int) p.integer("minConvInputChannels"),
+                "quantize".equals(p.string("unprovenPool")));
     }
 }

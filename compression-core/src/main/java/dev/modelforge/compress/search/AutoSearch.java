@@ -106,8 +106,15 @@ public final class AutoSearch {
             singles.add("int8-static");
         }
         singles.addAll(List.of("int4-weight-only", "fp16"));
-        for (String pass : singles) {
-            evaluate(pass, new Recipe(List.of(new RecipeStep(pass, Map.of())))).ifPresent(c -> {
+        List<Recipe> recipes = new ArrayList<>(singles.stream()
+                .map(p -> new Recipe(List.of(new RecipeStep(p, Map.of())))).toList());
+        if (spec.calibration() != null && floatModel.graph().opHistogram().containsKey("MaxPool")) {
+            // behind a MaxPool not shown non-negative, float compute or ORT's uint8 pool: measured, not assumed
+            singles.add("int8-static unprovenPool=quantize");
+            recipes.add(new Recipe(List.of(new RecipeStep("int8-static", Map.of("unprovenPool", "quantize")))));
+        }
+        for (int i = 0; i < singles.size(); i++) {
+            evaluate(singles.get(i), recipes.get(i)).ifPresent(c -> {
                 if (spec.objective() == Objective.LATENCY && c.withinBudget()) {
                     measureLatency(c);
                 }

@@ -136,7 +136,10 @@ final class QdqPlanner {
                 + " guard (a no-op on the non-negative output of MaxPool " + c.pool().name() + ": "
                 + c.nonNegativeBecause() + ") so ORT keeps that MaxPool float instead of moving the quantizer in"
                 + " front of it")
-                .orElse(weight.isPresent() ? "" : "both inputs are activations"));
+                .orElse(chain.isPresent() && conv && options.quantizeUnprovenPools()
+                        ? "quantized across MaxPool " + chain.get().pool().name() + " (not shown non-negative;"
+                        + " unprovenPool=quantize): ORT runs that MaxPool on uint8 in NCHW"
+                        : weight.isPresent() ? "" : "both inputs are activations"));
         return Optional.empty();
     }
 
@@ -157,6 +160,9 @@ final class QdqPlanner {
             return Optional.of("float compute, int8 weights: " + perGroup + " input channel(s) per group < "
                     + "minConvInputChannels " + options.minConvInputChannels()
                     + " (ORT's int8 conv is slower than its float conv at so short a reduction)");
+        }
+        if (options.quantizeUnprovenPools()) {
+            return Optional.empty(); // unprovenPool=quantize: ORT's uint8 MaxPool instead of float compute
         }
         return unguardedPool.map(chain -> "float compute, int8 weights: its input comes from float ops through MaxPool "
                 + chain.pool().name() + " (" + (options.foldsActivations() ? "not known to be non-negative"

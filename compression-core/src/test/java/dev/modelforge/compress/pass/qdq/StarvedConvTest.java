@@ -278,6 +278,11 @@ class StarvedConvTest {
         PassResult negative = quantize(withStemActivation(-1f, "LeakyRelu", "Max"), Map.of());
         assertThat(node(negative, "widen").action()).isEqualTo(NodeAction.KEPT_FLOAT);
         assertThat(node(negative, "widen").reason()).contains("not known to be non-negative");
+        // the other side of that trade, for auto to measure: quantized across the pool, said so
+        PassResult across = quantize(withStemActivation(-1f, "LeakyRelu", "Max"), Map.of("unprovenPool", "quantize"));
+        assertThat(node(across, "widen").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(node(across, "widen").reason()).contains("quantized across MaxPool pool").contains("unprovenPool");
+        assertCloseToFloat(withStemActivation(-1f, "LeakyRelu", "Max"), across, 5);
     }
 
     @Test
