@@ -1,5 +1,6 @@
 package dev.modelforge.compress;
 
+import dev.modelforge.compress.pass.Audience;
 import dev.modelforge.compress.pass.ProgressListener;
 import dev.modelforge.compress.recipe.Recipe;
 import dev.modelforge.compress.validate.InputHint;
@@ -25,10 +26,12 @@ import java.util.Optional;
  * @param syntheticInputs shapes/values for named inputs when validating without eval data
  * @param warmStart   for the {@code auto} recipe: a previous run's report JSON whose sensitivity map
  *                    the search trusts instead of measuring again (other recipes refuse it)
+ * @param audience    who reads refusals: the command line's user (flags, file names) or a registry user
+ *                    (upload parts, profile params); CLI when null
  */
 public record CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
                                  Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress,
-                                 Map<String, InputHint> syntheticInputs, Optional<Path> warmStart) {
+                                 Map<String, InputHint> syntheticInputs, Optional<Path> warmStart, Audience audience) {
     public CompressionRequest {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
@@ -40,6 +43,21 @@ public record CompressionRequest(Path input, Path output, Recipe recipe, Optiona
         progress = progress == null ? ProgressListener.NONE : progress;
         syntheticInputs = syntheticInputs == null ? Map.of() : Map.copyOf(syntheticInputs);
         warmStart = warmStart == null ? Optional.empty() : warmStart;
+        audience = audience == null ? Audience.CLI : audience;
+    }
+
+    /** A request for the command line's user. */
+    public CompressionRequest(Path input, Path output, Recipe recipe, Optional<Path> calibration,
+                              Optional<Path> eval, int threads, ValidationGate gate, ProgressListener progress,
+                              Map<String, InputHint> syntheticInputs, Optional<Path> warmStart) {
+        this(input, output, recipe, calibration, eval, threads, gate, progress, syntheticInputs, warmStart,
+                Audience.CLI);
+    }
+
+    /** The same request, with refusals worded for {@code who}. */
+    public CompressionRequest withAudience(Audience who) {
+        return new CompressionRequest(input, output, recipe, calibration, eval, threads, gate, progress,
+                syntheticInputs, warmStart, who);
     }
 
     /** A request without a warm start. */

@@ -91,18 +91,18 @@ public final class Compressor {
         }
         if (auto && req.eval().isEmpty()) {
             throw new CompressionException(CompressionException.Kind.BAD_INPUT, "the auto recipe needs an evaluation "
-                    + "set with labels (--eval DATA on the command line): it measures accuracy to choose a variant");
+                    + "set with labels (" + req.audience().supplyEval() + "): it measures accuracy to choose a variant");
         }
         EvalDataset eval = null;
         if (req.eval().isPresent()) {
-            eval = loadData(req.eval().get(), signature, "evaluation");
+            eval = loadData(req.audience().evalSet(req.eval().get()), req.eval().get(), signature);
             if (auto && eval.labels().isEmpty()) {
                 throw new CompressionException(CompressionException.Kind.BAD_INPUT, "the auto recipe needs labels "
-                        + "in the evaluation set " + req.eval().get() + " (an array named 'labels')");
+                        + "in " + req.audience().evalSet(req.eval().get()) + " (an array named 'labels')");
             }
         }
         if (req.calibration().isPresent()) {
-            loadData(req.calibration().get(), signature, "calibration");
+            loadData(req.audience().calibrationSet(req.calibration().get()), req.calibration().get(), signature);
         }
         Path tmpDir;
         try {
@@ -135,7 +135,7 @@ public final class Compressor {
             RecipeRunner.Outcome outcome;
             try {
                 PassContext ctx = new PassContext(PassParams.none(), req.calibration(), req.progress(),
-                        req.threads(), tmpDir);
+                        req.threads(), tmpDir, req.audience());
                 // the chosen recipe is rebuilt from the float model: this proves the stored recipe
                 // reproduces the variant and yields the per-pass reports
                 outcome = toRun.steps().isEmpty() ? new RecipeRunner.Outcome(in.copy(), java.util.List.of())
@@ -199,12 +199,12 @@ public final class Compressor {
                 (System.nanoTime() - start) / 1_000_000, search);
     }
 
-    private static EvalDataset loadData(Path p, ModelSignature sig, String what) throws CompressionException {
+    private static EvalDataset loadData(String what, Path p, ModelSignature sig) throws CompressionException {
         try {
             return EvalDataset.load(p, sig);
         } catch (RuntimeException e) {
             throw new CompressionException(CompressionException.Kind.BAD_INPUT,
-                    what + " data " + p + " does not fit the model: " + e.getMessage(), e);
+                    what + " does not fit the model: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.modelforge.compress;
 
+import dev.modelforge.compress.pass.Audience;
 import dev.modelforge.compress.pass.PassRegistry;
 import dev.modelforge.compress.recipe.Recipe;
 import dev.modelforge.compress.recipe.RecipeRunner;
@@ -46,6 +47,10 @@ class AutoRecipeTest {
                 .isInstanceOfSatisfying(CompressionException.class,
                         e -> assertThat(e.kind()).isEqualTo(CompressionException.Kind.BAD_INPUT))
                 .hasMessageContaining("--eval");
+        assertThatThrownBy(() -> new Compressor().compress(request(Recipe.resolve("auto"), Optional.empty(),
+                Optional.empty()).withAudience(Audience.REGISTRY)))
+                .hasMessageContaining("upload an evaluation set with the version (`eval` part)")
+                .hasMessageNotContaining("--");
         assertThat(tmp.resolve("out.onnx")).doesNotExist();
     }
 

@@ -16,6 +16,11 @@ public interface CalibrationData {
     /** Number of samples available. */
     int sampleCount();
 
+    /** The largest batch worth asking for: 1 when every sample is a case fed as stored (state inputs, scalars). */
+    default int maxBatch() {
+        return Integer.MAX_VALUE;
+    }
+
     /**
      * Inputs for samples {@code [start, start + size)}, keyed by graph input name. The caller closes the tensors.
      */

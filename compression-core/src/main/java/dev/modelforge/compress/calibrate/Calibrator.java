@@ -64,12 +64,13 @@ public final class Calibrator {
         int done = 0;
         try (OrtSession.SessionOptions options = sessionOptions(settings);
              OrtSession session = env.createSession(augmented.toByteArray(), options)) {
-            int fixed = fixedBatchSize(session);
+            // per-case data is fed as stored: a fixed first dim (a state's layer count) is no batch size then
+            int fixed = data.maxBatch() == 1 ? 0 : fixedBatchSize(session);
             if (fixed > total) {
                 throw new CalibrationException("the model takes batches of exactly " + fixed
                         + " samples but the calibration set has only " + total);
             }
-            int batchSize = fixed > 0 ? fixed : settings.batchSize();
+            int batchSize = fixed > 0 ? fixed : Math.min(settings.batchSize(), data.maxBatch());
             while (done < total) {
                 int size = Math.min(batchSize, total - done);
                 if (fixed > 0 && size < fixed) {

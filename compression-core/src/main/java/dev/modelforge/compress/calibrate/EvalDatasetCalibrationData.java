@@ -29,6 +29,11 @@ public final class EvalDatasetCalibrationData implements CalibrationData {
     }
 
     @Override
+    public int maxBatch() {
+        return dataset.maxBatch();
+    }
+
+    @Override
     public Map<String, OnnxTensor> batch(OrtEnvironment env, int start, int size) throws OrtException {
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         try {

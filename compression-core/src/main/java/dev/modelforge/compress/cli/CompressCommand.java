@@ -5,6 +5,9 @@ import dev.modelforge.compress.CompressionException;
 import dev.modelforge.compress.CompressionRequest;
 import dev.modelforge.compress.Compressor;
 import dev.modelforge.compress.pass.NodeAction;
+import dev.modelforge.compress.pass.ParamSpec;
+import dev.modelforge.compress.pass.Pass;
+import dev.modelforge.compress.pass.PassRegistry;
 import dev.modelforge.compress.pass.ProgressListener;
 import dev.modelforge.compress.recipe.Recipe;
 import dev.modelforge.compress.recipe.RecipeException;
@@ -35,6 +38,9 @@ import java.util.concurrent.Callable;
  * everything passed. Exit codes: 0 done, 2 bad input or recipe, 3 nothing to do / refused,
  * 4 validation failed, 1 I/O error.
  *
+ * <p>Every registered pass is a recipe by its name ({@code --recipe prune-structured --param ratio=0.3});
+ * {@code --list-recipes} prints them with their parameters and defaults.
+ *
  * <p>{@code --recipe auto} runs the accuracy-aware search (needs {@code --eval}; uses
  * {@code --calibration} when given; {@code --param warmStart=report.json} reuses an earlier run's
  * sensitivity map). It exits 0 and writes its best variant even when no candidate meets the accuracy
@@ -55,15 +61,19 @@ public final class CompressCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN.onnx", description = "float ONNX model")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IN.onnx", description = "float ONNX model")
     Path input;
 
-    @Parameters(index = "1", paramLabel = "OUT.onnx", description = "where to write the compressed model")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "OUT.onnx", description = "where to write the compressed model")
     Path output;
 
-    @Option(names = "--recipe", required = true, paramLabel = "NAME|FILE.json",
-            description = "built-in recipe (int8-dynamic, int8-static, int4-weight-only, fp16, auto) or a recipe JSON file")
+    @Option(names = "--recipe", paramLabel = "NAME|FILE.json",
+            description = "a pass by name (int8-dynamic, int8-static, int4-weight-only, fp16, prune-structured, "
+                    + "prune-magnitude, sparse-encode, auto; see --list-recipes) or a recipe JSON file")
     String recipe;
+
+    @Option(names = "--list-recipes", description = "print every recipe with its parameters and defaults, then exit")
+    boolean listRecipes;
 
     @Option(names = "--param", paramLabel = "KEY=VALUE",
             description = "override a pass parameter (PASS.KEY=VALUE for multi-pass recipes); for auto: "
@@ -95,6 +105,16 @@ public final class CompressCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        PassRegistry passes = PassRegistry.discover();
+        if (listRecipes) {
+            printRecipes(out, passes);
+            out.flush();
+            return 0;
+        }
+        if (input == null || output == null || recipe == null) {
+            err.println("error: compress needs IN.onnx OUT.onnx --recipe NAME|FILE.json (--list-recipes shows the names)");
+            return EXIT_BAD_INPUT;
+        }
         Recipe r;
         Map<String, String> overrides = new LinkedHashMap<>(params);
         // warmStart names a local file: it steers this run but is no part of the recipe (not hashed, not stored)
@@ -102,7 +122,7 @@ public final class CompressCommand implements Callable<Integer> {
         String warmQualified = overrides.remove(AutoPass.NAME + ".warmStart");
         warm = warm != null ? warm : warmQualified;
         try {
-            r = Recipe.resolve(recipe).withOverrides(overrides);
+            r = Recipe.resolve(recipe, passes.names()).withOverrides(overrides);
         } catch (RecipeException e) {
             err.println("error: " + e.getMessage());
             return EXIT_BAD_INPUT;
@@ -132,7 +152,7 @@ public final class CompressCommand implements Callable<Integer> {
                 new ProgressBar(err), Map.of(), Optional.ofNullable(warm).map(Path::of));
         CompressionReport rep;
         try {
-            rep = new Compressor().compress(req);
+            rep = new Compressor(passes).compress(req);
         } catch (CompressionException e) {
             err.println();
             err.println((e.kind() == CompressionException.Kind.NOTHING_TO_DO ? "nothing to do: " : "error: ")
@@ -158,6 +178,21 @@ public final class CompressCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Every registered pass as a recipe: name, what it does, and each parameter with its type and default. */
+    static void printRecipes(PrintWriter out, PassRegistry passes) {
+        for (String name : passes.names()) {
+            Pass pass = passes.create(name).orElseThrow();
+            out.println(name);
+            out.println("    " + pass.description());
+            for (ParamSpec p : pass.parameters()) {
+                out.println("    --param " + p.summary() + (p.description() == null ? "" : ": " + p.description()));
+            }
+            out.println();
+        }
+        out.println("A recipe file chains passes: [{\"pass\": NAME, \"params\": {...}}, ...]; "
+                + "--param PASS.KEY=VALUE then targets one step.");
     }
 
     static void printTable(PrintWriter out, CompressionReport rep) {

@@ -61,7 +61,11 @@ public final class Opsets {
     }
 
     /**
-     * Makes sure the default-domain opset is at least {@code min}, upgrading when safe.
+     * Makes sure the default-domain opset is at least {@code min}, upgrading when every op keeps its meaning:
+     * ops whose schema did not change in between are left alone, ops that changed are rewritten by
+     * {@link OpUpgrades} (attributes → inputs, Softmax's axis semantics, Resize/Upsample), and anything else
+     * (an op not in the table, a changed op inside a subgraph, a converter that cannot keep the meaning of this
+     * particular node) refuses with the op's name.
      *
      * @return a note for the report when the opset was raised
      * @throws PassException naming the op(s) that make the upgrade unsafe
@@ -76,8 +80,16 @@ public final class Opsets {
                     + "; re-export it with a newer opset");
         }
         Set<String> blockers = new TreeSet<>();
+        List<Node> toConvert = new java.util.ArrayList<>();
         for (Node n : m.graph().nodes()) {
-            if (n.domain().isEmpty()) {
+            if (n.domain().isEmpty() && changes(n.opType(), current, min)) {
+                if (!OpUpgrades.handles(n.opType())) {
+                    blockers.add(n.opType() + " (changed in opset " + crossed(n.opType(), current, min) + ")");
+                } else {
+                    OpUpgrades.blocker(n, m.graph(), current, min).ifPresentOrElse(
+                            why -> blockers.add(n.opType() + " (" + why + ")"), () -> toConvert.add(n));
+                }
+            } else if (n.domain().isEmpty()) {
                 checkOp(n.opType(), current, min, blockers);
             }
             n.subgraphs().forEach(g -> checkSub(g, current, min, blockers));
@@ -86,12 +98,30 @@ public final class Opsets {
             throw new PassException(pass, "needs opset >= " + min + " but the model uses opset " + current
                     + " and upgrading is not known to be safe for " + blockers + "; re-export with opset >= " + min);
         }
+        Map<String, Integer> converted = new java.util.TreeMap<>();
+        for (Node n : toConvert) {
+            converted.merge(n.opType(), 1, Integer::sum);
+            OpUpgrades.apply(n, m.graph(), current, min);
+        }
         m.setOpset(Node.DEFAULT_DOMAIN, min);
         if (m.irVersion() < 7 && min >= 13) {
             m.setIrVersion(7);
         }
         return Optional.of("default opset raised from " + current + " to " + min
-                + " (every op in the graph keeps its meaning across these versions)");
+                + (converted.isEmpty() ? " (every op in the graph keeps its meaning across these versions)"
+                : "; rewritten to keep their meaning: " + converted + " (every other op is unchanged across these "
+                + "versions)"));
+    }
+
+    /** Whether {@code op} is in the table and changed in a version in (from, to]. */
+    private static boolean changes(String op, long from, long to) {
+        List<Integer> breaks = BREAKING.get(op);
+        return breaks != null && breaks.stream().anyMatch(v -> v > from && v <= to);
+    }
+
+    private static String crossed(String op, long from, long to) {
+        return String.join(", ", BREAKING.get(op).stream().filter(v -> v > from && v <= to).map(String::valueOf)
+                .toList());
     }
 
     /** Imports {@code domain} at {@code version} unless already imported (contrib ops). */

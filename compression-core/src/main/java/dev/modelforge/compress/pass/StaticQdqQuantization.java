@@ -57,6 +57,10 @@ public final class StaticQdqQuantization implements Pass {
                 ParamSpec.integer("minConvInputChannels", StaticQuantOptions.DEFAULT_MIN_CONV_INPUT_CHANNELS, 1, 1 << 20,
                         "a dense Conv with fewer input channels per group keeps float compute with int8 weights"
                                 + " (ORT's int8 conv is slower than float there); 1 quantizes every Conv"),
+                ParamSpec.choice("unprovenPool", "float", List.of("float", "quantize"),
+                        "a Conv behind a float MaxPool whose input is not shown non-negative: keep float compute"
+                                + " (int8 weights) or quantize it anyway (ORT then runs that MaxPool on uint8); auto"
+                                + " measures both"),
                 ParamSpec.integer("calibrationBatchSize", 16, 1, 4096, "samples per calibration run"),
                 ParamSpec.integer("maxCalibrationSamples", 0, 0, Integer.MAX_VALUE,
                         "use at most this many calibration samples (0 = all)"));
@@ -66,11 +70,11 @@ public final class StaticQdqQuantization implements Pass {
     public PassResult apply(Model in, PassContext ctx) throws PassException {
         StaticQuantOptions options = options(ctx.params(), ctx.threads());
         Path data = ctx.calibrationData().orElseThrow(() -> new PassException(NAME,
-                "needs a calibration set: pass --calibration FILE (an .npz with arrays named like the graph"
-                        + " inputs, or an ONNX test-data directory/.zip) of representative inputs"));
+                "needs a calibration set: " + ctx.audience().supplyCalibration() + " (an .npz with arrays named like"
+                        + " the graph inputs, or an ONNX test-data directory/.zip) of representative inputs"));
         QdqQuantizer quantizer = new QdqQuantizer(NAME, options, ctx.params());
         Model prepared = quantizer.prepare(in);
-        EvalDataset dataset = load(data, prepared.toProto());
+        EvalDataset dataset = load(data, prepared.toProto(), ctx.audience());
         try {
             return quantizer.quantize(in, prepared, dataset,
                     (done, total) -> ctx.progress().onProgress("calibrate", done, total));
@@ -79,12 +83,12 @@ public final class StaticQdqQuantization implements Pass {
         }
     }
 
-    private static EvalDataset load(Path data, OnnxMl.ModelProto model) throws PassException {
+    private static EvalDataset load(Path data, OnnxMl.ModelProto model, Audience audience) throws PassException {
         try {
             return EvalDataset.load(data, ModelSignature.of(model));
         } catch (DatasetException e) {
-            throw new PassException(NAME, "calibration set " + data + " does not fit the model: " + e.getMessage()
-                    + " (fix the --calibration file)", e);
+            throw new PassException(NAME, audience.calibrationSet(data) + " does not fit the model: " + e.getMessage()
+                    + " (" + audience.fixCalibration() + ")", e);
         }
     }
 
@@ -96,6 +100,7 @@ public final class StaticQdqQuantization implements Pass {
         Set<String> nodes = new HashSet<>(p.stringList("excludeNodes"));
         Set<String> ops = new HashSet<>(p.stringList("excludeOpTypes"));
         return new StaticQuantOptions(ActivationType.parse(p.string("activationType")), p.bool("perChannel"),
-                p.bool("reduceRange"), calibration, nodes, ops, (int) p.integer("minConvInputChannels"));
+                p.bool("reduceRange"), calibration, nodes, ops, (int) p.integer("minConvInputChannels"),
+                "quantize".equals(p.string("unprovenPool")));
     }
 }

@@ -38,8 +38,9 @@ public record Recipe(List<RecipeStep> steps) {
             .build();
 
     /**
-     * Built-in recipe names; each runs the pass of the same name with its defaults ({@code auto} is
-     * the accuracy-aware search, which {@link dev.modelforge.compress.Compressor} runs itself).
+     * The recipe names documented as the usual starting points. Every registered pass is a recipe by
+     * its own name as well ({@link #resolve(String, Set)}): {@code prune-structured}, {@code sparse-encode}, …
+     * ({@code auto} is the accuracy-aware search, which {@link dev.modelforge.compress.Compressor} runs itself).
      */
     public static final Set<String> BUILT_IN = Set.of("int8-dynamic", "int8-static", "int4-weight-only", "fp16",
             "auto");
@@ -54,12 +55,23 @@ public record Recipe(List<RecipeStep> steps) {
     }
 
     /**
-     * Resolves {@code --recipe}: a built-in name, or a path to a JSON file.
+     * Resolves {@code --recipe} against the passes on the class path: a pass name, or a path to a JSON file.
      *
      * @throws RecipeException if it is neither, or the file is not a valid recipe
      */
     public static Recipe resolve(String nameOrFile) throws RecipeException {
-        if (BUILT_IN.contains(nameOrFile)) {
+        return resolve(nameOrFile, dev.modelforge.compress.pass.PassRegistry.discover().names());
+    }
+
+    /**
+     * Resolves {@code --recipe}: one of {@code passNames} (a one-step recipe with that pass's defaults), or
+     * a path to a JSON file. A name wins over a file of the same name in the working directory.
+     *
+     * @param passNames the registered pass names
+     * @throws RecipeException if it is neither, or the file is not a valid recipe
+     */
+    public static Recipe resolve(String nameOrFile, Set<String> passNames) throws RecipeException {
+        if (passNames.contains(nameOrFile) || BUILT_IN.contains(nameOrFile)) {
             return of(RecipeStep.of(nameOrFile));
         }
         Path p = Path.of(nameOrFile);
@@ -70,8 +82,8 @@ public record Recipe(List<RecipeStep> steps) {
                 throw new RecipeException("cannot read recipe file " + p + ": " + e.getMessage(), e);
             }
         }
-        throw new RecipeException("unknown recipe '" + nameOrFile + "': not a built-in ("
-                + String.join(", ", BUILT_IN.stream().sorted().toList()) + ") and not an existing JSON file");
+        throw new RecipeException("unknown recipe '" + nameOrFile + "': not a pass ("
+                + String.join(", ", new java.util.TreeSet<>(passNames)) + ") and not an existing JSON file");
     }
 
     /**

@@ -79,6 +79,7 @@ public final class AutoSearch {
         floatAccuracy = base.metrics().accuracy();
         decisions.add(String.format(Locale.ROOT, "float top-1 %.4f; budget %.2f pt; objective %s", floatAccuracy,
                 spec.maxDropPoints(), spec.objective()));
+        singleRecipes();
         searchQuantization();
         Optional<Candidate> bestPrune = searchPruning();
         Optional<Candidate> bestQuant = best(c -> c.label().startsWith("int8"));
@@ -93,6 +94,52 @@ public final class AutoSearch {
     private Optional<Candidate> best(java.util.function.Predicate<Candidate> which) {
         return candidates.stream().filter(which).filter(Candidate::withinBudget)
                 .min(Comparator.comparingLong(Candidate::sizeBytes));
+    }
+
+    /**
+     * The built-in single recipes first, each measured for latency as soon as it is built: whatever the mixes
+     * below find (or fail to find before the time budget), the choice is never worse than the best of these.
+     */
+    private void singleRecipes() {
+        List<String> singles = new ArrayList<>(List.of("int8-dynamic"));
+        if (spec.calibration() != null) {
+            singles.add("int8-static");
+        }
+        singles.addAll(List.of("int4-weight-only", "fp16"));
+        List<Recipe> recipes = new ArrayList<>(singles.stream()
+                .map(p -> new Recipe(List.of(new RecipeStep(p, Map.of())))).toList());
+        if (spec.calibration() != null && floatModel.graph().opHistogram().containsKey("MaxPool")) {
+            // behind a MaxPool not shown non-negative, float compute or ORT's uint8 pool: measured, not assumed
+            singles.add("int8-static unprovenPool=quantize");
+            recipes.add(new Recipe(List.of(new RecipeStep("int8-static", Map.of("unprovenPool", "quantize")))));
+        }
+        for (int i = 0; i < singles.size(); i++) {
+            evaluate(singles.get(i), recipes.get(i)).ifPresent(c -> {
+                if (spec.objective() == Objective.LATENCY && c.withinBudget()) {
+                    measureLatency(c);
+                }
+            });
+        }
+    }
+
+    /** Replaces {@code c} by a copy carrying its paired latency ratio vs float (NaN when it cannot run). */
+    private Candidate measureLatency(Candidate c) {
+        double ratio = Double.NaN;
+        try {
+            Path f = work.resolve("lat.onnx");
+            ModelFiles.write(models.get(c), f);
+            ratio = PairedLatency.ratio(floatFile, f, eval, spec.latencyBatch(), 20, spec.threads());
+        } catch (Exception e) {
+            decisions.add("latency of " + c.label() + " not measured: " + e.getMessage());
+        }
+        Candidate m = new Candidate(c.label(), c.recipe(), c.accuracy(), c.dropPoints(), ratio, c.sizeBytes(),
+                c.withinBudget());
+        int i = candidates.indexOf(c);
+        if (i >= 0) {
+            candidates.set(i, m);
+        }
+        models.put(m, models.remove(c));
+        return m;
     }
 
     private void searchQuantization() {
@@ -231,6 +278,10 @@ public final class AutoSearch {
 
     /** Builds and validates a candidate; {@code keep} = a real candidate (not a sensitivity probe). */
     private Optional<Candidate> evaluate(String label, Recipe recipe, boolean keep) {
+        Optional<Candidate> built = candidates.stream().filter(c -> c.label().equals(label)).findFirst();
+        if (built.isPresent()) {
+            return built; // e.g. int8-static on every layer: already built as a single recipe
+        }
         if (outOfTime()) {
             return Optional.empty();
         }
@@ -280,21 +331,13 @@ public final class AutoSearch {
         List<Candidate> within = candidates.stream().filter(Candidate::withinBudget).toList();
         List<Candidate> pool = within.isEmpty() ? candidates : within;
         List<Candidate> measured = new ArrayList<>();
-        for (Candidate c : pool) {
-            double ratio = Double.NaN;
-            if (spec.objective() == Objective.LATENCY && System.nanoTime() < deadline) {
-                Path f = work.resolve("lat.onnx");
-                ModelFiles.write(models.get(c), f);
-                try {
-                    ratio = PairedLatency.ratio(floatFile, f, eval, spec.latencyBatch(), 20, spec.threads());
-                } catch (Exception e) {
-                    decisions.add("latency of " + c.label() + " not measured: " + e.getMessage());
-                }
+        for (Candidate c : List.copyOf(pool)) {
+            if (!Double.isNaN(c.latencyRatio()) || spec.objective() != Objective.LATENCY
+                    || System.nanoTime() >= deadline) {
+                measured.add(c); // the single recipes were measured when built
+                continue;
             }
-            Candidate m = new Candidate(c.label(), c.recipe(), c.accuracy(), c.dropPoints(), ratio, c.sizeBytes(),
-                    c.withinBudget());
-            models.put(m, models.get(c));
-            measured.add(m);
+            measured.add(measureLatency(c));
         }
         Comparator<Candidate> byObjective = spec.objective() == Objective.LATENCY
                 ? Comparator.comparingDouble((Candidate c) -> Double.isNaN(c.latencyRatio()) ? 1e9 : c.latencyRatio())

@@ -75,7 +75,7 @@ public final class Validator {
         }
         try (cand; OrtSession ref = reference == null ? null : OrtSessions.open(reference, threads, null)) {
             MetricsAccumulator acc = new MetricsAccumulator(ref != null);
-            int batch = eval == null ? 1 : effectiveBatch(cand);
+            int batch = eval == null ? 1 : Math.min(effectiveBatch(cand), eval.maxBatch());
             int total = eval == null ? SYNTHETIC_SAMPLES : eval.sampleCount();
             SyntheticInputs synthetic = eval == null ? new SyntheticInputs(cand.getInputInfo(), syntheticInputs) : null;
             for (int start = 0; start < total; start += batch) {

@@ -5,6 +5,7 @@ import dev.modelforge.compress.ir.Model;
 import dev.modelforge.compress.ir.ModelBuilder;
 import dev.modelforge.compress.ir.ModelFiles;
 import dev.modelforge.compress.ir.Tensor;
+import dev.modelforge.compress.pass.PassRegistry;
 import dev.modelforge.compress.report.CompressionReport;
 import dev.modelforge.compress.testing.TinyModels;
 import dev.modelforge.onnx.data.NdArray;
@@ -99,6 +100,53 @@ class CompressCommandTest {
         assertThat(code).isEqualTo(CompressCommand.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains("int3-magic").contains("int8-dynamic").contains("fp16");
         assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void everyRegisteredPassRunsByNameWithParams() throws Exception {
+        Path in = mlp();
+        Path rep = tmp.resolve("report.json");
+        int code = run(in.toString(), tmp.resolve("out.onnx").toString(), "--recipe", "prune-structured",
+                "--param", "ratio=0.5", "--param", "multiple=4", "--min-cosine", "0", "--report", rep.toString());
+        assertThat(code).as(err.toString()).isZero();
+        CompressionReport r = CompressionReport.fromJson(Files.readString(rep));
+        assertThat(r.recipe()).contains("\"pass\":\"prune-structured\"").contains("\"ratio\":0.5");
+        assertThat(r.after().weightBytes()).isLessThan(r.before().weightBytes());
+        code = run(in.toString(), tmp.resolve("out.onnx").toString(), "--recipe", "prune-magnitude",
+                "--param", "sparsity=0.7", "--param", "minElements=16", "--min-cosine", "0", "--report", rep.toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(CompressionReport.fromJson(Files.readString(rep)).recipe()).contains("\"sparsity\":0.7");
+        for (String pass : PassRegistry.discover().names()) {
+            if (pass.equals("auto")) {
+                continue; // needs --eval; covered by AutoRecipeCommandTest
+            }
+            err.getBuffer().setLength(0);
+            code = run(in.toString(), tmp.resolve("out-" + pass + ".onnx").toString(), "--recipe", pass,
+                    "--min-cosine", "0");
+            // a pass by name either compresses or says why not; it is never an unknown recipe
+            assertThat(code).as(pass + ": " + err).isIn(0, CompressCommand.EXIT_REFUSED);
+            assertThat(err.toString()).as(pass).doesNotContain("unknown recipe");
+        }
+        code = run(in.toString(), tmp.resolve("out.onnx").toString(), "--recipe", "prune-structured",
+                "--param", "ratio=1.5");
+        assertThat(code).isEqualTo(CompressCommand.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("ratio").contains("1.5");
+    }
+
+    @Test
+    void listRecipesPrintsEveryPassWithParametersAndDefaults() {
+        int code = run("--list-recipes");
+        assertThat(code).as(err.toString()).isZero();
+        String text = out.toString();
+        for (String pass : PassRegistry.discover().names()) {
+            assertThat(text).as(pass).containsPattern("(?m)^" + java.util.regex.Pattern.quote(pass) + "$");
+        }
+        assertThat(text).contains("--param ratio (number, default 0.3, range [0, 1])")
+                .contains("--param sparsity (number, default 0.5")
+                .contains("--param blockSize (integer, default 32, one of [16, 32, 64, 128, 256])")
+                .contains("--param maxAccuracyDropPoints (number, default 0.5");
+        assertThat(run()).isEqualTo(CompressCommand.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("--list-recipes");
     }
 
     @Test

@@ -57,6 +57,26 @@ class AutoSearchTest {
     }
 
     @Test
+    void latencyObjectiveIsNeverWorseThanTheBestSingleBuiltInRecipe() throws Exception {
+        Path transformer = FIX.resolve("digits_transformer.onnx");
+        SearchSpec latency = new SearchSpec(1.0, Objective.LATENCY, Duration.ofSeconds(120),
+                FIX.resolve("digits_transformer_calib.npz"), FIX.resolve("digits_transformer_eval.npz"), 1, 32, Map.of());
+        SearchOutcome o = new AutoSearch(latency).run(transformer);
+        System.out.println("digits_transformer auto: " + o.decisions() + " -> " + o.chosen());
+        // every single recipe was built first and measured when within budget
+        assertThat(o.candidates()).extracting(SearchOutcome.Candidate::label)
+                .contains("int8-dynamic", "int8-static", "int4-weight-only", "fp16");
+        SearchOutcome.Candidate dynamic = o.candidates().stream().filter(c -> c.label().equals("int8-dynamic"))
+                .findFirst().orElseThrow();
+        assertThat(dynamic.withinBudget()).isTrue();
+        assertThat(dynamic.latencyRatio()).isFinite();
+        assertThat(o.budgetMet()).isTrue();
+        assertThat(o.chosen().latencyRatio()).isLessThanOrEqualTo(dynamic.latencyRatio());
+        assertThat(o.candidates()).filteredOn(c -> c.withinBudget() && Double.isFinite(c.latencyRatio()))
+                .allSatisfy(c -> assertThat(o.chosen().latencyRatio()).as(c.label()).isLessThanOrEqualTo(c.latencyRatio()));
+    }
+
+    @Test
     void unreachableWithinTheTimeBudgetReturnsBestSoFarWithADiagnosis() throws Exception {
         SearchOutcome o = new AutoSearch(spec(0.5, Duration.ofMillis(1), Map.of())).run(CNN);
         assertThat(o.timedOut()).isTrue();

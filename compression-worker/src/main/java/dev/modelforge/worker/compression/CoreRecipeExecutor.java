@@ -5,6 +5,7 @@ import dev.modelforge.api.profile.RecipeRef;
 import dev.modelforge.compress.CompressionException;
 import dev.modelforge.compress.CompressionRequest;
 import dev.modelforge.compress.Compressor;
+import dev.modelforge.compress.pass.Audience;
 import dev.modelforge.compress.recipe.Recipe;
 import dev.modelforge.compress.recipe.RecipeStep;
 import dev.modelforge.compress.report.CompressionReport;
@@ -43,7 +44,9 @@ public class CoreRecipeExecutor implements RecipeExecutor {
         try {
             report = compressor.compress(new CompressionRequest(original, out, recipe, calibration, eval,
                     config.threads(), null,
-                    (phase, done, total) -> progress.report(phase, total > 0 ? (double) done / total : 0)));
+                    (phase, done, total) -> progress.report(phase, total > 0 ? (double) done / total : 0))
+                    // refusals reach the version's owner through the registry: name upload parts, not CLI flags
+                    .withAudience(Audience.REGISTRY));
         } catch (CompressionException e) {
             if (e.kind() == CompressionException.Kind.IO) {
                 throw new IOException(e.getMessage(), e);

@@ -17,6 +17,43 @@ final class DatasetValidator {
 
     static EvalDataset validate(ModelSignature sig, EvalDataset.Format format, Map<String, NdArray> inputs,
             NdArray labels, Map<String, NdArray> outputs, List<String> warnings) {
+        return validate(sig, format, inputs, labels, outputs, warnings, Map.of());
+    }
+
+    /**
+     * Per-case data: every case must provide every graph input with the graph's dtype, rank and fixed dims; the
+     * sample count is the number of cases (each is fed as stored, so no axis must agree between inputs).
+     */
+    static EvalDataset validateCases(ModelSignature sig, EvalDataset.Format format, List<Map<String, NdArray>> cases,
+            List<String> warnings) {
+        if (cases.isEmpty()) {
+            throw new DatasetMismatchException("the dataset has no cases");
+        }
+        List<Map<String, NdArray>> ordered = new java.util.ArrayList<>();
+        for (int c = 0; c < cases.size(); c++) {
+            Map<String, NdArray> in = cases.get(c);
+            java.util.LinkedHashMap<String, NdArray> one = new java.util.LinkedHashMap<>();
+            for (TensorSpec spec : sig.inputs()) {
+                NdArray a = in.get(spec.name());
+                if (a == null) {
+                    throw new DatasetMismatchException("case " + c + " has no input '" + spec.name() + "': the graph "
+                            + "expects " + describe(spec) + " (the case has " + in.keySet() + ")");
+                }
+                try {
+                    checkTensor("input", spec, a, new HashMap<>());
+                } catch (DatasetMismatchException e) {
+                    throw new DatasetMismatchException("case " + c + ": " + e.getMessage());
+                }
+                one.put(spec.name(), a);
+            }
+            ordered.add(one);
+        }
+        return new EvalDataset(sig, format, ordered.get(0), null, Map.of(), warnings, ordered.size(), ordered,
+                Map.of());
+    }
+
+    static EvalDataset validate(ModelSignature sig, EvalDataset.Format format, Map<String, NdArray> inputs,
+            NdArray labels, Map<String, NdArray> outputs, List<String> warnings, Map<String, Integer> sampleAxes) {
         Map<String, Long> symbols = new HashMap<>();
         Long samples = null;
         String samplesFrom = null;
@@ -28,16 +65,23 @@ final class DatasetValidator {
                         + describe(spec) + " but the dataset has no array of that name (it has "
                         + inputs.keySet() + ")");
             }
-            checkTensor("input", spec, a, symbols);
+            int axis = sampleAxes.getOrDefault(spec.name(), a.rank() == 0 ? -1 : 0);
+            if (sampleAxes.containsKey(spec.name()) && (axis >= a.rank() || axis < -1)) {
+                throw new DatasetMismatchException("'" + EvalDataset.SAMPLE_AXIS_PREFIX + spec.name() + "' = " + axis
+                        + " but input '" + spec.name() + "' has rank " + a.rank());
+            }
+            checkTensor("input", spec, a, axis == 0 ? symbols : new HashMap<>());
             orderedInputs.put(spec.name(), a);
-            if (a.rank() > 0) {
+            if (a.rank() > 0 && axis >= 0) {
                 if (samples == null) {
-                    samples = a.dim(0);
+                    samples = a.dim(axis);
                     samplesFrom = spec.name();
-                } else if (a.dim(0) != samples) {
-                    throw new DatasetMismatchException("input '" + spec.name() + "' has " + a.dim(0)
-                            + " samples (dim 0) but input '" + samplesFrom + "' has " + samples
-                            + "; all inputs must have the same sample count");
+                } else if (a.dim(axis) != samples) {
+                    throw new DatasetMismatchException("input '" + spec.name() + "' has " + a.dim(axis)
+                            + " samples (dim " + axis + ") but input '" + samplesFrom + "' has " + samples
+                            + "; all inputs must have the same sample count (an input with its sample axis elsewhere"
+                            + " or none declares it with an int array '" + EvalDataset.SAMPLE_AXIS_PREFIX
+                            + spec.name() + "' = k or -1, or give each case as caseK.NAME arrays)");
                 }
             }
         }
@@ -47,7 +91,7 @@ final class DatasetValidator {
         }
         for (TensorSpec spec : sig.inputs()) {
             NdArray a = orderedInputs.get(spec.name());
-            if (a.rank() > 0 && spec.rankKnown() && !spec.shape().isEmpty()
+            if (a.rank() > 0 && sampleAxes.getOrDefault(spec.name(), 0) == 0 && spec.rankKnown() && !spec.shape().isEmpty()
                     && spec.shape().get(0) instanceof Dim.Fixed f && f.value() > 0 && samples % f.value() != 0) {
                 throw new DatasetMismatchException("input '" + spec.name() + "' has " + samples
                         + " samples but the graph fixes its batch dimension (dim 0) to " + f.value()
@@ -70,7 +114,8 @@ final class DatasetValidator {
             throw new DatasetMismatchException("dataset has " + samples + " samples; at most "
                     + Integer.MAX_VALUE + " are supported");
         }
-        return new EvalDataset(sig, format, orderedInputs, labels, outputs, warnings, samples.intValue());
+        return new EvalDataset(sig, format, orderedInputs, labels, outputs, warnings, samples.intValue(), null,
+                sampleAxes);
     }
 
     private static void checkTensor(String kind, TensorSpec spec, NdArray a, Map<String, Long> symbols) {

@@ -244,6 +244,37 @@ public final class NdArray {
     }
 
     /**
+     * Entries {@code [start, start + count)} along {@code axis} (a copy unless {@code axis} is 0): the batch of an
+     * input whose sample axis is not the first one (a recurrent state {@code [layers, batch, hidden]}).
+     */
+    public NdArray sliceAxis(int axis, long start, long count) {
+        if (axis == 0) {
+            return slice(start, count);
+        }
+        if (axis < 0 || axis >= shape.length || start < 0 || count < 0 || start + count > shape[axis]) {
+            throw new IllegalArgumentException("slice [" + start + ", " + (start + count) + ") of axis " + axis
+                    + " is outside shape " + java.util.Arrays.toString(shape));
+        }
+        long outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= shape[i];
+        }
+        long inner = dtype.byteSize();
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        long[] s = shape.clone();
+        s[axis] = count;
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(outer * count * inner)).order(ByteOrder.LITTLE_ENDIAN);
+        for (long o = 0; o < outer; o++) {
+            int from = Math.toIntExact((o * shape[axis] + start) * inner);
+            out.put(data.slice(from, Math.toIntExact(count * inner)));
+        }
+        out.flip();
+        return new NdArray(dtype, s, out);
+    }
+
+    /**
      * Concatenates arrays along dimension 0 into a new buffer.
      *
      * @throws IllegalArgumentException if the list is empty, dtypes differ, or the other dimensions differ

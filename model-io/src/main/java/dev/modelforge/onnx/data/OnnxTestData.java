@@ -166,6 +166,19 @@ public final class OnnxTestData {
         return merge(signature.outputs(), DataSet::outputs, "output");
     }
 
+    /**
+     * Each data set's inputs on its own, keyed by graph input name (mapped like {@link #inputs}): one case
+     * each, fed to the model as given — for models whose inputs do not share a first sample axis (recurrent
+     * state [layers, batch, hidden], scalars), where concatenating the sets would change their meaning.
+     */
+    public List<Map<String, NdArray>> inputCases(ModelSignature signature) {
+        List<Map<String, NdArray>> cases = new ArrayList<>();
+        for (DataSet set : dataSets) {
+            cases.add(new OnnxTestData(List.of(set)).inputs(signature));
+        }
+        return cases;
+    }
+
     private Map<String, NdArray> merge(List<TensorSpec> specs, Function<DataSet, List<Tensor>> side, String kind) {
         Map<String, List<NdArray>> parts = new LinkedHashMap<>();
         for (DataSet set : dataSets) {

@@ -32,7 +32,8 @@ public final class AccuracyEvaluator {
             throw new BenchmarkFailure(FailureReason.INVALID_INPUT,
                     "evaluation set has no labels and no baseline was given: nothing to compare against");
         }
-        int batch = Math.min(batchSize(model, baseline), eval.sampleCount());
+        // per-case data (state inputs, scalars) is fed one case at a time, as stored
+        int batch = Math.min(Math.min(batchSize(model, baseline), eval.sampleCount()), eval.maxBatch());
         String outputName = model.signature().outputs().get(0).name();
         int n = eval.sampleCount();
         long correct = 0;

@@ -66,8 +66,8 @@ public final class Activations {
         int total = maxSamples > 0 ? Math.min(maxSamples, data.sampleCount()) : data.sampleCount();
         try (OrtSession a = OrtSessions.open(exposing(first, firstNames), threads, null);
              OrtSession b = second == null ? null : OrtSessions.open(exposing(second, secondNames), threads, null)) {
-            java.util.OptionalInt fixed = fixedBatch(a);
-            int step = fixed.orElse(batchSize);
+            java.util.OptionalInt fixed = data.perCase() ? java.util.OptionalInt.empty() : fixedBatch(a);
+            int step = fixed.orElse(Math.min(batchSize, data.maxBatch()));
             // a fixed batch dimension only takes full batches: a short tail is left out
             for (int start = 0; start < total && (fixed.isEmpty() || start + step <= total); start += step) {
                 Map<String, NdArray> feeds = data.batch(start, Math.min(step, total - start));

@@ -28,8 +28,8 @@ public final class PruneData {
         try {
             return EvalDataset.load(ctx.calibrationData().get(), ModelSignature.of(m.toProto()));
         } catch (RuntimeException e) {
-            throw new PassException(pass, "calibration data " + ctx.calibrationData().get() + " does not fit the model: "
-                    + e.getMessage(), e);
+            throw new PassException(pass, ctx.audience().calibrationSet(ctx.calibrationData().get())
+                    + " does not fit the model: " + e.getMessage() + " (" + ctx.audience().fixCalibration() + ")", e);
         }
     }
 

@@ -73,7 +73,8 @@ public final class StructuredPrunePass implements Pass {
         StructuredPruner.Importance imp = StructuredPruner.Importance.valueOf(p.string("importance").toUpperCase(Locale.ROOT));
         EvalDataset calib = PruneData.calibration(in, ctx, NAME);
         if (imp == StructuredPruner.Importance.ACTIVATION && calib == null) {
-            throw new PassException(NAME, "importance=activation needs calibration data (--calibration)");
+            throw new PassException(NAME, "importance=activation needs calibration data: "
+                    + ctx.audience().supplyCalibration());
         }
         PassReport.Builder rb = new PassReport.Builder(NAME, p);
         Recovery.Options rec = new Recovery.Options(p.bool("reconstruct"), p.bool("bnRecalibration"), p.number("ridge"),

@@ -109,8 +109,8 @@ final class QdqPlanner {
         // A Relu guard can pin x's QuantizeLinear behind the pool when it changes nothing (x non-negative) and ORT
         // removes it afterwards (uint8: zero point 0 = qmin). For a MatMul/Gemm behind MaxPool → Reshape (torch's
         // x.view(n, -1)) without a guard, the op is still quantized, only behind ORT's slower uint8 MaxPool.
-        Optional<Node> guardedPool = chain.filter(c -> c.nonNegative() && options.foldsActivations())
-                .map(PoolChain::pool);
+        Optional<PoolChain> guarded = chain.filter(c -> c.nonNegative() && options.foldsActivations());
+        Optional<Node> guardedPool = guarded.map(PoolChain::pool);
         if (conv) {
             Optional<String> floatCompute = floatComputeReason(n, weight.get(),
                     guardedPool.isPresent() ? Optional.empty() : chain);
@@ -132,10 +132,14 @@ final class QdqPlanner {
         if (!quantizedOut.equals(out) || !floatOutputFuses) {
             plan.quantizeActivation(quantizedOut);
         }
-        plan.decide(n, Kind.QUANTIZE_WEIGHTED, guardedPool.map(pool -> "its input's QuantizeLinear reads a Relu"
-                + " guard (a no-op on the non-negative output of MaxPool " + pool.name() + ") so ORT keeps that"
-                + " MaxPool float instead of moving the quantizer in front of it")
-                .orElse(weight.isPresent() ? "" : "both inputs are activations"));
+        plan.decide(n, Kind.QUANTIZE_WEIGHTED, guarded.map(c -> "its input's QuantizeLinear reads a Relu"
+                + " guard (a no-op on the non-negative output of MaxPool " + c.pool().name() + ": "
+                + c.nonNegativeBecause() + ") so ORT keeps that MaxPool float instead of moving the quantizer in"
+                + " front of it")
+                .orElse(chain.isPresent() && conv && options.quantizeUnprovenPools()
+                        ? "quantized across MaxPool " + chain.get().pool().name() + " (not shown non-negative;"
+                        + " unprovenPool=quantize): ORT runs that MaxPool on uint8 in NCHW"
+                        : weight.isPresent() ? "" : "both inputs are activations"));
         return Optional.empty();
     }
 
@@ -157,6 +161,9 @@ final class QdqPlanner {
                     + "minConvInputChannels " + options.minConvInputChannels()
                     + " (ORT's int8 conv is slower than its float conv at so short a reduction)");
         }
+        if (options.quantizeUnprovenPools()) {
+            return Optional.empty(); // unprovenPool=quantize: ORT's uint8 MaxPool instead of float compute
+        }
         return unguardedPool.map(chain -> "float compute, int8 weights: its input comes from float ops through MaxPool "
                 + chain.pool().name() + " (" + (options.foldsActivations() ? "not known to be non-negative"
                         : "int8 activations") + ", so no Relu can pin the QuantizeLinear behind it); ORT would"
@@ -166,10 +173,12 @@ final class QdqPlanner {
 
     /**
      * The float MaxPool a QuantizeLinear would be moved in front of, and whether the tensor entering
-     * the chain is non-negative by construction (the output of a Relu, or of a Clip with min ≥ 0; MaxPool,
-     * Reshape, Transpose, Slice and (Un)Squeeze keep that).
+     * the chain is non-negative by construction and why ({@link NonNegative}; null when it cannot be shown).
      */
-    private record PoolChain(Node pool, boolean nonNegative) {
+    private record PoolChain(Node pool, String nonNegativeBecause) {
+        boolean nonNegative() {
+            return nonNegativeBecause != null;
+        }
     }
 
     /**
@@ -195,11 +204,7 @@ final class QdqPlanner {
         if (pool == null || plan.isQuantized(t)) {
             return Optional.empty();
         }
-        Node source = producers.get(t);
-        boolean nonNegative = source != null && source.domain().isEmpty()
-                && (source.is("Relu") || (source.is("Clip") && bound(source.inputs().size() > 1
-                        ? source.input(1) : "", Float.NEGATIVE_INFINITY) >= 0));
-        return Optional.of(new PoolChain(pool, nonNegative));
+        return Optional.of(new PoolChain(pool, new NonNegative(graph, producers).why(t).orElse(null)));
     }
 
     private Optional<String> multiInput(Node n) {

@@ -15,10 +15,13 @@ import java.util.Set;
  * @param excludeOpTypes op types left in float
  * @param minConvInputChannels a dense Conv with fewer input channels per group keeps float compute
  *                       (int8 weights, restored by Cast → Mul); 1 quantizes every Conv
+ * @param quantizeUnprovenPools a Conv behind a float MaxPool whose input is not shown non-negative is quantized
+ *                       anyway (ORT then runs that MaxPool on uint8 in NCHW) instead of keeping float compute; which
+ *                       is faster depends on the model and device, so {@code auto} measures both
  */
 public record StaticQuantOptions(ActivationType activationType, boolean perChannel, boolean reduceRange,
                                  CalibrationSettings calibration, Set<String> excludeNodes,
-                                 Set<String> excludeOpTypes, int minConvInputChannels) {
+                                 Set<String> excludeOpTypes, int minConvInputChannels, boolean quantizeUnprovenPools) {
 
     /**
      * Default of {@link #minConvInputChannels()}. ORT's int8 conv kernels want a long reduction
@@ -27,6 +30,14 @@ public record StaticQuantOptions(ActivationType activationType, boolean perChann
      * below 8 input channels the integer kernel is slower than float.
      */
     public static final int DEFAULT_MIN_CONV_INPUT_CHANNELS = 8;
+
+    /** Options that keep float compute behind a MaxPool not shown non-negative (the default). */
+    public StaticQuantOptions(ActivationType activationType, boolean perChannel, boolean reduceRange,
+                              CalibrationSettings calibration, Set<String> excludeNodes, Set<String> excludeOpTypes,
+                              int minConvInputChannels) {
+        this(activationType, perChannel, reduceRange, calibration, excludeNodes, excludeOpTypes, minConvInputChannels,
+                false);
+    }
 
     public StaticQuantOptions {
         excludeNodes = Set.copyOf(excludeNodes);

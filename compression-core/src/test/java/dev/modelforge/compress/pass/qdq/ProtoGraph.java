@@ -53,7 +53,7 @@ public final class ProtoGraph {
         return this;
     }
 
-    /** Adds a node; attributes as name/value pairs (Long, Float, long[] or String). */
+    /** Adds a node; attributes as name/value pairs (Long, Float, long[], float[] or String). */
     public ProtoGraph node(String op, String name, String[] inputs, String[] outputs, Object... attrs) {
         OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op)
                 .setName(name == null ? op + "_" + nodeCount : name);
@@ -77,6 +77,11 @@ public final class ProtoGraph {
                 a.setType(OnnxMl.AttributeProto.AttributeType.INTS);
                 for (long l : ls) {
                     a.addInts(l);
+                }
+            } else if (v instanceof float[] fs) {
+                a.setType(OnnxMl.AttributeProto.AttributeType.FLOATS);
+                for (float f : fs) {
+                    a.addFloats(f);
                 }
             } else if (v instanceof String s) {
                 a.setType(OnnxMl.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));

@@ -238,6 +238,53 @@ class StarvedConvTest {
         assertCloseToFloat(model, result, 9);
     }
 
+    /** The stem model with its Relu replaced by {@code nodes} reading "s" and writing "sr". */
+    private static OnnxMl.ModelProto withStemActivation(float clamp, String... ops) {
+        OnnxMl.GraphProto.Builder g = stemModel().getGraph().toBuilder().removeNode(1);
+        java.util.List<OnnxMl.NodeProto> added = new java.util.ArrayList<>();
+        String in = "s";
+        for (int i = 0; i < ops.length; i++) {
+            String out = i == ops.length - 1 ? "sr" : "a" + i;
+            OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(ops[i]).setName("act" + i).addInput(in)
+                    .addOutput(out);
+            if (ops[i].equals("Max")) {
+                n.addInput("clamp");
+            }
+            added.add(n.build());
+            in = out;
+        }
+        for (int i = added.size() - 1; i >= 0; i--) {
+            g.addNode(1, added.get(i));
+        }
+        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("clamp").setDataType(1)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(4)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(clamp).array())));
+        return stemModel().toBuilder().setGraph(g).build();
+    }
+
+    @Test
+    void nonNegativeSourcesBeyondReluAreGuardedToo() throws Exception {
+        for (String[] ops : new String[][] {{"Sigmoid"}, {"Softplus"}, {"Abs"}, {"LeakyRelu", "Max"}}) {
+            PassResult result = quantize(withStemActivation(0f, ops), Map.of());
+            String what = String.join(" → ", ops);
+            assertThat(node(result, "widen").action()).as(what).isEqualTo(NodeAction.QUANTIZED);
+            assertThat(node(result, "widen").reason()).as(what).contains("Relu guard").contains("MaxPool pool")
+                    .contains(ops[ops.length - 1]);
+            OnnxMl.GraphProto g = result.model().toProto().getGraph();
+            assertThat(g.getNodeList()).as(what).anyMatch(n -> n.getOpType().equals("Relu") && n.getInput(0).equals("p"));
+            assertCloseToFloat(withStemActivation(0f, ops), result, 5);
+        }
+        // Max(LeakyRelu(x), -1) can be negative: no guard, float compute as before, with the reason
+        PassResult negative = quantize(withStemActivation(-1f, "LeakyRelu", "Max"), Map.of());
+        assertThat(node(negative, "widen").action()).isEqualTo(NodeAction.KEPT_FLOAT);
+        assertThat(node(negative, "widen").reason()).contains("not known to be non-negative");
+        // the other side of that trade, for auto to measure: quantized across the pool, said so
+        PassResult across = quantize(withStemActivation(-1f, "LeakyRelu", "Max"), Map.of("unprovenPool", "quantize"));
+        assertThat(node(across, "widen").action()).isEqualTo(NodeAction.QUANTIZED);
+        assertThat(node(across, "widen").reason()).contains("quantized across MaxPool pool").contains("unprovenPool");
+        assertCloseToFloat(withStemActivation(-1f, "LeakyRelu", "Max"), across, 5);
+    }
+
     @Test
     void convBehindAPoolOfPossiblyNegativeValuesKeepsFloatCompute() throws Exception {
         // no Relu between the stem and the MaxPool: a Relu guard would change the values, so none is added

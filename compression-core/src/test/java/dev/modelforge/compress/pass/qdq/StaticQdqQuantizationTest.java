@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl;
 import dev.modelforge.compress.ir.Model;
+import dev.modelforge.compress.pass.Audience;
 import dev.modelforge.compress.pass.NodeAction;
 import dev.modelforge.compress.pass.NodeReport;
 import dev.modelforge.compress.pass.NothingToDoException;
@@ -214,6 +215,21 @@ class StaticQdqQuantizationTest {
     }
 
     @Test
+    void refusalsInsideTheRegistryNameTheUploadPartNotTheFlag() throws Exception {
+        PassContext registry = new PassContext(PassParams.resolve(pass, Map.of()), Optional.empty(),
+                ProgressListener.NONE, 1, dir, Audience.REGISTRY);
+        assertThatThrownBy(() -> pass.apply(Model.fromProto(TinyModels.cnn(13), null), registry))
+                .isInstanceOf(PassException.class)
+                .hasMessageContaining("upload a calibration set with the version (`calibration` part)")
+                .hasMessageNotContaining("--");
+        Path wrong = calibration("image", 8, 3, 8, 8);
+        assertThatThrownBy(() -> pass.apply(Model.fromProto(TinyModels.cnn(13), null),
+                new PassContext(registry.params(), Optional.of(wrong), ProgressListener.NONE, 1, dir, Audience.REGISTRY)))
+                .isInstanceOf(PassException.class).hasMessageContaining("the version's calibration set")
+                .hasMessageNotContaining(wrong.toString()).hasMessageNotContaining("--");
+    }
+
+    @Test
     void calibrationSetWithWrongInputNameIsRefused() {
         Path wrong = calibration("image", 8, 3, 8, 8);
         assertThatThrownBy(() -> quantize(TinyModels.cnn(13), wrong, Map.of()))
@@ -231,8 +247,17 @@ class StaticQdqQuantizationTest {
                 .initializer("w", ProtoGraph.random(1, 16 * 4, 1f), 16, 4)
                 .node("MatMul", "mm", new String[] {"x", "w"}, new String[] {"h"})
                 .node("Softmax", "sm", new String[] {"h"}, new String[] {"y"}).output("y").build();
-        assertThatThrownBy(() -> quantize(softmax, calibration("x", 8, 16), Map.of()))
-                .isInstanceOf(PassException.class).hasMessageContaining("Softmax").hasMessageContaining("opset");
+        PassResult converted = quantize(softmax, calibration("x", 8, 16), Map.of());
+        assertThat(converted.model().defaultOpset()).isEqualTo(13);
+        assertThat(converted.report().notes()).anyMatch(n -> n.contains("raised from 11 to 13") && n.contains("Softmax"));
+
+        OnnxMl.ModelProto mvn = new ProtoGraph(11).input("x", -1, 16)
+                .initializer("w", ProtoGraph.random(1, 16 * 4, 1f), 16, 4)
+                .node("MatMul", "mm", new String[] {"x", "w"}, new String[] {"h"})
+                .node("MeanVarianceNormalization", "n", new String[] {"h"}, new String[] {"y"}).output("y").build();
+        assertThatThrownBy(() -> quantize(mvn, calibration("x", 8, 16), Map.of()))
+                .isInstanceOf(PassException.class).hasMessageContaining("MeanVarianceNormalization")
+                .hasMessageContaining("opset");
     }
 
     @Test

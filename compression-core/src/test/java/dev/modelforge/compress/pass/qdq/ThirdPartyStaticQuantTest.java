@@ -45,7 +45,7 @@ class ThirdPartyStaticQuantTest {
         return ThirdPartyModels.all();
     }
 
-    /** One generated sample per input, written as the .npz the CLI would get. */
+    /** One generated sample per input, written as the .npz the CLI would get (one case: {@code case0.NAME}). */
     private Path calibrationSet(ThirdPartyModel model, Path onnx) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, NdArray> arrays = new LinkedHashMap<>();
@@ -60,7 +60,8 @@ class ThirdPartyStaticQuantTest {
                     DType dtype = t.getInfo().type == OnnxJavaType.FLOAT ? DType.FLOAT
                             : t.getInfo().type == OnnxJavaType.INT64 ? DType.INT64
                             : t.getInfo().type == OnnxJavaType.INT32 ? DType.INT32 : DType.UINT8;
-                    arrays.put(e.getKey(), NdArray.of(dtype, shape, bytes));
+                    // one case fed as generated: state inputs ([2, batch, hidden]) and scalars need no shared axis
+                    arrays.put("case0." + e.getKey(), NdArray.of(dtype, shape, bytes));
                 }
             } finally {
                 inputs.values().forEach(OnnxTensor::close);
