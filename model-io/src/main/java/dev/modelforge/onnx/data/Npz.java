@@ -60,6 +60,7 @@ public final class Npz {
         ByteBudget budget = new ByteBudget(maxBytes, file.getFileName().toString());
         Map<String, NdArray> arrays = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
+            budget.chargeEntries(zip);
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();

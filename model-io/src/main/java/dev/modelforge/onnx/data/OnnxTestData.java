@@ -92,6 +92,7 @@ public final class OnnxTestData {
             }
         } else {
             try (ZipFile zip = new ZipFile(dirOrZip.toFile())) {
+                budget.chargeEntries(zip);
                 for (ZipEntry e : zip.stream().filter(e -> !e.isDirectory()).toList()) {
                     collect(e.getName(), () -> budget.limit(zip.getInputStream(e), e.getName()), inputs, outputs);
                 }

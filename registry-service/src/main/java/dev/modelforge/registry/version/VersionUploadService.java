@@ -6,8 +6,10 @@ import dev.modelforge.api.version.SourceMetadata;
 import dev.modelforge.onnx.InvalidOnnxException;
 import dev.modelforge.onnx.ModelSignature;
 import dev.modelforge.onnx.data.DatasetFormatException;
+import dev.modelforge.onnx.data.DatasetLimitException;
 import dev.modelforge.onnx.data.DatasetMismatchException;
 import dev.modelforge.onnx.data.EvalDataset;
+import dev.modelforge.onnx.data.UnusableDatasetException;
 import dev.modelforge.registry.artifact.ArtifactStore;
 import dev.modelforge.registry.artifact.StoredBlob;
 import dev.modelforge.registry.error.ProblemException;
@@ -132,7 +134,7 @@ public class VersionUploadService {
     }
 
     private StoredModel storeModel(InputStream body, long length, String declaredSha256, List<StoredBlob> stored) {
-        var tee = new SignatureTee(body, parserThreads);
+        var tee = new SignatureTee(body, parserThreads, config.modelLimits().toLimits());
         StoredBlob blob;
         try {
             blob = artifacts.store(tee, length, MediaTypes.ONNX, config.maxSize().asLongValue(), declaredSha256);
@@ -143,7 +145,7 @@ public class VersionUploadService {
                 throw request.failure(); // the client went away or silent: the root cause, whatever it broke
             }
             if (!(e instanceof ProblemException) && parseFailure instanceof InvalidOnnxException invalid) {
-                throw ProblemException.invalidOnnx(invalid.getMessage());
+                throw UploadProblems.of(invalid);
             }
             throw e;
         }
@@ -151,7 +153,7 @@ public class VersionUploadService {
         try {
             return new StoredModel(blob, tee.signature());
         } catch (InvalidOnnxException e) {
-            throw ProblemException.invalidOnnx(e.getMessage());
+            throw UploadProblems.of(e);
         }
     }
 
@@ -160,7 +162,11 @@ public class VersionUploadService {
             return null;
         }
         try {
-            EvalDataset.load(file, signature);
+            EvalDataset.load(file, signature, config.maxDatasetDecodedSize().asLongValue());
+        } catch (UnusableDatasetException e) {
+            throw UploadProblems.unusableDataset(part, e);
+        } catch (DatasetLimitException e) {
+            throw UploadProblems.datasetLimit(part, e);
         } catch (DatasetMismatchException e) {
             throw ProblemException.datasetMismatch(part, e.getMessage());
         } catch (DatasetFormatException e) {
