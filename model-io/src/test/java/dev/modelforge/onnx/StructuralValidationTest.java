@@ -155,6 +155,21 @@ class StructuralValidationTest {
         assertLimit(TestModels.model(deep).toByteArray(), d, "max-rank");
     }
 
+    /** The compressor reads with OnnxFiles: it used to meet these as ArithmeticException and BufferUnderflow. */
+    @Test
+    void onnxFilesRefusesInconsistentTensorsInWordsNotJavaInternals() {
+        for (OnnxMl.TensorProto w : new OnnxMl.TensorProto[] {
+                TestModels.floats("w", new float[] {1, 2, 3}, 2, 2),
+                OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(1 << 20).addDims(1 << 20).build(),
+                OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(Long.MAX_VALUE / 2).addDims(16)
+                        .setRawData(ByteString.copyFrom(new byte[4])).build()}) {
+            assertThatThrownBy(() -> OnnxFiles.readBytes(withInitializer(w)))
+                    .isInstanceOfSatisfying(InvalidOnnxException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+                    .hasMessageContaining("'w'").hasMessageNotContaining("Exception");
+        }
+    }
+
     @Test
     void readCheckedRefusesAnExternalReferenceLeavingTheDirectory(@TempDir Path dir) throws Exception {
         Path ok = dir.resolve("ok.onnx");

@@ -82,7 +82,7 @@ public final class Npz {
         } catch (IOException e) {
             // Past opening, zip errors (bad headers, CRC, inflater EOF) mean a corrupt or truncated upload.
             throw new DatasetFormatException(file.getFileName() + " is not a readable .npz (corrupt or truncated zip): "
-                    + e, e);
+                    + e.getMessage(), e);
         }
         if (arrays.isEmpty()) {
             throw new DatasetFormatException(file.getFileName() + " contains no .npy arrays; is it a .npz?");
