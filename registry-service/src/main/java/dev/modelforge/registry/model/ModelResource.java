@@ -99,7 +99,7 @@ public class ModelResource {
         }
         Model m = models.require(name);
         if (request.description() != null) {
-            m.description = request.description();
+            m.description = ModelService.requireDescription(request.description());
         }
         if (request.tags() != null) {
             m.tags = ModelService.normalizeTags(request.tags());

@@ -76,7 +76,7 @@ public class VersionUploadService {
      */
     public UploadOutcome uploadRaw(String modelName, InputStream body, long declaredLength, String declaredSha256,
                                    SourceMetadata source, String idempotencyKey, String user) {
-        checkBeforeReading(modelName, declaredLength);
+        checkBeforeReading(modelName, declaredLength, source);
         if (declaredLength == 0) {
             throw ProblemException.missingModelPart("the request body is empty; send the ONNX file as the body");
         }
@@ -90,7 +90,7 @@ public class VersionUploadService {
             throw ProblemException.missingModelPart("the multipart body has no 'model' part; send the ONNX file "
                     + "as a file part named 'model'");
         }
-        checkBeforeReading(modelName, size(model));
+        checkBeforeReading(modelName, size(model), source);
         if (size(model) == 0) {
             throw ProblemException.missingModelPart("the 'model' part is empty");
         }
@@ -106,8 +106,9 @@ public class VersionUploadService {
         }
     }
 
-    private void checkBeforeReading(String modelName, long declaredLength) {
+    private void checkBeforeReading(String modelName, long declaredLength, SourceMetadata source) {
         ModelService.requireValidName(modelName);
+        SourceLimits.check(source);
         if (declaredLength > config.maxSize().asLongValue()) {
             throw ProblemException.tooLarge(config.maxSize().asLongValue());
         }
@@ -123,6 +124,7 @@ public class VersionUploadService {
             StoredBlob calibrationBlob = storeDataset("calibration", calibration, signature, stored);
             UploadOutcome outcome = registrar.register(modelName, model.blob(), evalBlob, calibrationBlob,
                     Signatures.toDto(signature), source, idempotencyKey, user);
+            stored.forEach(artifacts::release); // committed: the rows hold the objects now
             meters.counter("modelforge.uploads", "outcome", outcome.created() ? "created" : "idempotent").increment();
             meters.counter("modelforge.upload.bytes").increment(model.blob().sizeBytes());
             return outcome;
