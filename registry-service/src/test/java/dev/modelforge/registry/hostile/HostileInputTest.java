@@ -81,6 +81,22 @@ class HostileInputTest {
         rawSpec().body(big).post("/api/v1/models/hostile-control/versions").then().statusCode(201);
     }
 
+    /** A JSON body without a length could only be bounded by buffering it: it is refused before a byte is read. */
+    @Test
+    void aChunkedJsonBodyIsAnswered411() throws Exception {
+        try (var socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            String head = "POST /api/v1/models HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key("uploader")
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "1a\r\n{\"name\":\"hostile-chunked\"}\r\n0\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertThat(status).isEqualTo("HTTP/1.1 411");
+        }
+        given().auth().oauth2(key("reader")).get("/api/v1/models/hostile-chunked").then().statusCode(404);
+    }
+
     static Stream<Case> cases() {
         List<Case> all = new java.util.ArrayList<>();
         all.addAll(models());
