@@ -130,7 +130,8 @@ public final class ExternalData {
         }
     }
 
-    private static String unsafeReason(String location) {
+    /** Why {@code location} could leave the model's directory, or null if it cannot. */
+    static String unsafeReason(String location) {
         if (location == null || location.isEmpty()) {
             return "empty";
         }
@@ -179,6 +180,29 @@ public final class ExternalData {
                     + ref.location() + "' but that file has " + size + " bytes");
         }
         return new Ref(ref.location(), ref.offset(), length, ref.checksum());
+    }
+
+    /**
+     * Checks a reference read by the streaming parser: safe location, existing file, byte range inside it
+     * (when the reference gives a length).
+     */
+    static void checkRange(Path baseDir, String tensor, Ref ref) {
+        Path file = resolve(baseDir, ref.location());
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external data file '" + ref.location()
+                    + "' of tensor '" + tensor + "' does not exist next to the model", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long length = Math.max(ref.length(), 0);
+        if (ref.offset() > size || length > size - ref.offset()) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external tensor '" + tensor + "' wants bytes ["
+                    + ref.offset() + ", " + (ref.offset() + length) + ") of '" + ref.location()
+                    + "' but that file has " + size + " bytes");
+        }
     }
 
     /**

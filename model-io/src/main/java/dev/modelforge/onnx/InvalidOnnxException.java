@@ -25,7 +25,11 @@ public class InvalidOnnxException extends RuntimeException {
         /** An external-data reference that is unsafe (path traversal), missing or out of range. */
         BAD_EXTERNAL_DATA,
         /** Structurally valid protobuf but an inconsistent model (e.g. tensor bytes do not match dims). */
-        MALFORMED
+        MALFORMED,
+        /** A well-formed model no runtime can execute: a cycle, an undefined input, an unknown opset. */
+        UNRUNNABLE,
+        /** Past one of the {@link ModelLimits}; the exception is a {@link ModelLimitException}. */
+        LIMIT_EXCEEDED
     }
 
     private final Reason reason;

@@ -158,6 +158,8 @@ public final class OnnxFiles {
             if (ExternalData.isExternal(t)) {
                 // Syntax only; the file system check needs a directory (see read(Path)).
                 ExternalData.requireSafeLocation(ExternalData.ref(t).location());
+            } else {
+                TensorData.requireConsistent(t);
             }
         });
     }

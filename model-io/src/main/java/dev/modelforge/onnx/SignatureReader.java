@@ -46,7 +46,61 @@ public final class SignatureReader {
      * @throws UncheckedIOException if reading the stream fails
      */
     public static ModelSignature read(InputStream in) {
-        StreamingModelParser parser = new StreamingModelParser(CodedInputStream.newInstance(in, 64 * 1024));
+        return parse(in, ModelLimits.DEFAULTS, false).toSignature();
+    }
+
+    /**
+     * The upload check: reads the signature of a single-file model within {@code limits} and refuses what
+     * can never run — a node reading an undefined tensor, a tensor defined twice, a cycle, an output no
+     * node produces, an opset newer than {@code limits} allow or a node domain not imported, initializer
+     * data that does not match its dims, and any external-data tensor (a single file cannot carry it, so its
+     * location could never resolve, or would resolve somewhere it must not). Streaming and bounded like
+     * {@link #read(InputStream)}: the wiring is kept as interned names and int edges, weights never.
+     *
+     * @throws ModelLimitException  past one of {@code limits}
+     * @throws InvalidOnnxException if the bytes are not a runnable ONNX model
+     * @throws UncheckedIOException if reading the stream fails
+     */
+    public static ModelSignature validateSingleFile(InputStream in, ModelLimits limits) {
+        StreamingModelParser parser = parse(in, limits, true);
+        if (!parser.externalTensors().isEmpty()) {
+            StreamingModelParser.ExternalTensor t = parser.externalTensors().get(0);
+            String unsafe = ExternalData.unsafeReason(t.ref().location());
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "tensor '" + t.tensor()
+                    + "' keeps its data in the external file '" + t.ref().location() + "'"
+                    + (unsafe == null ? "" : " (" + unsafe + ")")
+                    + ", which a single-file upload cannot carry; save the model with its weights inside "
+                    + "(onnx.save(model, path, save_as_external_data=False)) if it is under 2 GB");
+        }
+        return parser.toSignature();
+    }
+
+    /**
+     * Reads the signature of a model file and checks every external-data reference before a runtime sees
+     * the file: each location must stay inside the model's directory (no absolute path, {@code ..}, drive,
+     * or link out) and name a file that holds the referenced byte range.
+     *
+     * @throws InvalidOnnxException (BAD_EXTERNAL_DATA) for an unsafe, missing or short reference, or as
+     *                              {@link #read(Path)}
+     */
+    public static ModelSignature readChecked(Path modelFile) {
+        StreamingModelParser parser;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(modelFile), 64 * 1024)) {
+            parser = parse(in, ModelLimits.DEFAULTS, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + modelFile + ": " + e.getMessage(), e);
+        }
+        ModelSignature signature = parser.toSignature();
+        Path base = OnnxFiles.baseDir(modelFile);
+        for (StreamingModelParser.ExternalTensor t : parser.externalTensors()) {
+            ExternalData.checkRange(base, t.tensor(), t.ref());
+        }
+        return signature;
+    }
+
+    private static StreamingModelParser parse(InputStream in, ModelLimits limits, boolean validate) {
+        StreamingModelParser parser = new StreamingModelParser(CodedInputStream.newInstance(in, 64 * 1024), limits,
+                validate);
         try {
             parser.parseModel();
         } catch (InvalidProtocolBufferException e) {
@@ -54,7 +108,7 @@ public final class SignatureReader {
         } catch (IOException e) {
             throw new UncheckedIOException("reading ONNX model failed: " + e.getMessage(), e);
         }
-        return parser.toSignature();
+        return parser;
     }
 
     /** Reads the signature of a model file (the file itself; external data is not touched). */

@@ -96,6 +96,30 @@ public final class TensorData {
         return out;
     }
 
+    /**
+     * Refuses, at read time, inline tensors whose dims overflow or whose data cannot fill them, so no pass
+     * later meets them as an arithmetic overflow or a buffer underflow. String and unknown types, and
+     * typed-field sizes (checked by {@link TypedFields} on use), are left alone.
+     */
+    static void requireConsistent(OnnxMl.TensorProtoOrBuilder t) {
+        ElementType type = ElementType.fromOnnxOrUndefined(t.getDataType());
+        if (type.bits() == 0) {
+            return;
+        }
+        long expected = expectedByteSize(t);
+        if (t.hasRawData()) {
+            if (t.getRawData().size() != expected) {
+                throw new InvalidOnnxException(Reason.MALFORMED, "tensor '" + t.getName() + "' has "
+                        + t.getRawData().size() + " raw_data bytes but dims " + t.getDimsList() + " of " + type
+                        + " need " + expected);
+            }
+        } else if (expected > 0 && t.getFloatDataCount() + t.getInt32DataCount() + t.getInt64DataCount()
+                + t.getDoubleDataCount() + t.getUint64DataCount() == 0) {
+            throw new InvalidOnnxException(Reason.MALFORMED, "tensor '" + t.getName() + "' has dims "
+                    + t.getDimsList() + " but no data");
+        }
+    }
+
     static long elementCount(OnnxMl.TensorProtoOrBuilder t) {
         long n = 1;
         for (long d : t.getDimsList()) {

@@ -26,9 +26,54 @@ final class ByteBudget {
     void charge(long n, String what) {
         used += n;
         if (n < 0 || used > limit) {
-            throw new DatasetFormatException(source + ": " + what + " would take the data past " + limit
-                    + " bytes, the limit for one dataset (pass a larger limit if this is intended)");
+            throw new DatasetLimitException(source + ": " + what + " would take the data past " + limit
+                    + " bytes, the limit for one dataset (arrays, headers, shapes and archive entries together)",
+                    limit);
         }
+    }
+
+    /** Bookkeeping charged per archive entry, so a million empty entries cost as much as their data would. */
+    static final int ENTRY_BYTES = 512;
+
+    /**
+     * Checks and charges every entry of an archive before any is read: each name must stay inside the
+     * archive (no {@code ..} segment, absolute, drive or backslash path, no NUL), each entry costs
+     * {@link #ENTRY_BYTES} plus its name.
+     *
+     * @throws UnusableDatasetException naming an entry that would climb out
+     */
+    void chargeEntries(java.util.zip.ZipFile zip) {
+        var entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            String name = entries.nextElement().getName();
+            String why = unsafeEntryName(name);
+            if (why != null) {
+                throw new UnusableDatasetException(source + ": archive entry '" + name + "' " + why
+                        + "; entry names must be relative paths inside the archive");
+            }
+            charge(ENTRY_BYTES + name.length(), "entry '" + name + "'");
+        }
+    }
+
+    static String unsafeEntryName(String name) {
+        if (name.indexOf('\0') >= 0) {
+            return "contains a NUL byte";
+        }
+        if (name.startsWith("/")) {
+            return "is an absolute path";
+        }
+        if (name.indexOf('\\') >= 0) {
+            return "contains a backslash";
+        }
+        if (name.length() >= 2 && name.charAt(1) == ':') {
+            return "is a drive-letter path";
+        }
+        for (String segment : name.split("/")) {
+            if (segment.equals("..")) {
+                return "climbs out with '..'";
+            }
+        }
+        return null;
     }
 
     /** A stream that charges every byte read to this budget. */

@@ -110,6 +110,15 @@ final class DatasetValidator {
                         + " samples (dim 0) but input '" + samplesFrom + "' has " + samples);
             }
         }
+        for (var e : orderedInputs.entrySet()) {
+            requireUsable("input", e.getKey(), e.getValue());
+        }
+        for (var e : outputs.entrySet()) {
+            requireUsable("reference output", e.getKey(), e.getValue());
+        }
+        if (labels != null) {
+            requireUsable("labels", "labels", labels);
+        }
         if (samples > Integer.MAX_VALUE) {
             throw new DatasetMismatchException("dataset has " + samples + " samples; at most "
                     + Integer.MAX_VALUE + " are supported");
@@ -167,6 +176,53 @@ final class DatasetValidator {
             throw new DatasetMismatchException("'labels' has " + labels.dim(0) + " entries but input '"
                     + samplesFrom + "' has " + samples + " samples");
         }
+    }
+
+    /** No empty arrays, no NaN or infinity: a metric over them means nothing (or is NaN itself). */
+    private static void requireUsable(String kind, String name, NdArray a) {
+        if (a.size() == 0) {
+            throw new UnusableDatasetException(kind + " '" + name + "' has no elements (shape "
+                    + Arrays.toString(a.shape()) + "); every array needs at least one sample");
+        }
+        long bad = firstNonFinite(a);
+        if (bad >= 0) {
+            long perSample = a.rank() == 0 ? 1 : a.size() / a.dim(0);
+            throw new UnusableDatasetException(kind + " '" + name + "' holds NaN or infinity at element " + bad
+                    + " (sample " + bad / perSample + "); metrics over it would be meaningless");
+        }
+    }
+
+    private static long firstNonFinite(NdArray a) {
+        java.nio.ByteBuffer b = a.data().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.rewind();
+        long n = a.size();
+        switch (a.dtype()) {
+            case FLOAT -> {
+                for (long i = 0; i < n; i++) {
+                    if (!Float.isFinite(b.getFloat((int) (i * 4)))) {
+                        return i;
+                    }
+                }
+            }
+            case DOUBLE -> {
+                for (long i = 0; i < n; i++) {
+                    if (!Double.isFinite(b.getDouble((int) (i * 8)))) {
+                        return i;
+                    }
+                }
+            }
+            case FLOAT16 -> {
+                for (long i = 0; i < n; i++) {
+                    if ((b.getShort((int) (i * 2)) & 0x7C00) == 0x7C00) { // exponent all ones: Inf or NaN
+                        return i;
+                    }
+                }
+            }
+            default -> {
+                return -1; // integers and bools are always finite
+            }
+        }
+        return -1;
     }
 
     static String describe(TensorSpec spec) {

@@ -26,6 +26,8 @@ public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int MAX_HEADER_BYTES = 1 << 20;
+    /** No model input has more dims; a header with 500,000 of them is an attack on the parser, not data. */
+    static final int MAX_RANK = 64;
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
@@ -64,6 +66,9 @@ public final class Npy {
             }
             if (headerLen > MAX_HEADER_BYTES) {
                 throw new DatasetFormatException(what + " has an implausible .npy header of " + headerLen + " bytes");
+            }
+            if (budget != null) {
+                budget.charge(headerLen, what + " (.npy header)");
             }
             byte[] headerBytes = new byte[(int) headerLen];
             din.readFully(headerBytes);
@@ -130,6 +135,10 @@ public final class Npy {
                     throw new DatasetFormatException(what + " has a bad shape (" + s.group(1) + ") in its .npy header");
                 }
             }
+        }
+        if (dims.size() > MAX_RANK) {
+            throw new DatasetFormatException(what + " has " + dims.size() + " dims in its .npy shape; at most "
+                    + MAX_RANK + " are supported");
         }
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         for (long dim : shape) {

@@ -60,6 +60,7 @@ public final class Npz {
         ByteBudget budget = new ByteBudget(maxBytes, file.getFileName().toString());
         Map<String, NdArray> arrays = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
+            budget.chargeEntries(zip);
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
@@ -81,7 +82,7 @@ public final class Npz {
         } catch (IOException e) {
             // Past opening, zip errors (bad headers, CRC, inflater EOF) mean a corrupt or truncated upload.
             throw new DatasetFormatException(file.getFileName() + " is not a readable .npz (corrupt or truncated zip): "
-                    + e, e);
+                    + e.getMessage(), e);
         }
         if (arrays.isEmpty()) {
             throw new DatasetFormatException(file.getFileName() + " contains no .npy arrays; is it a .npz?");

@@ -92,6 +92,7 @@ public final class OnnxTestData {
             }
         } else {
             try (ZipFile zip = new ZipFile(dirOrZip.toFile())) {
+                budget.chargeEntries(zip);
                 for (ZipEntry e : zip.stream().filter(e -> !e.isDirectory()).toList()) {
                     collect(e.getName(), () -> budget.limit(zip.getInputStream(e), e.getName()), inputs, outputs);
                 }
@@ -100,7 +101,7 @@ public final class OnnxTestData {
             } catch (IOException e) {
                 // Zip errors (bad headers, CRC, inflater EOF) mean a corrupt or truncated upload.
                 throw new DatasetFormatException(dirOrZip.getFileName()
-                        + " is neither a directory nor a readable zip (corrupt or truncated?): " + e, e);
+                        + " is neither a directory nor a readable zip (corrupt or truncated?): " + e.getMessage(), e);
             }
         }
         if (inputs.isEmpty()) {

@@ -16,6 +16,14 @@ public final class ProblemTypes {
     public static final String DATASET_MISMATCH = BASE + "dataset-mismatch";
     /** An evaluation or calibration file is neither a readable {@code .npz} nor an ONNX test-data zip. */
     public static final String INVALID_DATASET = BASE + "invalid-dataset";
+    /** A dataset that parses but can never be evaluated: NaN/Inf values, zero-length arrays, unsafe entry names. */
+    public static final String UNUSABLE_DATASET = BASE + "unusable-dataset";
+    /** A model that parses but can never run: a cycle, an undefined input, unknown opset, data not matching shape. */
+    public static final String UNRUNNABLE_MODEL = BASE + "unrunnable-model";
+    /** An upload past one of the structural parsing limits; the detail names the limit and how to raise it. */
+    public static final String LIMIT_EXCEEDED = BASE + "limit-exceeded";
+    /** A change whose event would be larger than the broker accepts; nothing was stored. */
+    public static final String EVENT_TOO_LARGE = BASE + "event-too-large";
     /** A multipart upload has no {@code model} part, or a raw upload has an empty body. */
     public static final String MISSING_MODEL_PART = BASE + "missing-model-part";
     /** The upload exceeds the configured size limit. */

@@ -5,6 +5,7 @@ import dev.modelforge.registry.storage.ObjectStorage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,9 @@ public class ArtifactStore {
 
     @Inject
     ObjectStorage storage;
+
+    @Inject
+    EntityManager em;
 
     private final ReentrantLock[] writers = new ReentrantLock[64];
 
@@ -80,12 +84,12 @@ public class ArtifactStore {
         if (declaredSha256 == null) {
             return stageAndPublish(hashing, length, mediaType, null);
         }
-        if (isRegistered(declaredSha256)) {
+        String key = Artifact.keyFor(declaredSha256);
+        if (isRegistered(declaredSha256) && storage.exists(key)) {
             drain(hashing, length);
             requireDeclared(declaredSha256, hashing.sha256Hex());
-            return new StoredBlob(declaredSha256, hashing.count(), mediaType, false);
+            return new StoredBlob(declaredSha256, hashing.count(), mediaType, false, null);
         }
-        String key = Artifact.keyFor(declaredSha256);
         ReentrantLock writer = writerLock(declaredSha256);
         if (!ObjectStorage.singlePutPossible(length) || !writer.tryLock()) {
             return stageAndPublish(hashing, length, mediaType, declaredSha256);
@@ -95,21 +99,25 @@ public class ArtifactStore {
                 writer.unlock();
                 return stageAndPublish(hashing, length, mediaType, declaredSha256);
             }
+            UUID claim = claim(declaredSha256);
             boolean created;
             try {
                 created = storage.putStreamIfAbsent(key, hashing, length, mediaType);
             } catch (RuntimeException e) {
+                releaseClaim(claim);
                 throw hashing.failure() != null ? hashing.failure() : e;
             }
             if (!created) {
+                releaseClaim(claim);
                 throw ProblemException.concurrentUpload(declaredSha256);
             }
             String actual = hashing.sha256Hex();
             if (!actual.equals(declaredSha256)) {
                 removeQuietly(key); // created by this call and never registered
+                releaseClaim(claim);
                 throw ProblemException.digestMismatch(declaredSha256, actual);
             }
-            return new StoredBlob(actual, hashing.count(), mediaType, true);
+            return new StoredBlob(actual, hashing.count(), mediaType, true, claim);
         } finally {
             if (writer.isHeldByCurrentThread()) {
                 writer.unlock();
@@ -148,17 +156,24 @@ public class ArtifactStore {
             }
             String key = Artifact.keyFor(sha);
             boolean created = false;
+            // Claimed before the object is checked or written: a failed upload of the same bytes now keeps it.
+            UUID claim = claim(sha);
             ReentrantLock writer = writerLock(sha);
             writer.lock(); // waits for a direct PUT of the same digest to finish (or be removed)
             try {
-                if (!isRegistered(sha)) {
-                    created = !storage.exists(key);
+                boolean exists = storage.exists(key);
+                // A registered object found missing (lost, or removed by hand) is restored by these bytes.
+                if (!isRegistered(sha) || !exists) {
+                    created = !exists;
                     storage.copy(staging, key);
                 }
+            } catch (RuntimeException e) {
+                releaseClaim(claim);
+                throw e;
             } finally {
                 writer.unlock();
             }
-            return new StoredBlob(sha, hashing.count(), mediaType, created);
+            return new StoredBlob(sha, hashing.count(), mediaType, created, claim);
         } finally {
             removeQuietly(staging);
         }
@@ -208,20 +223,68 @@ public class ArtifactStore {
     }
 
     /**
-     * Undoes {@link #store} after a failed registration: removes the object if this upload created it and
-     * no committed row references it (a concurrent upload of the same bytes may have registered it).
+     * Undoes {@link #store} after a failed registration: drops this upload's claim, then removes the object
+     * if this upload created it and neither a committed row nor another in-flight upload's claim holds it.
+     * Runs under the digest's lock, so a concurrent upload either claimed first (and the object stays) or
+     * claims after the removal (and writes the object again).
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void discardIfUnreferenced(StoredBlob blob) {
-        if (blob == null || !blob.newlyStored()) {
+        if (blob == null) {
             return;
         }
-        if (Artifact.findById(blob.sha256()) == null) {
+        lockDigest(blob.sha256());
+        deleteClaim(blob.claim());
+        if (blob.newlyStored() && Artifact.findById(blob.sha256()) == null && claims(blob.sha256()) == 0) {
             removeQuietly(blob.storageKey());
         }
     }
 
-    private void removeQuietly(String key) {
+    /** Drops the claim of a blob whose registration committed (its row holds the object from now on). */
+    public void release(StoredBlob blob) {
+        if (blob != null) {
+            releaseClaim(blob.claim());
+        }
+    }
+
+    private UUID claim(String sha256) {
+        UUID id = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            lockDigest(sha256);
+            em.createNativeQuery("insert into artifact_claim (id, sha256, claimed_at) values (:id, :sha, now())")
+                    .setParameter("id", id).setParameter("sha", sha256).executeUpdate();
+        });
+        return id;
+    }
+
+    private void releaseClaim(UUID claim) {
+        if (claim != null) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> deleteClaim(claim));
+            } catch (RuntimeException e) {
+                LOG.warnf("could not release claim %s (the collector expires it): %s", claim, e.getMessage());
+            }
+        }
+    }
+
+    private void deleteClaim(UUID claim) {
+        if (claim != null) {
+            em.createNativeQuery("delete from artifact_claim where id = :id").setParameter("id", claim).executeUpdate();
+        }
+    }
+
+    long claims(String sha256) {
+        return ((Number) em.createNativeQuery("select count(*) from artifact_claim where sha256 = :sha")
+                .setParameter("sha", sha256).getSingleResult()).longValue();
+    }
+
+    /** Serialises claims and removals of one digest across transactions and replicas. */
+    void lockDigest(String sha256) {
+        em.createNativeQuery("select 1 from pg_advisory_xact_lock(hashtext(:k))")
+                .setParameter("k", "modelforge-blob:" + sha256).getSingleResult();
+    }
+
+    void removeQuietly(String key) {
         try {
             storage.remove(key);
         } catch (RuntimeException e) {

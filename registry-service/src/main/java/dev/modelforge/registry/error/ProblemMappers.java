@@ -52,6 +52,12 @@ public class ProblemMappers {
                 "malformed JSON: " + e.getOriginalMessage(), uri);
     }
 
+    /** Also JSON of the wrong shape (an array for an object): Jackson's own mapper would answer an empty 400. */
+    @ServerExceptionMapper
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();

@@ -1,5 +1,6 @@
 package dev.modelforge.registry.events;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -18,4 +19,11 @@ public interface OutboxConfig {
     /** How long to wait for the broker to acknowledge one batch before retrying it later. */
     @WithDefault("30s")
     Duration sendTimeout();
+
+    /**
+     * Largest event payload a change may record. Below the producer's {@code max.request.size} (1 MiB by
+     * default) with room for headers, so an event that commits is one the broker accepts.
+     */
+    @WithDefault("900K")
+    MemorySize maxPayloadSize();
 }

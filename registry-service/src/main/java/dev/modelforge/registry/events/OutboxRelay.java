@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +45,10 @@ import org.jboss.logging.Logger;
  * and additionally a transaction-scoped advisory lock per aggregate, so two replicas never publish events
  * of the same model concurrently (which could reorder them). A crash between the broker's ack and the
  * commit republishes the batch; the CloudEvents id (the row's uuid) lets consumers drop the duplicate.
+ *
+ * <p>A row the broker refuses for good (too large, invalid) is moved to the dead-letter table by
+ * {@link DeadLetters} in the same transaction that marks its neighbours published, so one bad event never
+ * holds back the events after it.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -64,6 +76,9 @@ public class OutboxRelay {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    DeadLetters deadLetters;
 
     private final ReentrantLock draining = new ReentrantLock();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
@@ -108,6 +123,11 @@ public class OutboxRelay {
     void poll() {
         wakeRequested.set(true);
         drainQuietly();
+        try {
+            deadLetters.count(); // keeps the gauge true across replicas and restarts
+        } catch (RuntimeException e) {
+            LOG.debugf("dead-letter count failed: %s", e);
+        }
     }
 
     private void drainQuietly() {
@@ -154,18 +174,45 @@ public class OutboxRelay {
         // Sent in seq order on one idempotent producer, so the broker keeps that order per partition.
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
         for (OutboxEvent e : batch) {
-            acks.add(producer.send(toRecord(e)));
+            acks.add(send(e));
         }
         long deadline = System.nanoTime() + config.sendTimeout().toNanos();
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
         Instant now = Instant.now();
-        for (OutboxEvent e : batch) {
-            e.publishedAt = now;
+        int parked = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            OutboxEvent e = batch.get(i);
+            try {
+                acks.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                e.publishedAt = now;
+            } catch (ExecutionException failed) {
+                if (!refusedForGood(failed.getCause())) {
+                    throw failed; // broker away or slow: the whole batch is retried, order intact
+                }
+                // Retrying could never succeed and would hold back every later event: park it for an admin.
+                deadLetters.park(e, failed.getCause());
+                parked++;
+            }
         }
-        published.increment(batch.size());
+        published.increment(batch.size() - parked);
         return batch.size();
+    }
+
+    private Future<RecordMetadata> send(OutboxEvent e) {
+        try {
+            return producer.send(toRecord(e));
+        } catch (KafkaException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    /**
+     * Errors about the record itself, which no retry fixes. Everything else (timeouts, leader moves,
+     * authorisation while ACLs are being set up) is the broker's state and is retried.
+     */
+    static boolean refusedForGood(Throwable cause) {
+        return cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                || cause instanceof InvalidRecordException || cause instanceof InvalidTopicException
+                || cause instanceof SerializationException;
     }
 
     static ProducerRecord<String, byte[]> toRecord(OutboxEvent e) {

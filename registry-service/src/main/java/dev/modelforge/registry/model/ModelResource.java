@@ -110,7 +110,7 @@ public class ModelResource {
         Actor actor = Actor.of(identity);
         ownership.requireOwner(m, actor);
         if (request.description() != null) {
-            m.description = request.description();
+            m.description = ModelService.requireDescription(request.description());
         }
         if (request.tags() != null) {
             m.tags = ModelService.normalizeTags(request.tags());

@@ -17,12 +17,23 @@ import java.util.List;
 @ApplicationScoped
 public class ModelService {
     private static final int MAX_TAGS = 50;
+    /** Descriptions are shown in every listing; a page of text is plenty. */
+    static final int MAX_DESCRIPTION = 4096;
 
     @Inject
     EntityManager em;
 
     @Inject
     OwnershipGuard ownership;
+
+    /** The description, or a 400 problem if it is too long to list. */
+    public static String requireDescription(String description) {
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            throw ProblemException.invalidRequest("description is " + description.length()
+                    + " characters long; at most " + MAX_DESCRIPTION + " are accepted");
+        }
+        return description;
+    }
 
     public static void requireValidName(String name) {
         if (!ModelNames.isValid(name)) {
@@ -52,7 +63,7 @@ public class ModelService {
         }
         var m = new Model();
         m.name = name;
-        m.description = description;
+        m.description = requireDescription(description);
         m.tags = normalizeTags(tags);
         m.owner = creator.team();
         m.createdAt = m.updatedAt = Instant.now();

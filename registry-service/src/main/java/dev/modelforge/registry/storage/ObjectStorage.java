@@ -214,6 +214,26 @@ public class ObjectStorage {
                 .build()));
     }
 
+    /** One listed object. */
+    public record Listed(String key, java.time.Instant lastModified) {
+    }
+
+    /** Objects under {@code prefix}, at most {@code max} of them, in key order. */
+    public List<Listed> list(String prefix, int max) {
+        return call(() -> {
+            var out = new java.util.ArrayList<Listed>();
+            for (var r : client.listObjects(io.minio.ListObjectsArgs.builder().bucket(config.bucket()).prefix(prefix)
+                    .recursive(true).build())) {
+                var item = r.get();
+                out.add(new Listed(item.objectName(), item.lastModified().toInstant()));
+                if (out.size() >= max) {
+                    break;
+                }
+            }
+            return out;
+        });
+    }
+
     /** Deletes {@code key}; deleting a missing key is not an error. */
     public void remove(String key) {
         call(() -> {

@@ -1,6 +1,7 @@
 package dev.modelforge.registry.version;
 
 import dev.modelforge.onnx.InvalidOnnxException;
+import dev.modelforge.onnx.ModelLimits;
 import dev.modelforge.onnx.ModelSignature;
 import dev.modelforge.onnx.SignatureReader;
 import java.io.FilterInputStream;
@@ -11,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Lets the signature parser read the same bytes that stream to storage, in one pass: every chunk read
+ * Lets the signature parser (the upload's structural check, {@link SignatureReader#validateSingleFile}) read the same bytes that stream to storage, in one pass: every chunk read
  * through this stream is also written into a bounded pipe that {@link SignatureReader} consumes on
  * another thread. Memory stays at the pipe's buffer; the upload never has to be read twice.
  *
@@ -25,13 +26,13 @@ final class SignatureTee extends FilterInputStream {
     private final Future<ModelSignature> parsed;
     private boolean parserGone;
 
-    SignatureTee(InputStream in, ExecutorService parserThreads) {
+    SignatureTee(InputStream in, ExecutorService parserThreads, ModelLimits limits) {
         super(in);
         toParser = new BytePipe(PIPE_BYTES);
         InputStream parserIn = toParser.reader();
         parsed = parserThreads.submit(() -> {
             try (parserIn) {
-                return SignatureReader.read(parserIn);
+                return SignatureReader.validateSingleFile(parserIn, limits);
             }
         });
     }

@@ -6,8 +6,10 @@ import dev.modelforge.api.version.SourceMetadata;
 import dev.modelforge.onnx.InvalidOnnxException;
 import dev.modelforge.onnx.ModelSignature;
 import dev.modelforge.onnx.data.DatasetFormatException;
+import dev.modelforge.onnx.data.DatasetLimitException;
 import dev.modelforge.onnx.data.DatasetMismatchException;
 import dev.modelforge.onnx.data.EvalDataset;
+import dev.modelforge.onnx.data.UnusableDatasetException;
 import dev.modelforge.registry.artifact.ArtifactStore;
 import dev.modelforge.registry.artifact.StoredBlob;
 import dev.modelforge.registry.error.ProblemException;
@@ -74,7 +76,7 @@ public class VersionUploadService {
      */
     public UploadOutcome uploadRaw(String modelName, InputStream body, long declaredLength, String declaredSha256,
                                    SourceMetadata source, String idempotencyKey, Uploader uploader) {
-        checkBeforeReading(modelName, declaredLength);
+        checkBeforeReading(modelName, declaredLength, source);
         if (declaredLength == 0) {
             throw ProblemException.missingModelPart("the request body is empty; send the ONNX file as the body");
         }
@@ -88,7 +90,7 @@ public class VersionUploadService {
             throw ProblemException.missingModelPart("the multipart body has no 'model' part; send the ONNX file "
                     + "as a file part named 'model'");
         }
-        checkBeforeReading(modelName, size(model));
+        checkBeforeReading(modelName, size(model), source);
         if (size(model) == 0) {
             throw ProblemException.missingModelPart("the 'model' part is empty");
         }
@@ -104,8 +106,9 @@ public class VersionUploadService {
         }
     }
 
-    private void checkBeforeReading(String modelName, long declaredLength) {
+    private void checkBeforeReading(String modelName, long declaredLength, SourceMetadata source) {
         ModelService.requireValidName(modelName);
+        SourceLimits.check(source);
         if (declaredLength > config.maxSize().asLongValue()) {
             throw ProblemException.tooLarge(config.maxSize().asLongValue());
         }
@@ -121,6 +124,7 @@ public class VersionUploadService {
             StoredBlob calibrationBlob = storeDataset("calibration", calibration, signature, stored);
             UploadOutcome outcome = registrar.register(modelName, model.blob(), evalBlob, calibrationBlob,
                     Signatures.toDto(signature), source, idempotencyKey, uploader);
+            stored.forEach(artifacts::release); // committed: the rows hold the objects now
             meters.counter("modelforge.uploads", "outcome", outcome.created() ? "created" : "idempotent").increment();
             meters.counter("modelforge.upload.bytes").increment(model.blob().sizeBytes());
             return outcome;
@@ -132,7 +136,7 @@ public class VersionUploadService {
     }
 
     private StoredModel storeModel(InputStream body, long length, String declaredSha256, List<StoredBlob> stored) {
-        var tee = new SignatureTee(body, parserThreads);
+        var tee = new SignatureTee(body, parserThreads, config.modelLimits().toLimits());
         StoredBlob blob;
         try {
             blob = artifacts.store(tee, length, MediaTypes.ONNX, config.maxSize().asLongValue(), declaredSha256);
@@ -143,7 +147,7 @@ public class VersionUploadService {
                 throw request.failure(); // the client went away or silent: the root cause, whatever it broke
             }
             if (!(e instanceof ProblemException) && parseFailure instanceof InvalidOnnxException invalid) {
-                throw ProblemException.invalidOnnx(invalid.getMessage());
+                throw UploadProblems.of(invalid);
             }
             throw e;
         }
@@ -151,7 +155,7 @@ public class VersionUploadService {
         try {
             return new StoredModel(blob, tee.signature());
         } catch (InvalidOnnxException e) {
-            throw ProblemException.invalidOnnx(e.getMessage());
+            throw UploadProblems.of(e);
         }
     }
 
@@ -160,7 +164,11 @@ public class VersionUploadService {
             return null;
         }
         try {
-            EvalDataset.load(file, signature);
+            EvalDataset.load(file, signature, config.maxDatasetDecodedSize().asLongValue());
+        } catch (UnusableDatasetException e) {
+            throw UploadProblems.unusableDataset(part, e);
+        } catch (DatasetLimitException e) {
+            throw UploadProblems.datasetLimit(part, e);
         } catch (DatasetMismatchException e) {
             throw ProblemException.datasetMismatch(part, e.getMessage());
         } catch (DatasetFormatException e) {

@@ -71,7 +71,7 @@ public final class LoadedModel implements AutoCloseable {
         long size;
         try {
             size = Files.size(file);
-            signature = SignatureReader.read(file);
+            signature = SignatureReader.readChecked(file); // external data checked before ONNX Runtime opens it
         } catch (IOException | RuntimeException e) {
             throw BenchmarkFailure.classify(e);
         }

@@ -83,6 +83,25 @@ class InProcessEngineTest {
                         f -> assertThat(f.reason()).isEqualTo(FailureReason.CORRUPT_MODEL));
     }
 
+    /** The same external-data check as the registry's, before ONNX Runtime ever opens the file. */
+    @Test
+    void externalDataOutsideTheModelDirectoryIsRefusedBeforeTheRuntimeSeesIt() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Files.write(dir.resolve("secret.bin"), new byte[48]); // exists, so only the check can refuse it
+        for (String location : List.of("../secret.bin", dir.resolve("secret.bin").toString())) {
+            Path file = TinyModels.externalWeights(models, "escape", location);
+            assertThatThrownBy(() -> LoadedModel.load(file, SETTINGS))
+                    .isInstanceOfSatisfying(BenchmarkFailure.class, f -> {
+                        assertThat(f.reason()).isEqualTo(FailureReason.CORRUPT_MODEL);
+                        assertThat(f.getMessage()).contains(location);
+                    });
+        }
+        Files.write(models.resolve("weights.bin"), new byte[48]);
+        try (LoadedModel m = LoadedModel.load(TinyModels.externalWeights(models, "inside", "weights.bin"), SETTINGS)) {
+            assertThat(m.signature().inputs()).hasSize(1);
+        }
+    }
+
     @Test
     void unknownOperatorIsAnUnsupportedOperatorFailure() throws Exception {
         Path file = TinyModels.unknownOp(dir, "frob");

@@ -58,6 +58,24 @@ final class TinyModels {
         return write(dir, name, model(g, "dev.modelforge.madeup"));
     }
 
+    /** matMulAdd whose W lives in an external file at {@code location} (which may point anywhere). */
+    static Path externalWeights(Path dir, String name, String location) throws IOException {
+        TensorProto w = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addDims(4).addDims(3).setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("length").setValue("48"))
+                .build();
+        GraphProto g = GraphProto.newBuilder().setName(name)
+                .addInput(value("X", "batch", 4))
+                .addOutput(value("Y", "batch", 3))
+                .addInitializer(w)
+                .addInitializer(tensor("B", new float[3], 3))
+                .addNode(node("MatMul", "", new String[] {"X", "W"}, "XW"))
+                .addNode(node("Add", "", new String[] {"XW", "B"}, "Y"))
+                .build();
+        return write(dir, name, model(g, null));
+    }
+
     /** The first half of a valid model's bytes. */
     static Path truncated(Path dir, String name) throws IOException {
         Path ok = matMulAdd(dir, name + "_full", new float[12], new float[3]);
