@@ -44,13 +44,18 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
             if (key == null) {
                 throw new AuthenticationFailedException("unknown or revoked API key");
             }
-            SecurityIdentity identity = QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal(key.name))
-                    .addRoles(Roles.granted(key.role))
-                    .addAttribute("apiKeyId", key.id)
-                    .build();
+            SecurityIdentity identity = identityOf(key);
             cache.put(keyHash, identity);
             return identity;
         });
+    }
+
+    /** The identity of an active key; the console's sessions act with exactly this identity too. */
+    public static SecurityIdentity identityOf(ApiKey key) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(key.name))
+                .addRoles(Roles.granted(key.role))
+                .addAttribute("apiKeyId", key.id)
+                .build();
     }
 }
