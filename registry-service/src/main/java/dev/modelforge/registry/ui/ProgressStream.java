@@ -8,6 +8,7 @@ import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.promotion.PromotionChanged;
 import dev.modelforge.registry.ui.Views.Progress;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
@@ -68,6 +69,7 @@ public class ProgressStream {
 
     @GET
     @RolesAllowed(Roles.READER)
+    @Blocking // the first snapshot is read here, in the request, so a missing version is a 404 rather than a dead stream
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> stream(@PathParam("name") String name, @PathParam("version") int version) {
