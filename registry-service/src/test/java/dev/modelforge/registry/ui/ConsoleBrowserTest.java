@@ -199,6 +199,16 @@ class ConsoleBrowserTest {
         browser.driver().manage().logs().get("browser"); // the 404 status itself is logged as a failed load
     }
 
+    /** Last: our profiles must not leak into other test classes' plans (RestAssured is not set up in @AfterAll). */
+    @Test
+    @Order(3)
+    void removeOurProfiles() {
+        for (String p : List.of(EDGE, STRICT)) {
+            dev.modelforge.registry.promotion.PromotionTestSupport.as("admin")
+                    .delete("/api/v1/device-profiles/{name}", p).then().statusCode(204);
+        }
+    }
+
     private void signIn(String key) {
         browser.open("/ui/login");
         browser.assertNoConsoleErrors();
