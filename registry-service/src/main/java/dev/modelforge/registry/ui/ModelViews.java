@@ -15,6 +15,7 @@ import dev.modelforge.registry.job.VersionJobsResource;
 import dev.modelforge.registry.model.ModelResource;
 import dev.modelforge.registry.profile.DeviceProfileService;
 import dev.modelforge.registry.promotion.BestVariants;
+import dev.modelforge.registry.promotion.PromotionEntity;
 import dev.modelforge.registry.promotion.PromotionService;
 import dev.modelforge.registry.ui.Views.Chart;
 import dev.modelforge.registry.ui.Views.Chrome;
@@ -32,6 +33,8 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,16 +66,36 @@ public class ModelViews {
         PageDto<ModelDto> page = models.list(blankToNull(q), blankToNull(tag), 0, 200);
         List<String> active = profiles.active().stream().map(DeviceProfile::name).toList();
         List<ModelRow> rows = new ArrayList<>();
+        Set<String> serving = servingPairs(page.items().stream().map(ModelDto::name).toList());
         for (ModelDto m : page.items()) {
             String status = m.latestVersion() == 0 ? "no versions"
                     : versions.get(m.name(), m.latestVersion()).status().wireName();
             List<ServedCell> cells = new ArrayList<>();
             for (String profile : active) {
-                cells.add(served(m.name(), profile));
+                cells.add(serving.contains(m.name() + "\n" + profile) ? served(m.name(), profile)
+                        : new ServedCell(profile, false, null, null, null,
+                        "nothing promoted yet; the model page says why"));
             }
             rows.add(new ModelRow(m.name(), m.owner(), m.description(), m.tags(), m.latestVersion(), status, cells));
         }
         return new ModelsView(chrome, q == null ? "" : q, tag == null ? "" : tag, active, rows, page.total());
+    }
+
+    /**
+     * The (model, profile) pairs that have an effective promotion, in one query for the whole page: the list asks the
+     * best-variant query only where something serves, and leaves the costlier "why nothing" to the model page.
+     */
+    private static Set<String> servingPairs(List<String> models) {
+        if (models.isEmpty()) {
+            return Set.of();
+        }
+        List<Object[]> pairs = PromotionEntity.getEntityManager().createQuery(
+                        "select distinct p.model.name, p.profile from PromotionEntity p "
+                                + "where p.model.name in :names and p.effectiveAt is not null", Object[].class)
+                .setParameter("names", models).getResultList();
+        Set<String> out = new HashSet<>();
+        pairs.forEach(r -> out.add(r[0] + "\n" + r[1]));
+        return out;
     }
 
     private ServedCell served(String model, String profile) {
@@ -98,11 +121,13 @@ public class ModelViews {
         List<PromoteForm> forms = new ArrayList<>();
         for (DeviceProfile p : active) {
             devices.add(device(name, p.name(), history));
+            List<ParetoPoint> points = model.latestVersion() == 0 ? List.of()
+                    : best.pareto(VersionJobsResource.lookup(name, model.latestVersion()), p.name());
             if (model.latestVersion() > 0) {
-                charts.add(chart(name, model.latestVersion(), p.name(), history));
+                charts.add(chart(name, model.latestVersion(), p.name(), history, points));
             }
             if (chrome.promoter()) {
-                forms.add(promoteForm(name, model.latestVersion(), p.name(), history));
+                forms.add(promoteForm(model.latestVersion(), p.name(), history, points));
             }
         }
         List<TimelineRow> timeline = history.stream().map(ModelViews::timelineRow).toList();
@@ -138,7 +163,10 @@ public class ModelViews {
 
     /** The chart of one version on one profile; used by the model page (latest version) and the version page. */
     Chart chart(String model, int version, String profile, List<Promotion> history) {
-        List<ParetoPoint> points = best.pareto(VersionJobsResource.lookup(model, version), profile);
+        return chart(model, version, profile, history, best.pareto(VersionJobsResource.lookup(model, version), profile));
+    }
+
+    private Chart chart(String model, int version, String profile, List<Promotion> history, List<ParetoPoint> points) {
         Map<String, List<String>> rejected = new HashMap<>();
         Optional<Promotion> decision = history.stream()
                 .filter(p -> p.device().equals(profile) && p.kind() == PromotionKind.POLICY
@@ -172,13 +200,12 @@ public class ModelViews {
         }
     }
 
-    private PromoteForm promoteForm(String model, int latest, String profile, List<Promotion> history) {
+    private static PromoteForm promoteForm(int latest, String profile, List<Promotion> history,
+                                           List<ParetoPoint> points) {
         List<Option> options = new ArrayList<>();
-        if (latest > 0) {
-            for (ParetoPoint p : best.pareto(VersionJobsResource.lookup(model, latest), profile)) {
-                options.add(new Option(p.variantId(), "v" + latest + " " + p.recipe()
-                        + (p.benchmarked() ? "" : " (not benchmarked)")));
-            }
+        for (ParetoPoint p : points) {
+            options.add(new Option(p.variantId(), "v" + latest + " " + p.recipe()
+                    + (p.benchmarked() ? "" : " (not benchmarked)")));
         }
         long effective = history.stream().filter(p -> p.device().equals(profile) && p.effectiveAt() != null).count();
         return new PromoteForm(profile, options, effective > 1);

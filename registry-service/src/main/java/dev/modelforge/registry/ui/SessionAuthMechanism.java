@@ -20,8 +20,7 @@ public class SessionAuthMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
-        String path = context.normalizedPath();
-        if (!path.equals("/ui") && !path.startsWith("/ui/")) {
+        if (!console(context)) {
             return Uni.createFrom().nullItem();
         }
         Cookie cookie = context.request().getCookie(Sessions.COOKIE);
@@ -33,7 +32,14 @@ public class SessionAuthMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(302, "Location", "/ui/login"));
+        // elsewhere the bearer mechanism's challenge applies
+        return console(context) ? Uni.createFrom().item(new ChallengeData(302, "Location", "/ui/login"))
+                : Uni.createFrom().nullItem();
+    }
+
+    private static boolean console(RoutingContext context) {
+        String path = context.normalizedPath();
+        return path.equals("/ui") || path.startsWith("/ui/");
     }
 
     @Override
