@@ -27,7 +27,9 @@ import dev.modelforge.registry.ui.Views.Option;
 import dev.modelforge.registry.ui.Views.PromoteForm;
 import dev.modelforge.registry.ui.Views.ServedCell;
 import dev.modelforge.registry.ui.Views.TimelineRow;
+import dev.modelforge.registry.version.ModelVersion;
 import dev.modelforge.registry.version.VersionResource;
+import dev.modelforge.api.version.VersionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -66,10 +68,11 @@ public class ModelViews {
         PageDto<ModelDto> page = models.list(blankToNull(q), blankToNull(tag), 0, 200);
         List<String> active = profiles.active().stream().map(DeviceProfile::name).toList();
         List<ModelRow> rows = new ArrayList<>();
-        Set<String> serving = servingPairs(page.items().stream().map(ModelDto::name).toList());
+        List<String> names = page.items().stream().map(ModelDto::name).toList();
+        Set<String> serving = servingPairs(names);
+        Map<String, String> statuses = latestStatuses(names);
         for (ModelDto m : page.items()) {
-            String status = m.latestVersion() == 0 ? "no versions"
-                    : versions.get(m.name(), m.latestVersion()).status().wireName();
+            String status = m.latestVersion() == 0 ? "no versions" : statuses.getOrDefault(m.name(), "—");
             List<ServedCell> cells = new ArrayList<>();
             for (String profile : active) {
                 cells.add(serving.contains(m.name() + "\n" + profile) ? served(m.name(), profile)
@@ -95,6 +98,20 @@ public class ModelViews {
                 .setParameter("names", models).getResultList();
         Set<String> out = new HashSet<>();
         pairs.forEach(r -> out.add(r[0] + "\n" + r[1]));
+        return out;
+    }
+
+    /** Each listed model's latest version status in one query (a version per model would load its artifacts). */
+    private static Map<String, String> latestStatuses(List<String> models) {
+        if (models.isEmpty()) {
+            return Map.of();
+        }
+        List<Object[]> rows = ModelVersion.getEntityManager().createQuery(
+                        "select v.model.name, v.status from ModelVersion v where v.model.name in :names and v.version = "
+                                + "(select max(w.version) from ModelVersion w where w.model = v.model)", Object[].class)
+                .setParameter("names", models).getResultList();
+        Map<String, String> out = new HashMap<>();
+        rows.forEach(r -> out.put((String) r[0], ((VersionStatus) r[1]).wireName()));
         return out;
     }
 
