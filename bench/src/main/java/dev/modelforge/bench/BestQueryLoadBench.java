@@ -159,7 +159,7 @@ public final class BestQueryLoadBench {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
-    private static Process startRegistry(LocalStack stack, Path jar, String xmx, int port, Path log, String adminKey)
+    static Process startRegistry(LocalStack stack, Path jar, String xmx, int port, Path log, String adminKey)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " missing: mvn -o -q -pl registry-service -am install -DskipTests");
@@ -173,7 +173,7 @@ public final class BestQueryLoadBench {
         return pb.start();
     }
 
-    private static void awaitReady(URI base, Process registry, Path log) throws Exception {
+    static void awaitReady(URI base, Process registry, Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
@@ -193,13 +193,13 @@ public final class BestQueryLoadBench {
         throw new IllegalStateException("registry not ready after 4 minutes; see " + log);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private static String check(HttpResponse<String> r, int expected) throws IOException {
+    static String check(HttpResponse<String> r, int expected) throws IOException {
         if (r.statusCode() != expected) {
             throw new IOException(r.request().uri() + " answered " + r.statusCode() + ": " + r.body());
         }

@@ -26,6 +26,12 @@ import dev.modelforge.api.promotion.PromotionProblemTypes;
 import dev.modelforge.api.promotion.ReviewRequest;
 import dev.modelforge.api.promotion.RollbackRequest;
 import dev.modelforge.api.variant.Variant;
+import dev.modelforge.api.auth.CreateApiKeyRequest;
+import dev.modelforge.api.auth.Role;
+import dev.modelforge.api.promotion.ParetoPoint;
+import dev.modelforge.registry.ui.Browser;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -397,6 +403,51 @@ class PromotionEndToEndIT {
                     assertThat(e.promotion().id()).isEqualTo(v1.get(APPROVAL).id());
                     assertThat(e.promotion().approval()).isEqualTo(ApprovalState.APPROVED);
                 });
+    }
+
+    /**
+     * The web console over the same registry, as a reader: each decided profile's chart on each version page draws one
+     * mark per benchmarked candidate (as the Pareto query lists them) and rings the variant that serves the profile
+     * when it comes from that version; no promoter buttons; no browser console error.
+     */
+    @Test
+    @Order(10)
+    void theConsoleDrawsEachDecidedProfilesCandidatesAndRingsWhatServes() throws Exception {
+        String readerKey = admin.createApiKey(new CreateApiKeyRequest("e2e-console-reader", Role.READER)).secret();
+        try (Browser browser = new Browser(admin.baseUri().toString(), Path.of("target", "screenshots"))) {
+            browser.open("/ui/login");
+            browser.find("input[name=apiKey]").sendKeys(readerKey);
+            browser.find("form button").click();
+            browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("a[data-testid=model-link][href='/ui/models/" + MODEL + "']")));
+            browser.assertNoConsoleErrors();
+            browser.screenshot("e2e-models");
+            browser.find("a[data-testid=model-link][href='/ui/models/" + MODEL + "']").click();
+            browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(
+                    By.cssSelector("[data-testid=model-name]"), MODEL));
+            assertThat(browser.all("form[action$='/promote'], form[action$='/rollback']")).isEmpty();
+            browser.assertNoConsoleErrors();
+            browser.screenshot("e2e-model");
+            for (int version : List.of(1, 2)) {
+                browser.open("/ui/models/" + MODEL + "/versions/" + version);
+                assertThat(browser.find("[data-testid=progress]").getAttribute("data-done")).isEqualTo("true");
+                for (String profile : List.of(SIZE, NEWEST)) {
+                    String chart = "[data-testid=pareto-" + profile + "] ";
+                    List<String> benchmarked = admin.pareto(MODEL, version, profile).stream()
+                            .filter(ParetoPoint::benchmarked).map(ParetoPoint::variantId).toList();
+                    assertThat(benchmarked).as(profile + " v" + version).isNotEmpty();
+                    assertThat(browser.all(chart + "g.mark")).extracting(e -> e.getAttribute("data-variant"))
+                            .as(profile + " v" + version).containsExactlyInAnyOrderElementsOf(benchmarked);
+                    BestVariant serving = admin.best(MODEL, profile);
+                    List<String> ringed = browser.all(chart + "circle.ring").stream()
+                            .map(r -> r.findElement(By.xpath("..")).getAttribute("data-variant")).toList();
+                    assertThat(ringed).as(profile + " v" + version)
+                            .isEqualTo(serving.version() == version ? List.of(serving.variantId()) : List.of());
+                }
+                browser.assertNoConsoleErrors();
+                browser.screenshot("e2e-version-" + version);
+            }
+        }
     }
 
     // ---- helpers ----

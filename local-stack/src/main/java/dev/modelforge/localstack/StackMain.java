@@ -279,6 +279,7 @@ public final class StackMain {
             System.out.println("  registry:  " + url + "   (API " + url + "/api/v1, Swagger UI " + url + "/q/swagger-ui)");
             System.out.println("  admin key: " + Files.readString(state.adminKeyFile()).trim()
                     + "   (" + repo.relativize(state.adminKeyFile()) + ")");
+            System.out.println("  console:   " + url + "/ui   (sign in with the admin key)");
         }
         if (Files.exists(state.stackSettingsFile())) {
             Properties settings = StateDir.readProperties(state.stackSettingsFile());

@@ -44,14 +44,19 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
             if (key == null) {
                 throw new AuthenticationFailedException("unknown, revoked or expired API key");
             }
-            SecurityIdentity identity = QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal(key.name))
-                    .addRoles(Roles.granted(key.role))
-                    .addAttribute(Actor.KEY_ID, key.id)
-                    .addAttribute(Actor.TEAM, key.team())
-                    .build();
+            SecurityIdentity identity = identityOf(key);
             cache.put(keyHash, identity);
             return identity;
         });
+    }
+
+    /** The identity of an active key; the console's sessions act with exactly this identity too. */
+    public static SecurityIdentity identityOf(ApiKey key) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(key.name))
+                .addRoles(Roles.granted(key.role))
+                .addAttribute(Actor.KEY_ID, key.id)
+                .addAttribute(Actor.TEAM, key.team())
+                .build();
     }
 }

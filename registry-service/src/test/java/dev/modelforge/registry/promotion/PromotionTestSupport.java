@@ -15,17 +15,17 @@ import java.util.List;
 import java.util.Map;
 
 /** Plays the workers for the promotion tests: finishes compression jobs and posts benchmark results via REST. */
-final class PromotionTestSupport {
+public final class PromotionTestSupport {
 
     private PromotionTestSupport() {
     }
 
-    static RequestSpecification as(String role) {
+    public static RequestSpecification as(String role) {
         return given().auth().oauth2(key(role)).contentType("application/json");
     }
 
     /** A profile of our own: given hardware, the int8-dynamic recipe only, and {@code policy}. */
-    static void putProfile(String name, String arch, int cores, int memoryMb, List<String> isa, String policyJson)
+    public static void putProfile(String name, String arch, int cores, int memoryMb, List<String> isa, String policyJson)
             throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("description", "promotion test profile");
@@ -39,7 +39,7 @@ final class PromotionTestSupport {
     }
 
     /** Claims the version's int8-dynamic compression job and registers {@code bytes} as its variant; returns its id. */
-    static String finishInt8Job(String model, int version, byte[] bytes) throws Exception {
+    public static String finishInt8Job(String model, int version, byte[] bytes) throws Exception {
         String jobId = null;
         for (JsonNode j : jobs(model, version)) {
             if (j.toString().contains("int8-dynamic")) {
@@ -54,20 +54,20 @@ final class PromotionTestSupport {
                 .post("/api/v1/jobs/{id}/variant", jobId).then().statusCode(201).extract().path("id");
     }
 
-    static String sha(byte[] b) {
+    public static String sha(byte[] b) {
         return dev.modelforge.registry.RegistryTestSupport.sha256(b);
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static JsonNode get(String role, String path, Object... params) throws Exception {
+    public static JsonNode get(String role, String path, Object... params) throws Exception {
         return JSON.readTree(as(role).get(path, params).then().statusCode(200).extract().asString());
     }
 
     /** The benchmark job of the variant on the profile (the newest when there are several). */
-    static String benchmarkJob(String model, int version, String variantId, String profile) throws Exception {
+    public static String benchmarkJob(String model, int version, String variantId, String profile) throws Exception {
         String id = null;
         for (JsonNode j : get("reader", "/api/v1/models/{m}/versions/{v}/benchmark-jobs", model, version)) {
             if (j.get("variantId").asText().equals(variantId) && j.get("deviceProfile").asText().equals(profile)) {
@@ -78,14 +78,14 @@ final class PromotionTestSupport {
     }
 
     /** Posts an ok result as a worker would; {@code ratio} null means no paired comparison (the baseline). */
-    static ValidatableResponse postResult(String model, int version, String variantId, String profile, double p50,
+    public static ValidatableResponse postResult(String model, int version, String variantId, String profile, double p50,
                                           Double ratio, double accuracy, long size) throws Exception {
         String job = benchmarkJob(model, version, variantId, profile);
         return as("uploader").body(result(job, variantId, profile, p50, ratio, accuracy, size))
                 .post("/api/v1/variants/{id}/benchmarks", variantId).then();
     }
 
-    static Map<String, Object> result(String job, String variantId, String profile, double p50, Double ratio,
+    public static Map<String, Object> result(String job, String variantId, String profile, double p50, Double ratio,
                                       double accuracy, long size) {
         Map<String, Object> latency = latency(p50);
         Map<String, Object> r = new LinkedHashMap<>();
