@@ -54,6 +54,11 @@ public class ApiKey extends PanacheEntityBase {
         return find("keyHash = ?1 and revokedAt is null", keyHash).firstResultOptional();
     }
 
+    /** Every active key, under the same condition as {@link #findActiveByHash} (the in-memory key table). */
+    public static java.util.List<ApiKey> listActive() {
+        return list("revokedAt is null");
+    }
+
     public static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -4,7 +4,9 @@ import dev.modelforge.api.auth.ApiKeyCreated;
 import dev.modelforge.api.auth.Role;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -18,6 +20,9 @@ import org.jboss.logging.Logger;
 public class ApiKeyService {
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Event<ApiKeysChanged> changed;
 
     @ConfigProperty(name = "modelforge.auth.bootstrap-admin-key")
     Optional<String> bootstrapAdminKey;
@@ -53,6 +58,7 @@ public class ApiKeyService {
         key.prefix = ApiKey.prefixOf(secret);
         key.createdAt = Instant.now();
         key.persist();
+        changed.fire(new ApiKeysChanged());
         return key;
     }
 }
