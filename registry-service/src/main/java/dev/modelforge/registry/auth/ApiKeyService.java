@@ -58,7 +58,7 @@ public class ApiKeyService {
         key.prefix = ApiKey.prefixOf(secret);
         key.createdAt = Instant.now();
         key.persist();
-        changed.fire(new ApiKeysChanged());
+        changed.fire(new ApiKeysChanged(key.keyHash, ApiKeyIdentityProvider.identityOf(key)));
         return key;
     }
 }

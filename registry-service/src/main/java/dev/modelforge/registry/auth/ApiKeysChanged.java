@@ -1,5 +1,13 @@
 package dev.modelforge.registry.auth;
 
-/** Fired inside a transaction that wrote an API key; after its commit this replica re-reads its key table. */
-public record ApiKeysChanged() {
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * Fired inside a transaction that created an API key; after its commit this replica adds it to its key table at once
+ * (other replicas see it through the change counter).
+ *
+ * @param keyHash  the new key's hash
+ * @param identity what it authenticates as
+ */
+public record ApiKeysChanged(String keyHash, SecurityIdentity identity) {
 }

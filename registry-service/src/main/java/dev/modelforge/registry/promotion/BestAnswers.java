@@ -23,13 +23,14 @@ import java.util.stream.Collectors;
 /**
  * Turns a cached {@link Served} snapshot into the HTTP answer without per-request work: the presigned URL is reused
  * while it has half its lifetime left ({@link PresignedUrls}), the JSON bytes are rendered once per URL and kept with
- * the snapshot, and the {@code ETag} (promotion id + URL generation) lets a polling device get a bodiless 304.
+ * the snapshot, and the {@code ETag} (promotion id + URL generation + a checksum of the answer) lets a polling device
+ * get a bodiless 304.
  */
 @ApplicationScoped
 public class BestAnswers {
 
-    /** The URL an answer currently carries, and its serialized forms by representation (see {@link #variant}). */
-    record Rendered(PresignedUrls.Signed url, ConcurrentHashMap<String, byte[]> bodies) {
+    /** The URL an answer currently carries, its ETag base, and its serialized forms by representation. */
+    record Rendered(PresignedUrls.Signed url, String tag, ConcurrentHashMap<String, byte[]> bodies) {
     }
 
     /** Representations kept per snapshot; more (odd descriptions, many field sets) are rendered per request. */
@@ -75,8 +76,7 @@ public class BestAnswers {
     Response respond(Served s, boolean resolved, String why, SortedSet<String> fields, String ifNoneMatch) {
         Rendered r = current(s);
         String variant = variant(resolved, why, fields);
-        String etag = "\"" + s.promotionId() + "-" + r.url().generation()
-                + (variant.isEmpty() ? "" : "-" + Integer.toHexString(variant.hashCode())) + "\"";
+        String etag = "\"" + r.tag() + (variant.isEmpty() ? "" : "-" + Integer.toHexString(variant.hashCode())) + "\"";
         if (matches(ifNoneMatch, etag)) {
             return Response.notModified().header(HttpHeaders.ETAG, etag)
                     .header(HttpHeaders.CACHE_CONTROL, cacheControl).build();
@@ -92,18 +92,24 @@ public class BestAnswers {
                 .header(HttpHeaders.CACHE_CONTROL, cacheControl).build();
     }
 
-    /** The snapshot's rendering, signing a new URL (and dropping the old bodies) once the old one is half used. */
+    /**
+     * The snapshot's rendering for the URL now current (a reload of an unchanged answer gets the same URL, so the same
+     * ETag); the tag covers the promotion, the URL generation and the answer's bytes (a re-benchmark changes them).
+     */
     private Rendered current(Served s) {
-        while (true) {
-            Rendered r = s.rendered().get();
-            if (r != null && urls.reusable(r.url())) {
-                return r;
-            }
-            Rendered fresh = new Rendered(urls.sign(s.storageKey(), fileName(s)), new ConcurrentHashMap<>());
-            if (s.rendered().compareAndSet(r, fresh)) {
-                return fresh;
-            }
+        PresignedUrls.Signed url = urls.current(s.storageKey(), s.fileName());
+        Rendered r = s.rendered().get();
+        if (r != null && r.url() == url) {
+            return r;
         }
+        byte[] body = render(s, url.url(), false, null, null);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body);
+        Rendered fresh = new Rendered(url, s.promotionId() + "-" + url.generation() + "-"
+                + Long.toHexString(crc.getValue()), new ConcurrentHashMap<>());
+        fresh.bodies().put("", body);
+        s.rendered().compareAndSet(r, fresh);
+        return fresh;
     }
 
     private static String variant(boolean resolved, String why, SortedSet<String> fields) {
@@ -132,7 +138,7 @@ public class BestAnswers {
     private byte[] render(Served s, String url, boolean resolved, String why, SortedSet<String> fields) {
         BestVariant answer = new BestVariant(s.modelName(), s.profile(), resolved, why, s.version(), s.variantId(),
                 s.recipe(), s.sha256(), s.sizeBytes(), url, s.promotionId(), s.promotedAt(), s.promotedBy(),
-                s.benchmark(), s.deltas());
+                s.benchmark(), s.deltas(), s.fallback(), s.fallbackReason());
         try {
             if (fields == null) {
                 return json.writeValueAsBytes(answer);
@@ -145,8 +151,4 @@ public class BestAnswers {
         }
     }
 
-    static String fileName(Served s) {
-        return s.modelName() + "-v" + s.version() + "-" + s.recipe().label().replaceAll("[^A-Za-z0-9._-]+", "_")
-                + ".onnx";
-    }
 }

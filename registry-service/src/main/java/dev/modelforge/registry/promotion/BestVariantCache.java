@@ -91,6 +91,13 @@ public class BestVariantCache {
         invalidate(changed.modelName(), changed.profile());
     }
 
+    /** A profile created, edited or deleted: the device list changes, and a deleted profile must stop answering. */
+    void onProfile(@Observes(during = TransactionPhase.AFTER_SUCCESS)
+                   dev.modelforge.registry.profile.ProfileChanged changed) {
+        activeProfiles.invalidateAll();
+        entries.invalidateAll();
+    }
+
     /** A "nothing promoted: benchmarks pending" answer changes with every queued or finished benchmark. */
     void onBenchmarks(@Observes(during = TransactionPhase.AFTER_SUCCESS)
                       dev.modelforge.registry.benchmark.BenchmarksChanged changed) {

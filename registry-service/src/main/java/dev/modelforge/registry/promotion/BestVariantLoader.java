@@ -29,8 +29,9 @@ public class BestVariantLoader {
      * serialized forms and the URL they carry, filled on first use (see {@link BestAnswers}).
      */
     record Served(String modelName, String profile, int version, String variantId, RecipeRef recipe, String sha256,
-                  long sizeBytes, String storageKey, String promotionId, Instant promotedAt, String promotedBy,
-                  BenchmarkResult benchmark, BaselineDeltas deltas, AtomicReference<BestAnswers.Rendered> rendered) {
+                  long sizeBytes, String storageKey, String fileName, String promotionId, Instant promotedAt,
+                  String promotedBy, BenchmarkResult benchmark, BaselineDeltas deltas, String fallback, String fallbackReason,
+                  AtomicReference<BestAnswers.Rendered> rendered) {
     }
 
     @Inject
@@ -63,8 +64,9 @@ public class BestVariantLoader {
         VariantEntity v = p.variant;
         BenchmarkResult bench = candidates.latest(v, profile).orElse(null);
         return new Served(modelName, profile, v.version.version, v.id.toString(), v.recipe, v.artifact.sha256,
-                v.artifact.sizeBytes, v.artifact.storageKey, p.id.toString(), p.effectiveAt, p.decidedBy, bench,
-                deltas(v, bench, profile), new AtomicReference<>());
+                v.artifact.sizeBytes, v.artifact.storageKey, v.downloadName(), p.id.toString(), p.effectiveAt, p.decidedBy, bench,
+                deltas(v, bench, profile), p.fallback(), p.fallback() == null ? null : p.reason,
+                new AtomicReference<>());
     }
 
     private String whyNothing(Model model, String profile) {

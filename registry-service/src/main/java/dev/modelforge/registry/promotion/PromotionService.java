@@ -105,7 +105,8 @@ public class PromotionService {
         Decision decision;
         try {
             PromotionPolicy policy = Policies.parse(profile.get().policy());
-            decision = PolicyEngine.decide(policy, candidates.of(version, profileName), champion);
+            decision = PolicyEngine.decide(policy, candidates.of(version, profileName), champion,
+                    profile.get().limits());
         } catch (IllegalArgumentException e) {
             decision = new Decision(Decision.Outcome.NOTHING_ELIGIBLE, champion.orElse(null),
                     "the profile's policy is unreadable: " + e.getMessage(), List.of());
@@ -259,7 +260,7 @@ public class PromotionService {
                 v == null ? null : v.version.version, v == null ? null : v.id.toString(),
                 v == null ? null : v.recipe.label(), p.decidedVersion,
                 p.previousVariant == null ? null : p.previousVariant.id.toString(), p.reason, verdicts, p.decidedBy,
-                p.decidedAt, p.effectiveAt, p.reviewedBy, p.reviewedAt, p.reviewComment);
+                p.decidedAt, p.effectiveAt, p.reviewedBy, p.reviewedAt, p.reviewComment, p.fallback());
     }
 
     private String write(Object o) {

@@ -1,5 +1,7 @@
 package dev.modelforge.registry.storage;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -9,10 +11,10 @@ import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Presigned download URLs that hot answers reuse instead of signing per request. A URL is handed out only while at
- * least half of its lifetime ({@link StorageConfig#presignExpiry()}) is left, so a client that receives it always has
- * that margin to start its download; after that the caller signs a new one (a new {@link Signed#generation()}).
- * Time comes from an {@link InstantSource} bean so tests can move the clock.
+ * Presigned download URLs that hot answers reuse instead of signing per request, one per (object, file name) in a
+ * bounded cache. A URL is handed out only while at least half of its lifetime ({@link StorageConfig#presignExpiry()})
+ * is left, so a client that receives it always has that margin to start its download; after that a new one is signed
+ * (a new {@link Signed#generation()}). Time comes from an {@link InstantSource} bean so tests can move the clock.
  */
 @ApplicationScoped
 public class PresignedUrls {
@@ -29,6 +31,7 @@ public class PresignedUrls {
     }
 
     private final AtomicLong generations = new AtomicLong();
+    private final Cache<String, Signed> recent = Caffeine.newBuilder().maximumSize(10_000).build();
 
     @Inject
     ObjectStorage storage;
@@ -38,6 +41,18 @@ public class PresignedUrls {
 
     @Inject
     InstantSource clock;
+
+    /** A URL for {@code key} downloaded under {@code fileName} with at least half its lifetime left. */
+    public Signed current(String key, String fileName) {
+        String id = key + "\n" + fileName;
+        Signed s = recent.getIfPresent(id);
+        if (reusable(s)) {
+            return s;
+        }
+        Signed fresh = sign(key, fileName);
+        recent.put(id, fresh);
+        return fresh;
+    }
 
     /** A new URL for {@code key}, downloaded under {@code fileName}. */
     public Signed sign(String key, String fileName) {
