@@ -23,9 +23,10 @@ import java.util.List;
  * <p>Staleness bound: an entry is never served more than {@link PromotionConfig#cacheTtl()} (1 s) after it was read
  * from the database, whatever happens to the invalidation paths. A hot entry is re-read in the background once it is
  * half that old, so polling fleets keep hitting memory (and the event loop) instead of waiting for a reload.
- * Invalidation only makes it faster: a write on this replica drops the entry right after its commit, and
- * {@link PromotionEventsListener} drops it when another replica's promotion arrives on Kafka. Caffeine discards a
- * load or refresh that raced an invalidation of its key, so an old state read before the drop is never stored after it.
+ * Invalidation only makes it faster: a write on this replica replaces the entry right after its commit, and
+ * {@link PromotionEventsListener} does when another replica's promotion arrives on Kafka. Caffeine discards a
+ * refresh that raced a replacement of its key, so an old state read before the change is not stored after it; a
+ * replacement that loses a race with another one is still read after its own commit and lives at most the TTL.
  */
 @ApplicationScoped
 public class BestVariantCache {
@@ -78,8 +79,23 @@ public class BestVariantCache {
         return activeProfiles.get(Boolean.TRUE);
     }
 
+    /**
+     * The (model, profile) answer changed in the database (committed): a cached snapshot is replaced by a fresh read
+     * here, on the caller's thread, while readers keep the old one for those few milliseconds instead of all missing
+     * at once (fleets poll hot keys thousands of times a second). The caller returns after the replacement, so the
+     * writer reads its own write. Caffeine discards a background refresh that was in flight with the old state.
+     * A key nobody asked for is left alone. Blocking.
+     */
     public void invalidate(String model, String profile) {
-        entries.invalidate(new Key(model, profile));
+        Key key = new Key(model, profile);
+        if (entries.getIfPresent(key) == null) {
+            return;
+        }
+        try {
+            entries.put(key, loader.load(model, profile));
+        } catch (RuntimeException e) {
+            entries.invalidate(key); // could not read it: the next request reads it again
+        }
     }
 
     public void invalidateAll() {

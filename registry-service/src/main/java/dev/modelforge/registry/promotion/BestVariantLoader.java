@@ -30,7 +30,8 @@ public class BestVariantLoader {
      */
     record Served(String modelName, String profile, int version, String variantId, RecipeRef recipe, String sha256,
                   long sizeBytes, String storageKey, String fileName, String promotionId, Instant promotedAt,
-                  String promotedBy, BenchmarkResult benchmark, BaselineDeltas deltas, String fallback, String fallbackReason,
+                  String promotedBy, BenchmarkResult benchmark, BaselineDeltas deltas, String fallback,
+                  String fallbackReason,
                   AtomicReference<BestAnswers.Rendered> rendered) {
     }
 
@@ -64,7 +65,8 @@ public class BestVariantLoader {
         VariantEntity v = p.variant;
         BenchmarkResult bench = candidates.latest(v, profile).orElse(null);
         return new Served(modelName, profile, v.version.version, v.id.toString(), v.recipe, v.artifact.sha256,
-                v.artifact.sizeBytes, v.artifact.storageKey, v.downloadName(), p.id.toString(), p.effectiveAt, p.decidedBy, bench,
+                v.artifact.sizeBytes, v.artifact.storageKey, v.downloadName(), p.id.toString(), p.effectiveAt,
+                p.decidedBy, bench,
                 deltas(v, bench, profile), p.fallback(), p.fallback() == null ? null : p.reason,
                 new AtomicReference<>());
     }

@@ -77,7 +77,8 @@ public final class PolicyEngine {
                         + FALLBACK_MARK + ")";
             } else {
                 String none = baseline.map(b -> b.measurement() == null
-                                ? "the baseline of v" + b.modelVersion() + " has no completed benchmark, so nothing can be compared"
+                                ? "the baseline of v" + b.modelVersion()
+                                + " has no completed benchmark, so nothing can be compared"
                                 : "no variant met the policy (" + rejected.size() + " rejected)")
                         .orElse("the version has no baseline variant");
                 if (cannot != null && baseline.get().measurement() != null) {

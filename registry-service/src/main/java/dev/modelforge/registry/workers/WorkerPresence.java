@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Which profiles have a live benchmark worker, asked of the Kafka broker: the members of each profile's benchmark
- * consumer group ({@link BenchmarkWorkers#groupOf}). Needs nothing from the workers: a worker that consumes is a member,
- * one that died leaves the group after its session timeout (10 s). Answers are kept 5 s so a crowd of waiting
+ * consumer group ({@link BenchmarkWorkers#groupOf}). Needs nothing from the workers: a worker that consumes is a
+ * member, one that died leaves the group after its session timeout (10 s). Answers are kept 5 s so a crowd of waiting
  * clients asks the broker once.
  */
 @ApplicationScoped
