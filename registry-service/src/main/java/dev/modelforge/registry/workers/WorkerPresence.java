@@ -7,6 +7,8 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -15,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,22 +57,35 @@ public class WorkerPresence {
             return out;
         }
         List<String> groups = profiles.stream().map(BenchmarkWorkers::groupOf).toList();
+        Map<String, KafkaFuture<ConsumerGroupDescription>> described;
         try {
-            Map<String, ConsumerGroupDescription> described = admin().describeConsumerGroups(groups).all()
-                    .get(5, TimeUnit.SECONDS);
-            for (String p : profiles) {
-                ConsumerGroupDescription d = described.get(BenchmarkWorkers.groupOf(p));
-                out.put(p, new BenchmarkWorkers(p, BenchmarkWorkers.groupOf(p), d == null ? 0 : d.members().size(),
-                        d == null ? "unknown" : d.groupState().toString()));
-            }
-        } catch (Exception e) {
-            // Unknown is not "no worker": callers treat an unknown profile as served rather than skip it wrongly.
-            LOG.warnf("cannot describe the benchmark consumer groups: %s", e.getMessage());
-            for (String p : profiles) {
-                out.put(p, new BenchmarkWorkers(p, BenchmarkWorkers.groupOf(p), -1, "unknown"));
+            described = admin().describeConsumerGroups(groups).describedGroups();
+        } catch (RuntimeException e) {
+            described = Map.of();
+        }
+        for (String p : profiles) {
+            String group = BenchmarkWorkers.groupOf(p);
+            try {
+                ConsumerGroupDescription d = described.get(group).get(5, TimeUnit.SECONDS);
+                out.put(p, new BenchmarkWorkers(p, group, d.members().size(), d.groupState().toString()));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    // No worker ever consumed for this profile.
+                    out.put(p, new BenchmarkWorkers(p, group, 0, "none"));
+                } else {
+                    out.put(p, unknown(p, e.getCause()));
+                }
+            } catch (Exception e) {
+                out.put(p, unknown(p, e));
             }
         }
         return out;
+    }
+
+    /** Unknown is not "no worker": callers treat an unknown profile as served rather than skip it wrongly. */
+    private static BenchmarkWorkers unknown(String profile, Throwable why) {
+        LOG.warnf("cannot describe the benchmark consumer group of %s: %s", profile, why);
+        return new BenchmarkWorkers(profile, BenchmarkWorkers.groupOf(profile), -1, "unknown");
     }
 
     private Admin admin() {
