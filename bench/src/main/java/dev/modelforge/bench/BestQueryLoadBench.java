@@ -2,7 +2,7 @@ package dev.modelforge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelforge.localstack.LocalStack;
+import io.vertx.core.MultiMap;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,141 +13,269 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * Latency of {@code GET /api/v1/models/{name}/best?device=...} under an open-loop load: requests are sent at a fixed
- * arrival rate whatever the server does, and each latency is measured from the request's <em>scheduled</em> send time,
- * so a slow server shows up as queueing instead of being hidden by a client that waits (coordinated omission).
+ * The fleet read path under load: {@code GET /api/v1/models/{name}/best} of a stack brought up exactly as
+ * {@code ./modelforge up} brings it up (registry, compression worker, benchmark worker, PostgreSQL, Kafka, S3), with an
+ * open-loop generator ({@link OpenLoop}) at each rate of {@code bench.rates} (500,1000,2000 req/s): by profile, by
+ * device description, conditional (If-None-Match, mostly 304), conditional while a promotion invalidates the answer
+ * once a second, and at the top rate with {@code bench.keys} (20,000) distinct API keys. Beside each rate the same
+ * generator runs against {@link StaticJsonServer} serving the same bytes: the floor on this machine.
  *
- * <p>Starts the local stack and the registry jar as its own JVM, uploads a tiny model, promotes its baseline on
- * {@code x86-server} by hand (no workers needed), warms up, then measures. System properties: {@code bench.rate}
- * (requests/s, 500), {@code bench.seconds} (20), {@code bench.warmupSeconds} (5), {@code bench.registryJar},
- * {@code bench.registryXmx} (256m), {@code bench.byDevice} (true: also a run with a device description).
+ * <p>Needs the build {@code ./modelforge up} needs; runs {@code ./modelforge up} and {@code down} in {@code bench.repo}
+ * (the current directory). {@code bench.seconds} (15) measured per phase after {@code bench.warmupSeconds} (5);
+ * {@code bench.jfr=DIR} records a JFR profile of the registry during the by-profile phase at the top rate.
  */
 public final class BestQueryLoadBench {
-    private static final String ADMIN_KEY = "bench-admin-key-0123456789abcdefghijklmn";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MODEL = "bench-best";
+    private static final String BY_PROFILE = "/api/v1/models/" + MODEL + "/best?device=x86-server";
+    private static final String BY_DESCRIPTION = "/api/v1/models/" + MODEL
+            + "/best?arch=x86_64&cores=8&memoryMb=16384&isa=avx2,avx512,avx512-vnni,vnni,f16c";
 
     public static void main(String[] args) throws Exception {
-        int rate = Integer.getInteger("bench.rate", 500);
-        int seconds = Integer.getInteger("bench.seconds", 20);
+        Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
+        List<Integer> rates = new ArrayList<>();
+        for (String r : System.getProperty("bench.rates", "500,1000,2000").split(",")) {
+            rates.add(Integer.parseInt(r.trim()));
+        }
+        int seconds = Integer.getInteger("bench.seconds", 15);
         int warmup = Integer.getInteger("bench.warmupSeconds", 5);
-        Path jar = Path.of(System.getProperty("bench.registryJar",
-                "registry-service/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-        Path work = Files.createTempDirectory("modelforge-best-bench-");
-        Process registry = null;
-        try (LocalStack stack = LocalStack.start(work.resolve("stack"))) {
-            int port = freePort();
-            registry = startRegistry(stack, jar,
-                    System.getProperty("bench.registryXmx", "256m"), port, work.resolve("registry.log"), ADMIN_KEY);
-            URI base = URI.create("http://127.0.0.1:" + port);
-            awaitReady(base, registry, work.resolve("registry.log"));
-            // HTTP/1.1: the JDK client would otherwise try an h2c upgrade on every new connection.
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newFixedThreadPool(4))
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            String readerKey = setUp(http, base, work);
+        int keyCount = Integer.getInteger("bench.keys", 20_000);
+        String jfr = System.getProperty("bench.jfr");
 
-            URI byProfile = base.resolve("/api/v1/models/bench-best/best?device=x86-server");
-            System.out.printf(Locale.ROOT, "open loop, %d req/s, warm-up %d s, measure %d s, registry -Xmx%s%n", rate,
-                    warmup, seconds, System.getProperty("bench.registryXmx", "256m"));
-            // A cold registry (JIT, connection pools) at full rate builds a backlog that opens hundreds of connections;
-            // ramp up first so the measured phase starts from a warm steady state.
-            run(http, byProfile, readerKey, Math.max(1, rate / 5), warmup, false);
-            run(http, byProfile, readerKey, rate, warmup, false);
-            report("best?device=x86-server", run(http, byProfile, readerKey, rate, seconds, true));
-            if (Boolean.parseBoolean(System.getProperty("bench.byDevice", "true"))) {
-                URI byDevice = base.resolve("/api/v1/models/bench-best/best?arch=x86_64&cores=8&memoryMb=16384"
-                        + "&isa=avx2,avx512,avx512-vnni,vnni,f16c");
-                run(http, byDevice, readerKey, rate, warmup, false);
-                report("best?arch=x86_64&cores=8&...", run(http, byDevice, readerKey, rate, seconds, true));
+        modelforge(repo, "up");
+        List<OpenLoop.Result> results = new ArrayList<>();
+        try {
+            URI base = URI.create(Files.readString(repo.resolve(".modelforge/registry-url")).trim());
+            String admin = Files.readString(repo.resolve(".modelforge/admin-key")).trim();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            String reader = setUp(http, base, admin);
+            HttpResponse<byte[]> sample = http.send(get(base, BY_PROFILE, reader), HttpResponse.BodyHandlers.ofByteArray());
+            check(sample.statusCode() == 200, "best answered " + sample.statusCode());
+            String sampleTag = sample.headers().firstValue("ETag").orElse("\"static\"");
+
+            try (OpenLoop registry = new OpenLoop(base.getHost(), base.getPort());
+                 StaticJsonServer floor = new StaticJsonServer(sample.body(), sampleTag);
+                 OpenLoop toFloor = new OpenLoop("127.0.0.1", floor.port())) {
+                System.out.println("warm-up: 20 s at 1000/s, then " + warmup + " s before each measured phase");
+                registry.run("warm-up", 1000, 10, fixed(BY_PROFILE, reader));
+                registry.run("warm-up", 1000, 10, fixed(BY_DESCRIPTION, reader));
+                toFloor.run("warm-up", 1000, 5, fixed(BY_PROFILE, reader));
+                for (int rate : rates) {
+                    results.add(phase(toFloor, "static JSON server (floor)", rate, seconds, warmup,
+                            fixed(BY_PROFILE, reader)));
+                    results.add(phase(toFloor, "static JSON server, If-None-Match (floor)", rate, seconds, warmup,
+                            conditional(BY_PROFILE, reader)));
+                    if (jfr != null && rate == rates.get(rates.size() - 1)) {
+                        startJfr(repo, Path.of(jfr).toAbsolutePath(), warmup + seconds);
+                    }
+                    results.add(phase(registry, "registry ?device=x86-server", rate, seconds, warmup,
+                            fixed(BY_PROFILE, reader)));
+                    results.add(phase(registry, "registry ?arch=x86_64&cores=8&...", rate, seconds, warmup,
+                            fixed(BY_DESCRIPTION, reader)));
+                    results.add(phase(registry, "registry ?device=, If-None-Match", rate, seconds, warmup,
+                            conditional(BY_PROFILE, reader)));
+                    try (Invalidator inv = new Invalidator(http, base, admin)) {
+                        results.add(phase(registry, "registry ?device=, If-None-Match, promotion every 1 s", rate,
+                                seconds, warmup, conditional(BY_PROFILE, reader)));
+                        System.out.println("  (" + inv.count.get() + " promotions during the phase)");
+                    }
+                }
+                if (keyCount > 0) {
+                    List<String> keys = createKeys(http, base, admin, keyCount);
+                    int top = rates.get(rates.size() - 1);
+                    AtomicInteger next = new AtomicInteger();
+                    results.add(phase(registry, "registry ?device=, " + keyCount + " distinct keys", top, seconds,
+                            warmup, () -> target(BY_PROFILE, keys.get(Math.floorMod(next.getAndIncrement(),
+                                    keys.size())), null)));
+                }
             }
         } finally {
-            if (registry != null) {
-                registry.destroy();
-                registry.waitFor();
-            }
+            modelforge(repo, "down");
         }
+        System.out.println();
+        System.out.println("| phase | rate | achieved | 200 | 304 | errors | p50 ms | p95 ms | p99 ms | max ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        results.forEach(r -> System.out.println(r.row()));
     }
 
-    /** Uploads a model, promotes its baseline on x86-server, returns a reader key. */
-    private static String setUp(HttpClient http, URI base, Path work) throws Exception {
-        Path model = work.resolve("tiny.onnx");
-        UploadThroughputBench.writeModel(model, 4096);
-        HttpResponse<String> up = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/bench-best/versions"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofFile(model)).build(), HttpResponse.BodyHandlers.ofString());
-        check(up, 201);
-        JsonNode variants = JSON.readTree(check(http.send(get(base, "/api/v1/models/bench-best/versions/1/variants",
-                ADMIN_KEY), HttpResponse.BodyHandlers.ofString()), 200));
-        String baseline = variants.get(0).get("id").asText();
-        check(http.send(post(base, "/api/v1/models/bench-best/promotions", ADMIN_KEY,
-                "{\"device\":\"x86-server\",\"variantId\":\"" + baseline + "\",\"reason\":\"load bench\"}"),
-                HttpResponse.BodyHandlers.ofString()), 201);
-        JsonNode key = JSON.readTree(check(http.send(post(base, "/api/v1/api-keys", ADMIN_KEY,
-                "{\"name\":\"bench-reader\",\"role\":\"reader\"}"), HttpResponse.BodyHandlers.ofString()), 201));
-        return key.get("secret").asText();
+    private static OpenLoop.Result phase(OpenLoop loop, String name, int rate, int seconds, int warmup,
+                                         Supplier<OpenLoop.Target> targets) throws Exception {
+        loop.run(name, rate, warmup, targets);
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        OpenLoop.Result r = loop.run(name, rate, seconds, targets);
+        System.out.println(r.row() + "   load " + load + (r.errors().isEmpty() ? "" : "   errors " + r.errors()));
+        return r;
     }
 
-    private record Run(long[] latenciesNanos, int errors, double seconds, int sent) {
+    private static Supplier<OpenLoop.Target> fixed(String uri, String key) {
+        OpenLoop.Target t = target(uri, key, null);
+        return () -> t;
     }
 
-    private static Run run(HttpClient http, URI uri, String key, int rate, int seconds, boolean measure)
-            throws Exception {
-        int total = rate * seconds;
-        long[] latencies = new long[total];
-        AtomicInteger errors = new AtomicInteger();
-        java.util.Map<String, AtomicInteger> kinds = new java.util.concurrent.ConcurrentHashMap<>();
-        List<CompletableFuture<?>> inFlight = new ArrayList<>(total);
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key)
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime() + 10_000_000L;
-        for (int i = 0; i < total; i++) {
-            long scheduled = start + i * interval;
-            long wait;
-            while ((wait = scheduled - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
+    /** A device that sends back the last ETag it saw (so mostly 304s, a 200 after each change). */
+    private static Supplier<OpenLoop.Target> conditional(String uri, String key) {
+        AtomicReference<String> etag = new AtomicReference<>();
+        OpenLoop.Target t = target(uri, key, etag);
+        return () -> t;
+    }
+
+    private static OpenLoop.Target target(String uri, String key, AtomicReference<String> etag) {
+        String auth = "Bearer " + key;
+        return new OpenLoop.Target() {
+            @Override
+            public String uri() {
+                return uri;
             }
-            int slot = i;
-            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
-                latencies[slot] = System.nanoTime() - scheduled;
-                if (e != null || r.statusCode() != 200) {
-                    errors.incrementAndGet();
-                    Throwable cause = e != null && e.getCause() != null ? e.getCause() : e;
-                    String kind = e != null ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
-                            : "HTTP " + r.statusCode();
-                    kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+
+            @Override
+            public void headers(MultiMap headers) {
+                headers.set("Authorization", auth);
+                String tag = etag == null ? null : etag.get();
+                if (tag != null) {
+                    headers.set("If-None-Match", tag);
                 }
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        if (measure && !kinds.isEmpty()) {
-            System.out.println("errors by kind: " + kinds);
-        }
-        return new Run(latencies, errors.get(), elapsed, total);
+            }
+
+            @Override
+            public void answered(int status, String tag) {
+                if (etag != null && status == 200 && tag != null) {
+                    etag.set(tag);
+                }
+            }
+        };
     }
 
-    private static void report(String what, Run run) {
-        long[] sorted = run.latenciesNanos().clone();
-        Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "%s: %d requests in %.1f s (%.0f/s), %d errors; latency ms p50 %.2f  p90 %.2f  "
-                        + "p99 %.2f  p99.9 %.2f  max %.2f%n", what, run.sent(), run.seconds(), run.sent() / run.seconds(),
-                run.errors(), ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 0.999),
-                sorted[sorted.length - 1] / 1e6);
+    /** Re-promotes the baseline once a second: a new promotion id, so every replica drops and reloads its answer. */
+    private static final class Invalidator implements AutoCloseable {
+        final AtomicInteger count = new AtomicInteger();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Invalidator(HttpClient http, URI base, String admin) {
+            thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        promoteBaseline(http, base, admin);
+                        count.incrementAndGet();
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        System.out.println("  promotion failed: " + e.getMessage());
+                    }
+                }
+            }, "invalidator");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join(5000);
+        }
     }
 
-    private static double ms(long[] sorted, double q) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    private static String baselineId;
+
+    /** Uploads a tiny model, lets the workers finish with it, promotes its baseline on x86-server; a reader key. */
+    private static String setUp(HttpClient http, URI base, String admin) throws Exception {
+        Path model = Files.createTempFile("bench-best-", ".onnx");
+        UploadThroughputBench.writeModel(model, 4096);
+        HttpResponse<String> up = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + MODEL + "/versions"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofFile(model)).build(), HttpResponse.BodyHandlers.ofString());
+        check(up.statusCode() == 201, "upload answered " + up.statusCode() + ": " + up.body());
+        Files.delete(model);
+        // Measure with idle workers: wait (bounded) until the pipeline has nothing left to do for the version.
+        long deadline = System.nanoTime() + Duration.ofSeconds(Integer.getInteger("bench.settleSeconds", 240)).toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            status = JSON.readTree(http.send(get(base, "/api/v1/models/" + MODEL + "/versions/1", admin),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("status").asText();
+            if (status.equals("ready") || status.equals("failed")) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        System.out.println("version 1 is '" + status + "'; load " + Files.readString(Path.of("/proc/loadavg")).trim());
+        JsonNode variants = JSON.readTree(http.send(get(base, "/api/v1/models/" + MODEL + "/versions/1/variants",
+                admin), HttpResponse.BodyHandlers.ofString()).body());
+        for (JsonNode v : variants) {
+            if (v.path("recipe").path("label").asText().contains("baseline") || baselineId == null) {
+                baselineId = v.get("id").asText();
+            }
+        }
+        promoteBaseline(http, base, admin);
+        return createKeys(http, base, admin, 1).get(0);
+    }
+
+    private static void promoteBaseline(HttpClient http, URI base, String admin) throws Exception {
+        HttpResponse<String> r = http.send(post(base, "/api/v1/models/" + MODEL + "/promotions", admin,
+                "{\"device\":\"x86-server\",\"variantId\":\"" + baselineId + "\",\"reason\":\"load bench\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        check(r.statusCode() == 201, "promotion answered " + r.statusCode() + ": " + r.body());
+    }
+
+    private static List<String> createKeys(HttpClient http, URI base, String admin, int n) throws Exception {
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                futures.add(pool.submit(() -> {
+                    HttpResponse<String> r = http.send(post(base, "/api/v1/api-keys", admin,
+                            "{\"name\":\"bench-reader-" + k + "\",\"role\":\"reader\"}"), HttpResponse.BodyHandlers.ofString());
+                    check(r.statusCode() == 201, "key creation answered " + r.statusCode());
+                    return JSON.readTree(r.body()).get("secret").asText();
+                }));
+            }
+            List<String> keys = new ArrayList<>(n);
+            for (Future<String> f : futures) {
+                keys.add(f.get());
+            }
+            if (n > 1) {
+                System.out.printf("created %d reader keys in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+            }
+            return keys;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void startJfr(Path repo, Path dir, int seconds) throws Exception {
+        Files.createDirectories(dir);
+        String marker = "-Dmodelforge.process=registry-service";
+        ProcessHandle registry = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains(repo.toString()))
+                        .orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("registry process not found"));
+        Path file = dir.resolve("registry.jfr");
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(registry.pid()), "JFR.start", "settings=profile", "duration=" + seconds + "s",
+                "filename=" + file).inheritIO().start();
+        jcmd.waitFor();
+        System.out.println("  JFR of the registry (pid " + registry.pid() + ") for " + seconds + " s -> " + file);
+    }
+
+    private static void modelforge(Path repo, String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("modelforge").toString(), command).directory(repo.toFile())
+                .inheritIO();
+        pb.environment().put("MODELFORGE_SKIP_BUILD", "1");
+        int code = pb.start().waitFor();
+        check(code == 0, "./modelforge " + command + " exited with " + code);
     }
 
     private static HttpRequest get(URI base, String path, String key) {
@@ -159,50 +287,9 @@ public final class BestQueryLoadBench {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
-    static Process startRegistry(LocalStack stack, Path jar, String xmx, int port, Path log, String adminKey)
-            throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " missing: mvn -o -q -pl registry-service -am install -DskipTests");
+    private static void check(boolean condition, String message) throws IOException {
+        if (!condition) {
+            throw new IOException(message);
         }
-        var pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + xmx, "-jar", jar.toString());
-        pb.environment().putAll(stack.serviceEnvironment());
-        pb.environment().put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", adminKey);
-        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        return pb.start();
-    }
-
-    static void awaitReady(URI base, Process registry, Path log) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!registry.isAlive()) {
-                throw new IllegalStateException("registry exited with " + registry.exitValue() + "; see " + log);
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("registry not ready after 4 minutes; see " + log);
-    }
-
-    static int freePort() throws IOException {
-        try (var s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    static String check(HttpResponse<String> r, int expected) throws IOException {
-        if (r.statusCode() != expected) {
-            throw new IOException(r.request().uri() + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
     }
 }

@@ -37,11 +37,11 @@ public final class ConsolePageBench {
         Path work = Files.createTempDirectory("modelforge-console-bench-");
         Process registry = null;
         try (LocalStack stack = LocalStack.start(work.resolve("stack"))) {
-            int port = BestQueryLoadBench.freePort();
-            registry = BestQueryLoadBench.startRegistry(stack, jar, System.getProperty("bench.registryXmx", "256m"),
+            int port = BenchRegistry.freePort();
+            registry = BenchRegistry.startRegistry(stack, jar, System.getProperty("bench.registryXmx", "256m"),
                     port, work.resolve("registry.log"), ADMIN_KEY);
             URI base = URI.create("http://127.0.0.1:" + port);
-            BestQueryLoadBench.awaitReady(base, registry, work.resolve("registry.log"));
+            BenchRegistry.awaitReady(base, registry, work.resolve("registry.log"));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
             long seeded = System.nanoTime();
@@ -87,15 +87,15 @@ public final class ConsolePageBench {
             for (int v = 1; v <= versions; v++) {
                 Path file = work.resolve("m.onnx");
                 UploadThroughputBench.writeModel(file, 4096 + 16L * (m * versions + v)); // distinct bytes per version
-                BestQueryLoadBench.check(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name + "/versions"))
+                BenchRegistry.check(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name + "/versions"))
                         .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/octet-stream")
                         .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString()), 201);
             }
-            String variants = BestQueryLoadBench.check(http.send(HttpRequest.newBuilder(
+            String variants = BenchRegistry.check(http.send(HttpRequest.newBuilder(
                     base.resolve("/api/v1/models/" + name + "/versions/" + versions + "/variants"))
                     .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString()), 200);
             String baseline = variants.replaceAll("(?s)^.*?\"id\"\\s*:\\s*\"([^\"]+)\".*$", "$1");
-            BestQueryLoadBench.check(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name + "/promotions"))
+            BenchRegistry.check(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name + "/promotions"))
                     .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"x86-server\",\"variantId\":\"" + baseline
                             + "\",\"reason\":\"console bench\"}")).build(), HttpResponse.BodyHandlers.ofString()), 201);

@@ -3,17 +3,8 @@ package dev.modelforge.cli;
 import dev.modelforge.api.client.RegistryClient;
 import dev.modelforge.api.promotion.BestVariant;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -123,6 +114,9 @@ final class BestCommand extends RegistryCommand {
                     Output.ratio(d.sizeRatio()), Output.points(d.accuracyDeltaPoints()));
         }
         out.printf("promoted  %s by %s (promotion %s)%n", b.promotedAt(), b.promotedBy(), b.promotionId());
+        if (b.fallback() != null) {
+            out.printf("fallback  %s: %s%n", b.fallback(), b.fallbackReason());
+        }
         if (downloaded != null) {
             out.printf("saved     %s (sha256 verified)%n", downloaded);
         } else {
@@ -130,60 +124,10 @@ final class BestCommand extends RegistryCommand {
         }
     }
 
-    /** Streams into a temp file in DIR while hashing; only a verified file is moved to its final name. */
     Path download(RegistryClient client, BestVariant best, Path dir) throws IOException {
-        Files.createDirectories(dir);
         String label = best.recipe() == null ? "variant" : best.recipe().label();
-        Path target = dir.resolve(best.modelName() + "-v" + best.version() + "-" + best.device() + "-" + label + ".onnx");
-        Path temp = Files.createTempFile(dir, ".modelforge-download-", ".part");
-        ProgressBar bar = noProgress ? null : new ProgressBar(err(), "downloading");
-        boolean ok = false;
-        try {
-            MessageDigest digest = sha256();
-            try (InputStream in = client.download(URI.create(best.downloadUrl()));
-                 OutputStream fileOut = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
-                byte[] buffer = new byte[1 << 16];
-                long done = 0;
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    fileOut.write(buffer, 0, n);
-                    done += n;
-                    if (bar != null) {
-                        bar.onProgress(done, best.sizeBytes());
-                    }
-                }
-            } finally {
-                if (bar != null) {
-                    bar.finish();
-                }
-            }
-            String actual = HexFormat.of().formatHex(digest.digest());
-            if (!actual.equalsIgnoreCase(best.sha256())) {
-                throw new ExitCodes.CliFailure(ExitCodes.CHECKSUM, "downloaded file's sha256 " + actual
-                        + " does not match the registry's " + best.sha256() + "; nothing was saved, try again");
-            }
-            if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
-                // Temp files are private (0600); a model file is not a secret.
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            ok = true;
-            return target;
-        } finally {
-            if (!ok) {
-                Files.deleteIfExists(temp);
-            }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return VerifiedDownload.save(client, URI.create(best.downloadUrl()), best.sha256(), best.sizeBytes(),
+                dir, best.modelName() + "-v" + best.version() + "-" + best.device() + "-" + label + ".onnx",
+                noProgress ? null : err());
     }
 }

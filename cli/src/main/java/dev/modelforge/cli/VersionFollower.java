@@ -1,6 +1,7 @@
 package dev.modelforge.cli;
 
 import dev.modelforge.api.client.RegistryClient;
+import dev.modelforge.api.client.RegistryClientException;
 import dev.modelforge.api.job.CompressionJob;
 import dev.modelforge.api.profile.DeviceProfile;
 import dev.modelforge.api.promotion.CandidateVerdict;
@@ -52,13 +53,38 @@ final class VersionFollower {
         return this;
     }
 
-    /** The active profiles when none were named; named ones must exist (a typo would otherwise wait forever). */
+    /**
+     * The active profiles that have a live benchmark worker when none were named (the others would keep the wait
+     * until its timeout; each skipped one is named on stderr with why); named ones must exist (a typo would otherwise
+     * wait forever) and are followed whether served or not.
+     */
     List<String> devices(List<String> requested) {
         if (requested != null && !requested.isEmpty()) {
             requested.forEach(client::getProfile);
             return List.copyOf(requested);
         }
-        return client.listProfiles().stream().filter(DeviceProfile::active).map(DeviceProfile::name).toList();
+        List<String> active = client.listProfiles().stream().filter(DeviceProfile::active).map(DeviceProfile::name)
+                .toList();
+        java.util.Set<String> unserved = new java.util.HashSet<>();
+        try {
+            for (var w : client.benchmarkWorkers()) {
+                if (w.members() == 0) {
+                    unserved.add(w.profile());
+                    err.printf("skipping %s: no live benchmark worker (consumer group %s has no member); "
+                            + "wait for it with --device %s%n", w.profile(), w.consumerGroup(), w.profile());
+                }
+            }
+        } catch (RegistryClientException e) {
+            err.println("(cannot tell which profiles have a benchmark worker: " + e.getMessage()
+                    + "; waiting for every active profile)");
+        }
+        err.flush();
+        List<String> served = active.stream().filter(p -> !unserved.contains(p)).toList();
+        if (served.isEmpty()) {
+            throw new ExitCodes.CliFailure(ExitCodes.NOT_FOUND, "no active profile has a live benchmark worker: "
+                    + "start one, or name profiles with --device");
+        }
+        return served;
     }
 
     Result follow(String model, int version, List<String> devices, Duration timeout) throws InterruptedException {

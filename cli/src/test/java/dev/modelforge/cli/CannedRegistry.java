@@ -45,6 +45,12 @@ final class CannedRegistry implements AutoCloseable {
             } else {
                 a = answers.size() > 1 ? answers.poll() : answers.peek();
             }
+            if (a.status() == 302) { // a redirect's canned body is its Location
+                exchange.getResponseHeaders().add("Location", a.body());
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", a.status() >= 400 ? "application/problem+json"
                     : "application/json");

@@ -131,6 +131,28 @@ class WaitAndQueryCommandsTest {
     }
 
     @Test
+    void waitWithoutDeviceSkipsProfilesNoBenchmarkWorkerServesAndSaysWhy() throws Exception {
+        pipeline(PROMOTED_IOT);
+        registry.on("GET /api/v1/device-profiles", """
+                        [{"name":"x86-server","active":true},{"name":"gpu-fp16","active":true}]""")
+                .on("GET /api/v1/benchmark-workers", """
+                        [{"profile":"x86-server","consumerGroup":"modelforge-benchmark-x86-server","members":1,
+                          "state":"Stable"},
+                         {"profile":"gpu-fp16","consumerGroup":"modelforge-benchmark-gpu-fp16","members":0,
+                          "state":"Empty"}]""");
+        int code = run("upload", "--model", "digits", "--no-progress", "--wait", model().toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("skipping gpu-fp16: no live benchmark worker (consumer group "
+                + "modelforge-benchmark-gpu-fp16 has no member)");
+        assertThat(out.toString()).contains("following it on x86-server").doesNotContain("gpu-fp16");
+
+        // Named explicitly, an unserved profile is still followed (here it never decides: the wait times out).
+        assertThat(run("wait", "digits", "1", "--device", "gpu-fp16", "--timeout", "1s", "--no-progress"))
+                .isIn(ExitCodes.TIMEOUT, ExitCodes.NOT_FOUND);
+    }
+
+    @Test
     void progressWithoutTerminalPrintsOnlyChangedLines() throws Exception {
         pipeline(PROMOTED_IOT);
         int code = Main.run(new String[]{"upload", "--model", "digits", "--wait", "--url", registry.url(),
@@ -230,6 +252,38 @@ class WaitAndQueryCommandsTest {
         assertThat(out.toString()).contains("sha256 verified").contains("p95 0.35 ms").contains("latency 0.48x");
         // The presigned URL carries its own signature: the API key must not leak to object storage.
         assertThat(registry.requests).contains("GET /blob");
+    }
+
+    @Test
+    void variantsDownloadFetchesAnyVariantThroughItsRedirectAndVerifiesIt() throws Exception {
+        byte[] blob = "an unpromoted candidate".getBytes(StandardCharsets.UTF_8);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
+        String variants = """
+                [{"id":"v-base","modelName":"digits","version":1,"recipe":{"steps":[{"name":"baseline","params":{}}]},"sha256":"00",
+                  "sizeBytes":1,"profiles":[]},
+                 {"id":"v-int4","modelName":"digits","version":1,
+                  "recipe":{"steps":[{"name":"int4-weights","params":{}}]},"sha256":"%s","sizeBytes":%d,"profiles":[]}]"""
+                .formatted(sha, blob.length);
+        registry.on("GET " + V + "/variants", variants)
+                .on("GET /api/v1/variants/v-int4/artifact", 302, registry.url() + "/blob-int4")
+                .on("GET /blob-int4", new String(blob, StandardCharsets.UTF_8))
+                .on("GET /api/v1/variants/v-base/artifact", 302, registry.url() + "/blob-int4");
+        Path target = dir.resolve("candidates");
+
+        int code = run("variants", "digits", "1", "--download", "v-int4", target.toString(), "--no-progress");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(target.resolve("digits-v1-int4-weights.onnx")).hasBinaryContent(blob);
+        assertThat(out.toString()).contains("sha256 " + sha + " verified");
+
+        // The baseline's recorded sha256 does not match what storage sent: nothing is saved.
+        Path other = dir.resolve("other");
+        assertThat(run("variants", "digits", "1", "--download", "v-base", other.toString(), "--no-progress"))
+                .isEqualTo(ExitCodes.CHECKSUM);
+        try (var files = Files.list(other)) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(run("variants", "digits", "1", "--download", "v-nope", other.toString(), "--no-progress"))
+                .isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     @Test

@@ -80,7 +80,8 @@ final class TestProfiles {
 
     private static JsonNode policy(Map<String, Object> constraints, List<String> objectives, String mode,
                                    boolean preferNewest) {
+        // Baseline fallback is on by default (issue 16); these profiles test the policy's own choices without it.
         return JSON.valueToTree(Map.of("constraints", constraints, "objectives", objectives, "mode", mode,
-                "preferNewest", preferNewest));
+                "preferNewest", preferNewest, "fallbackToBaseline", false));
     }
 }

@@ -184,6 +184,21 @@ public final class RegistryClient {
     }
 
     /**
+     * Asks where a variant's file can be downloaded (any variant, promoted or not).
+     *
+     * @param variantId the variant
+     * @return the presigned URL of the registry's redirect
+     */
+    public URI variantArtifactUri(String variantId) {
+        HttpResponse<String> r = exchange(request("/api/v1/variants/" + query(variantId) + "/artifact").GET(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 302) {
+            throw failure(r.statusCode(), r.body());
+        }
+        return URI.create(r.headers().firstValue("Location").orElseThrow());
+    }
+
+    /**
      * Creates an API key (needs an admin key).
      *
      * @param request name and role
@@ -318,6 +333,11 @@ public final class RegistryClient {
     /** @return every device profile */
     public List<DeviceProfile> listProfiles() {
         return send(request("/api/v1/device-profiles").GET(), new TypeReference<>() { });
+    }
+
+    /** @return for each active profile, whether a live benchmark worker serves it */
+    public List<dev.modelforge.api.benchmark.BenchmarkWorkers> benchmarkWorkers() {
+        return send(request("/api/v1/benchmark-workers").GET(), new TypeReference<>() { });
     }
 
     /** @return one device profile */

@@ -23,9 +23,12 @@ import java.time.Instant;
  * @param promotedBy      {@code policy} or the API key that promoted it
  * @param benchmark       its latest benchmark on the profile, or null when none
  * @param deltas          its comparison with its version's baseline on the profile, or null
+ * @param fallback        {@code baseline} when the policy serves the unmodified original because no compressed
+ *                        variant is eligible here; null otherwise
+ * @param fallbackReason  why, when {@code fallback} is set (the promotion's reason)
  */
 public record BestVariant(String modelName, String device, boolean resolvedProfile, String resolution, int version,
                           String variantId, RecipeRef recipe, String sha256, long sizeBytes, String downloadUrl,
                           String promotionId, Instant promotedAt, String promotedBy, BenchmarkResult benchmark,
-                          BaselineDeltas deltas) {
+                          BaselineDeltas deltas, String fallback, String fallbackReason) {
 }

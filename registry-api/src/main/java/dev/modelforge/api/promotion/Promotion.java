@@ -30,12 +30,14 @@ import java.util.List;
  * @param reviewedBy        who approved or rejected, or null
  * @param reviewedAt        when, or null
  * @param reviewComment     their comment, or null
+ * @param fallback          {@code baseline} when the policy chose the unmodified original because no compressed
+ *                          variant was eligible; null otherwise
  */
 public record Promotion(String id, String modelName, String device, PromotionKind kind, PromotionOutcome outcome,
                         ApprovalState approval, Integer version, String variantId, String recipe,
                         Integer decidedVersion, String previousVariantId, String reason,
                         List<CandidateVerdict> verdicts, String decidedBy, Instant decidedAt, Instant effectiveAt,
-                        String reviewedBy, Instant reviewedAt, String reviewComment) {
+                        String reviewedBy, Instant reviewedAt, String reviewComment, String fallback) {
 
     /** Topic of promotion records. */
     public static final String TOPIC = "modelforge.promotions";

@@ -20,14 +20,16 @@ import java.util.List;
  * @param allowEmulated      accept results measured in emulation (the profile's threads and memory on foreign
  *                           hardware); a production profile on real hardware sets this to false
  * @param tieTolerance       relative difference under which two metric values count as equal (0.02 = 2%)
- * @param fallbackToBaseline when no compressed variant is eligible, serve the unmodified original if it meets the
- *                           constraints (off by default: the registry then reports "nothing eligible")
+ * @param fallbackToBaseline when no compressed variant is eligible and nothing serves the profile yet, serve the
+ *                           unmodified original if it meets the policy's constraints and the profile's limits (on by
+ *                           default, so every profile gets a runnable answer; {@code false} opts out and the registry
+ *                           then reports "nothing eligible")
  */
 public record PromotionPolicy(PromotionConstraints constraints, List<Objective> objectives, PromotionMode mode,
                               Boolean preferNewest, Boolean allowEmulated, Double tieTolerance,
                               Boolean fallbackToBaseline) {
 
-    /** Latency first, then size; automatic; emulated results allowed; 2% ties. */
+    /** Latency first, then size; automatic; emulated results allowed; 2% ties; baseline fallback on. */
     public static final PromotionPolicy DEFAULT = new PromotionPolicy(null, null, null, null, null, null, null);
 
     /** Fills defaults for every missing field. */
@@ -39,7 +41,7 @@ public record PromotionPolicy(PromotionConstraints constraints, List<Objective> 
         preferNewest = preferNewest != null && preferNewest;
         allowEmulated = allowEmulated == null || allowEmulated;
         tieTolerance = tieTolerance == null ? 0.02 : tieTolerance;
-        fallbackToBaseline = fallbackToBaseline != null && fallbackToBaseline;
+        fallbackToBaseline = fallbackToBaseline == null || fallbackToBaseline;
     }
 
     /** The metric that decides eligibility against the baseline. */

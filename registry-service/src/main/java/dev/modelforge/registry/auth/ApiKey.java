@@ -88,6 +88,11 @@ public class ApiKey extends PanacheEntityBase {
         return teamName != null ? teamName : Actor.keyRef(id);
     }
 
+    /** Every active key, under the same condition as {@link #findActiveByHash} (the in-memory key table). */
+    public static java.util.List<ApiKey> listActive() {
+        return list("revokedAt is null");
+    }
+
     public static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -15,8 +15,9 @@ import jakarta.inject.Inject;
 /**
  * Turns an API key into an identity whose roles include every role below the key's own.
  *
- * <p>Fleets query the registry hundreds of times a second with the same few keys, so a known key is answered from
- * {@link ApiKeyCache} on the event loop; only a miss (or an unknown key, which is never cached) goes to the database.
+ * <p>Fleets query the registry thousands of times a second with thousands of keys, so a key is answered from the
+ * in-memory {@link ApiKeyCache} on the event loop, known or unknown; only while that table is not confirmed recently
+ * (the database unreachable) does a request go to the database.
  */
 @ApplicationScoped
 public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
@@ -33,9 +34,19 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
                                               AuthenticationRequestContext context) {
         String keyHash = ApiKey.hash(request.getToken().getToken());
-        SecurityIdentity cached = cache.get(keyHash);
-        if (cached != null) {
-            return Uni.createFrom().item(cached);
+        switch (cache.lookup(keyHash)) {
+            case KNOWN -> {
+                SecurityIdentity known = cache.identity(keyHash);
+                if (known != null) {
+                    return Uni.createFrom().item(known);
+                }
+            }
+            case UNKNOWN -> {
+                return Uni.createFrom().failure(new AuthenticationFailedException("unknown, revoked or expired API key"));
+            }
+            case UNSURE -> {
+                // fall through to the database
+            }
         }
         // The lookup is a JDBC call, so it must leave the event loop.
         return context.runBlocking(() -> {
@@ -44,13 +55,14 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
             if (key == null) {
                 throw new AuthenticationFailedException("unknown, revoked or expired API key");
             }
-            SecurityIdentity identity = identityOf(key);
-            cache.put(keyHash, identity);
-            return identity;
+            return identityOf(key);
         });
     }
 
-    /** The identity of an active key; the console's sessions act with exactly this identity too. */
+    /**
+     * The identity a key authenticates as; one place for the database path, the in-memory table and the console's
+     * sessions.
+     */
     public static SecurityIdentity identityOf(ApiKey key) {
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(key.name))

@@ -5,6 +5,7 @@ import dev.modelforge.api.auth.Role;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -20,8 +21,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The life of API keys: issue, revoke, rotate, and the bootstrap admin key. Revocation and rotation forget this
- * replica's cached identities after the change commits; other replicas follow within {@link ApiKeyCache#MAX_TTL}.
+ * The life of API keys: issue, revoke, rotate, and the bootstrap admin key. A new key works on this replica as soon as
+ * it commits; revocation and rotation re-read this replica's key table after they commit; other replicas follow
+ * within the key table's staleness bound ({@code modelforge.auth.key-cache-ttl}, 1 s).
  */
 @ApplicationScoped
 public class ApiKeyService {
@@ -46,6 +48,9 @@ public class ApiKeyService {
     @Inject
     EntityManager em;
 
+    @Inject
+    Event<ApiKeysChanged> changed;
+
     /** Creates a key; the returned secret is never stored and cannot be shown again. */
     @Transactional
     public ApiKeyCreated create(String name, Role role, String team, Instant expiresAt, Actor creator) {
@@ -66,6 +71,7 @@ public class ApiKeyService {
         ApiKey key = insert(name, role, secret, creator.id());
         key.teamName = team;
         key.expiresAt = expiresAt;
+        changed.fire(new ApiKeysChanged(key.keyHash, ApiKeyIdentityProvider.identityOf(key), key.expiresAt));
         return new ApiKeyCreated(key.toDto(), secret);
     }
 

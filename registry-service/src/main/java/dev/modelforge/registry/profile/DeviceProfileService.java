@@ -21,6 +21,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class DeviceProfileService {
 
+    @Inject
+    jakarta.enterprise.event.Event<ProfileChanged> changed;
+
     /** Result of a PUT: whether the profile was new, and what is stored now. */
     public record Saved(boolean created, DeviceProfile profile) {
     }
@@ -91,6 +94,7 @@ public class DeviceProfileService {
     }
 
     private void appendRevision(String name, int revision, String spec, boolean deleted, String actor, Instant at) {
+        changed.fire(new ProfileChanged(name));
         DeviceProfileRevisionEntity row = new DeviceProfileRevisionEntity();
         row.name = name;
         row.revision = revision;

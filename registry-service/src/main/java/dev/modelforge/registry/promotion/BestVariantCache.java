@@ -1,69 +1,117 @@
 package dev.modelforge.registry.promotion;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.modelforge.api.profile.DeviceProfile;
+import dev.modelforge.registry.profile.DeviceProfileService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.time.Duration;
+import java.util.List;
 
 /**
- * In-memory answers of the best-variant query per (model, profile), without presigned URLs (those are signed per
- * request, so a cached answer never hands out an expired URL).
+ * In-memory snapshots of the best-variant answer per (model, profile): the served variant, or the problem that
+ * answers "nothing serves here" (negative entries, so polling a model that has nothing promoted yet does not reach
+ * the database either). Bounded by {@link PromotionConfig#cacheMaxEntries()}.
  *
- * <p>Staleness bound: every entry expires {@link PromotionConfig#cacheTtl()} (1 s) after it was loaded, whatever
- * happens to the invalidation paths. Invalidation only makes it faster: a write on this replica drops the entry
- * right after its commit, and {@link PromotionEventsListener} drops it when another replica's promotion arrives on
- * Kafka. A load that raced an invalidation (it read the old state, the drop came before its put) is not stored: every
- * invalidation bumps an epoch and a load only stores its answer if the epoch did not move while it ran.
+ * <p>Staleness bound: an entry is never served more than {@link PromotionConfig#cacheTtl()} (1 s) after it was read
+ * from the database, whatever happens to the invalidation paths. A hot entry is re-read in the background once it is
+ * half that old, so polling fleets keep hitting memory (and the event loop) instead of waiting for a reload.
+ * Invalidation only makes it faster: a write on this replica replaces the entry right after its commit, and
+ * {@link PromotionEventsListener} does when another replica's promotion arrives on Kafka. Caffeine discards a
+ * refresh that raced a replacement of its key, so an old state read before the change is not stored after it; a
+ * replacement that loses a race with another one is still read after its own commit and lives at most the TTL.
  */
 @ApplicationScoped
 public class BestVariantCache {
 
-    private record Key(String model, String profile) {
+    record Key(String model, String profile) {
     }
-
-    private record Entry(Object value, long loadedAtNanos) {
-    }
-
-    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicLong epoch = new AtomicLong();
 
     @Inject
     PromotionConfig config;
 
-    /** The cached value (an answer or the problem that answers "nothing promoted"), loading it when absent or old. */
-    public Object get(String model, String profile, Supplier<Object> loader) {
-        Key key = new Key(model, profile);
-        long now = System.nanoTime();
-        Entry e = entries.get(key);
-        if (e != null && now - e.loadedAtNanos < config.cacheTtl().toNanos()) {
-            return e.value;
-        }
-        long before = epoch.get();
-        Object value = loader.get();
-        if (epoch.get() == before) {
-            entries.put(key, new Entry(value, now));
-        }
-        return value;
+    @Inject
+    BestVariantLoader loader;
+
+    @Inject
+    DeviceProfileService profiles;
+
+    private LoadingCache<Key, Object> entries;
+    private LoadingCache<Boolean, List<DeviceProfile>> activeProfiles;
+
+    @PostConstruct
+    void init() {
+        Duration ttl = config.cacheTtl();
+        entries = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries())
+                .expireAfterWrite(ttl).refreshAfterWrite(ttl.dividedBy(2))
+                .executor(Infrastructure.getDefaultWorkerPool())
+                .build(k -> loader.load(k.model(), k.profile()));
+        activeProfiles = Caffeine.newBuilder().maximumSize(1)
+                .expireAfterWrite(ttl).refreshAfterWrite(ttl.dividedBy(2))
+                .executor(Infrastructure.getDefaultWorkerPool())
+                .build(k -> QuarkusTransaction.requiringNew().call(profiles::active));
     }
 
+    /** The snapshot if memory holds a fresh one (never blocks), else null. */
+    Object ifPresent(String model, String profile) {
+        return entries.getIfPresent(new Key(model, profile));
+    }
+
+    /** The snapshot, read from the database when absent or expired. Blocking. */
+    Object get(String model, String profile) {
+        return entries.get(new Key(model, profile));
+    }
+
+    /** The active profiles (for device descriptions) if memory holds a fresh list, else null. Never blocks. */
+    List<DeviceProfile> activeIfPresent() {
+        return activeProfiles.getIfPresent(Boolean.TRUE);
+    }
+
+    /** The active profiles, re-read at most once per TTL (profiles change rarely). Blocking on a miss. */
+    List<DeviceProfile> active() {
+        return activeProfiles.get(Boolean.TRUE);
+    }
+
+    /**
+     * The (model, profile) answer changed in the database (committed): a cached snapshot is replaced by a fresh read
+     * here, on the caller's thread, while readers keep the old one for those few milliseconds instead of all missing
+     * at once (fleets poll hot keys thousands of times a second). The caller returns after the replacement, so the
+     * writer reads its own write. Caffeine discards a background refresh that was in flight with the old state.
+     * A key nobody asked for is left alone. Blocking.
+     */
     public void invalidate(String model, String profile) {
-        epoch.incrementAndGet();
-        entries.remove(new Key(model, profile));
+        Key key = new Key(model, profile);
+        if (entries.getIfPresent(key) == null) {
+            return;
+        }
+        try {
+            entries.put(key, loader.load(model, profile));
+        } catch (RuntimeException e) {
+            entries.invalidate(key); // could not read it: the next request reads it again
+        }
     }
 
     public void invalidateAll() {
-        epoch.incrementAndGet();
-        entries.clear();
+        entries.invalidateAll();
     }
 
     /** After commit only: dropping before would let a concurrent reader re-cache the old state. */
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromotionChanged changed) {
         invalidate(changed.modelName(), changed.profile());
+    }
+
+    /** A profile created, edited or deleted: the device list changes, and a deleted profile must stop answering. */
+    void onProfile(@Observes(during = TransactionPhase.AFTER_SUCCESS)
+                   dev.modelforge.registry.profile.ProfileChanged changed) {
+        activeProfiles.invalidateAll();
+        entries.invalidateAll();
     }
 
     /** A "nothing promoted: benchmarks pending" answer changes with every queued or finished benchmark. */

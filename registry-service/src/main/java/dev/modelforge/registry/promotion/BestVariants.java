@@ -1,45 +1,46 @@
 package dev.modelforge.registry.promotion;
 
-import dev.modelforge.api.benchmark.BenchmarkResult;
-import dev.modelforge.api.benchmark.BenchmarkStatus;
-import dev.modelforge.api.promotion.ApprovalState;
-import dev.modelforge.api.promotion.BaselineDeltas;
 import dev.modelforge.api.promotion.BestVariant;
 import dev.modelforge.api.promotion.ParetoPoint;
-import dev.modelforge.api.promotion.PromotionOutcome;
 import dev.modelforge.api.profile.DeviceProfile;
-import dev.modelforge.api.profile.RecipeRef;
-import dev.modelforge.registry.benchmark.BenchmarkJobs;
 import dev.modelforge.registry.error.ProblemException;
-import dev.modelforge.registry.model.Model;
 import dev.modelforge.registry.profile.DeviceProfileService;
-import dev.modelforge.registry.storage.ObjectStorage;
+import dev.modelforge.registry.promotion.BestVariantLoader.Served;
 import dev.modelforge.registry.variant.VariantEntity;
 import dev.modelforge.registry.version.ModelVersion;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 
-/** The best-variant and Pareto queries. */
+/**
+ * The best-variant and Pareto queries. A best-variant request is answered from memory when {@link BestVariantCache}
+ * holds a fresh snapshot ({@link #fromMemory}, safe on the event loop), else after a database read ({@link #answer}).
+ */
 @ApplicationScoped
 public class BestVariants {
 
-    /** A cached answer: everything but the presigned URL. */
-    record Served(String modelName, String profile, int version, String variantId, RecipeRef recipe, String sha256,
-                  long sizeBytes, String storageKey, String promotionId, Instant promotedAt, String promotedBy,
-                  BenchmarkResult benchmark, BaselineDeltas deltas) {
+    /**
+     * One best-variant request.
+     *
+     * @param model       model name
+     * @param profile     the named profile, or null when {@code device} describes the device
+     * @param device      the description, or null when a profile is named
+     * @param fields      the fields asked for, or null for all
+     * @param ifNoneMatch the {@code If-None-Match} header, or null
+     */
+    public record Query(String model, String profile, DeviceResolver.Device device, SortedSet<String> fields,
+                        String ifNoneMatch) {
     }
 
     @Inject
     BestVariantCache cache;
 
     @Inject
-    PromotionConfig config;
+    BestAnswers answers;
 
     @Inject
     DeviceProfileService profiles;
@@ -47,136 +48,76 @@ public class BestVariants {
     @Inject
     Candidates candidates;
 
-    @Inject
-    ObjectStorage storage;
-
-    @Inject
-    PromotionService promotions;
-
-    private volatile List<DeviceProfile> activeProfiles;
-    private volatile long activeLoadedAt;
-
-    public BestVariant byProfile(String model, String profile) {
-        return answer(serving(model, profile), false, null);
-    }
-
-    public BestVariant byDevice(String model, DeviceResolver.Device device) {
+    /** Validates a request (400 on a bad description or unknown field) without touching the database. */
+    public Query query(String model, String profile, String arch, Integer cores, Integer memoryMb, String isa,
+                       String accelerator, String fields, String ifNoneMatch) {
+        SortedSet<String> wanted = BestAnswers.fields(fields);
+        if (profile != null && !profile.isBlank()) {
+            return new Query(model, profile, null, wanted, ifNoneMatch);
+        }
+        DeviceResolver.Device device = DeviceResolver.Device.parse(arch, cores, memoryMb, isa, accelerator);
         if (device.arch() == null) {
             throw ProblemException.invalidRequest("give either device=<profile> or a device description with arch "
                     + "(and cores, memoryMb, isa)");
         }
+        return new Query(model, null, device, wanted, ifNoneMatch);
+    }
+
+    /** The answer if memory holds everything it needs, else null. Never blocks. */
+    public Response fromMemory(Query q) {
+        if (q.profile() != null) {
+            Object v = cache.ifPresent(q.model(), q.profile());
+            return v == null ? null : respond(v, q, false, null);
+        }
+        List<DeviceProfile> active = cache.activeIfPresent();
+        if (active == null) {
+            return null;
+        }
+        DeviceResolver.Resolution r = resolve(q.device(), active);
+        Object v = cache.ifPresent(q.model(), r.profile().name());
+        return v == null ? null : respond(v, q, true, r.why());
+    }
+
+    /** The answer, reading the database where memory has nothing fresh. Blocking. */
+    public Response answer(Query q) {
+        if (q.profile() != null) {
+            return respond(cache.get(q.model(), q.profile()), q, false, null);
+        }
+        DeviceResolver.Resolution r = resolve(q.device(), cache.active());
+        return respond(cache.get(q.model(), r.profile().name()), q, true, r.why());
+    }
+
+    private static DeviceResolver.Resolution resolve(DeviceResolver.Device device, List<DeviceProfile> active) {
         StringBuilder whyNot = new StringBuilder();
-        DeviceResolver.Resolution r = DeviceResolver.resolve(device, active(), whyNot);
+        DeviceResolver.Resolution r = DeviceResolver.resolve(device, active, whyNot);
         if (r == null) {
             throw PromotionProblems.noMatchingProfile(whyNot.toString());
         }
-        return answer(serving(model, r.profile().name()), true, r.why());
+        return r;
     }
 
-    private Served serving(String model, String profile) {
-        Object v = cache.get(model, profile, () -> {
-            try {
-                return QuarkusTransaction.requiringNew().call(() -> load(model, profile));
-            } catch (ProblemException e) {
-                return e;
-            }
-        });
-        if (v instanceof ProblemException e) {
+    private Response respond(Object snapshot, Query q, boolean resolved, String why) {
+        if (snapshot instanceof ProblemException e) {
             throw e;
         }
-        return (Served) v;
+        return answers.respond((Served) snapshot, resolved, why, q.fields(), q.ifNoneMatch());
     }
 
-    private BestVariant answer(Served s, boolean resolved, String why) {
-        String file = s.modelName() + "-v" + s.version() + "-" + s.recipe().label().replaceAll("[^A-Za-z0-9._-]+", "_")
-                + ".onnx";
-        return new BestVariant(s.modelName(), s.profile(), resolved, why, s.version(), s.variantId(), s.recipe(),
-                s.sha256(), s.sizeBytes(), storage.presignedGet(s.storageKey(), file), s.promotionId(),
-                s.promotedAt(), s.promotedBy(), s.benchmark(), s.deltas());
-    }
-
-    /** Profile list for device resolution, re-read at most once per cache TTL (profiles change rarely). */
-    private List<DeviceProfile> active() {
-        long now = System.nanoTime();
-        List<DeviceProfile> list = activeProfiles;
-        if (list == null || now - activeLoadedAt > config.cacheTtl().toNanos()) {
-            list = QuarkusTransaction.requiringNew().call(profiles::active);
-            activeProfiles = list;
-            activeLoadedAt = now;
+    /**
+     * What serves {@code model} on {@code profile}, from the same snapshot fleets are answered from, without a
+     * download URL (pages link to the variant's own download). Blocking.
+     *
+     * @throws ProblemException when nothing serves there (with the reasons)
+     */
+    public BestVariant byProfile(String model, String profile) {
+        Object snapshot = cache.get(model, profile);
+        if (snapshot instanceof ProblemException e) {
+            throw e;
         }
-        return list;
-    }
-
-    private Served load(String modelName, String profile) {
-        Model model = PromotionProblems.model(modelName);
-        profiles.get(profile);
-        Optional<PromotionEntity> effective = PromotionEntity.effective(model, profile, null);
-        if (effective.isEmpty() || effective.get().variant == null) {
-            throw PromotionProblems.nothingPromoted("nothing is promoted for '" + modelName + "' on '" + profile
-                    + "': " + whyNothing(model, profile));
-        }
-        PromotionEntity p = effective.get();
-        VariantEntity v = p.variant;
-        BenchmarkResult bench = candidates.latest(v, profile).orElse(null);
-        return new Served(modelName, profile, v.version.version, v.id.toString(), v.recipe, v.artifact.sha256,
-                v.artifact.sizeBytes, v.artifact.storageKey, p.id.toString(), p.effectiveAt, p.decidedBy, bench,
-                deltas(v, bench, profile));
-    }
-
-    private String whyNothing(Model model, String profile) {
-        Optional<PromotionEntity> latest = PromotionEntity.latest(model, profile);
-        if (latest.isPresent()) {
-            PromotionEntity p = latest.get();
-            if (p.outcome == PromotionOutcome.NOTHING_ELIGIBLE) {
-                return "nothing eligible: " + p.reason;
-            }
-            if (p.approval == ApprovalState.PENDING) {
-                return "pending approval: promotion " + p.id + " awaits a promoter (" + p.reason + ")";
-            }
-            if (p.approval == ApprovalState.REJECTED) {
-                return "promotion " + p.id + " was rejected by " + p.reviewedBy;
-            }
-        }
-        int latestVersion = ModelVersion.latestNumber(model);
-        if (latestVersion == 0) {
-            return "the model has no versions";
-        }
-        ModelVersion version = ModelVersion.findVersion(model, latestVersion).orElseThrow();
-        PromotionService.Progress progress = promotions.progress(version, profile);
-        if (progress.total() == 0) {
-            return "no benchmark jobs for v" + latestVersion + " on this profile yet"
-                    + (progress.compressionPending() > 0 ? " (" + progress.compressionPending()
-                    + " compression job(s) still running)" : "");
-        }
-        return progress.describe() + " for v" + latestVersion;
-    }
-
-    private BaselineDeltas deltas(VariantEntity v, BenchmarkResult bench, String profile) {
-        Optional<VariantEntity> baseline = BenchmarkJobs.baselineOf(v.version);
-        if (baseline.isEmpty()) {
-            return null;
-        }
-        VariantEntity b = baseline.get();
-        BenchmarkResult base = candidates.latest(b, profile).filter(r -> r.status() == BenchmarkStatus.OK).orElse(null);
-        Double latencyRatio = null;
-        Double ciLow = null;
-        Double ciHigh = null;
-        Double accuracyDelta = null;
-        boolean ok = bench != null && bench.status() == BenchmarkStatus.OK && bench.latency() != null;
-        if (ok && bench.comparison() != null) {
-            latencyRatio = bench.comparison().ratio();
-            ciLow = bench.comparison().ciLow();
-            ciHigh = bench.comparison().ciHigh();
-        } else if (ok && base != null && base.latency() != null) {
-            latencyRatio = v.id.equals(b.id) ? 1.0 : bench.latency().p50Millis() / base.latency().p50Millis();
-        }
-        if (ok && base != null && base.latency() != null) {
-            Double mine = Candidates.measurement(bench, v.id.equals(b.id), v.artifact.sizeBytes).accuracyPercent();
-            Double theirs = Candidates.measurement(base, true, b.artifact.sizeBytes).accuracyPercent();
-            accuracyDelta = mine == null || theirs == null ? null : mine - theirs;
-        }
-        return new BaselineDeltas(b.id.toString(), latencyRatio, ciLow, ciHigh,
-                (double) v.artifact.sizeBytes / b.artifact.sizeBytes, accuracyDelta);
+        Served s = (Served) snapshot;
+        return new BestVariant(s.modelName(), s.profile(), false, null, s.version(), s.variantId(), s.recipe(),
+                s.sha256(), s.sizeBytes(), null, s.promotionId(), s.promotedAt(), s.promotedBy(), s.benchmark(),
+                s.deltas(), s.fallback(), s.fallbackReason());
     }
 
     /** Every candidate of the version on the profile with its numbers, Pareto-optimal ones marked. */

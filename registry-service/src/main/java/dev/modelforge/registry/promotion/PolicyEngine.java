@@ -4,6 +4,7 @@ import dev.modelforge.api.promotion.Objective;
 import dev.modelforge.api.promotion.PromotionConstraints;
 import dev.modelforge.api.promotion.PromotionMode;
 import dev.modelforge.api.promotion.PromotionPolicy;
+import dev.modelforge.api.profile.Limits;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,20 +31,34 @@ public final class PolicyEngine {
      * @param champion   the variant serving the profile now, with its measurement there
      */
     public static Decision decide(PromotionPolicy policy, List<Candidate> candidates, Optional<Candidate> champion) {
-        return decide(policy, candidates, champion, ChampionGate.none());
+        return decide(policy, candidates, champion, ChampionGate.none(), null);
+    }
+
+    /** As {@link #decide(PromotionPolicy, List, Optional, ChampionGate, Limits)} with no device limits. */
+    public static Decision decide(PromotionPolicy policy, List<Candidate> candidates, Optional<Candidate> champion,
+                                  ChampionGate gate) {
+        return decide(policy, candidates, champion, gate, null);
+    }
+
+    /** As {@link #decide(PromotionPolicy, List, Optional, ChampionGate, Limits)} with no champion gate. */
+    public static Decision decide(PromotionPolicy policy, List<Candidate> candidates, Optional<Candidate> champion,
+                                  Limits deviceLimits) {
+        return decide(policy, candidates, champion, ChampionGate.none(), deviceLimits);
     }
 
     /**
      * Decides for one model version on one profile, where replacing a champion of an earlier version must also pass
      * {@code gate}: a candidate it refuses is not eligible, and when it asks for approval the decision waits for one.
      *
-     * @param policy     the profile's policy
-     * @param candidates every variant of the version, the baseline included
-     * @param champion   the variant serving the profile now, with its measurement there
-     * @param gate       what replacing that champion requires
+     * @param policy       the profile's policy
+     * @param candidates   every variant of the version, the baseline included
+     * @param champion     the variant serving the profile now, with its measurement there
+     * @param gate         what replacing that champion requires
+     * @param deviceLimits the profile's hard limits, or null; they bound the baseline fallback: the original serves
+     *                     only where it can run
      */
     public static Decision decide(PromotionPolicy policy, List<Candidate> candidates, Optional<Candidate> champion,
-                                  ChampionGate gate) {
+                                  ChampionGate gate, Limits deviceLimits) {
         Optional<Candidate> baseline = candidates.stream().filter(Candidate::baseline).findFirst();
         List<Candidate> ranked = new ArrayList<>();
         List<Verdict> rejected = new ArrayList<>();
@@ -75,19 +90,29 @@ public final class PolicyEngine {
         if (challenger != null) {
             why = challenger.label() + " is the best of " + ranked.size() + " eligible on " + objectives(policy)
                     + versusBaseline(challenger, baseline.orElse(null));
-        } else if (policy.fallbackToBaseline() && baseline.isPresent() && baseline.get().measurement() != null
-                && limitViolations(policy.constraints(), baseline.get().measurement()).isEmpty()
-                && gate.refusal(baseline.get()) == null) {
-            challenger = baseline.get();
-            why = "no compressed variant is eligible; serving the original " + challenger.label()
-                    + " (fallbackToBaseline)";
         } else {
-            String none = baseline.map(b -> b.measurement() == null
-                            ? "the baseline of v" + b.modelVersion() + " has no completed benchmark, so nothing can be compared"
-                            : "no variant met the policy (" + rejected.size() + " rejected)")
-                    .orElse("the version has no baseline variant");
-            return new Decision(Decision.Outcome.NOTHING_ELIGIBLE, champion.orElse(null),
-                    none + champion.map(ch -> "; " + ch.label() + " keeps serving").orElse(""), verdicts);
+            // A fleet needs something to run: with nothing serving yet, the original does, where it can run at all.
+            List<String> cannot = policy.fallbackToBaseline() && champion.isEmpty() && baseline.isPresent()
+                    ? baselineCannotServe(policy, baseline.get(), deviceLimits) : null;
+            if (cannot != null && cannot.isEmpty() && gate.refusal(baseline.get()) != null) {
+                cannot = List.of(gate.refusal(baseline.get()));
+            }
+            if (cannot != null && cannot.isEmpty()) {
+                challenger = baseline.get();
+                why = "no compressed variant is eligible; serving the original " + challenger.label() + " ("
+                        + FALLBACK_MARK + ")";
+            } else {
+                String none = baseline.map(b -> b.measurement() == null
+                                ? "the baseline of v" + b.modelVersion()
+                                + " has no completed benchmark, so nothing can be compared"
+                                : "no variant met the policy (" + rejected.size() + " rejected)")
+                        .orElse("the version has no baseline variant");
+                if (cannot != null && baseline.get().measurement() != null) {
+                    none += "; the original cannot serve here either: " + String.join("; ", cannot);
+                }
+                return new Decision(Decision.Outcome.NOTHING_ELIGIBLE, champion.orElse(null),
+                        none + champion.map(ch -> "; " + ch.label() + " keeps serving").orElse(""), verdicts);
+            }
         }
 
         if (champion.isPresent()) {
@@ -110,6 +135,32 @@ public final class PolicyEngine {
         Decision.Outcome outcome = policy.mode() == PromotionMode.APPROVAL || gated
                 ? Decision.Outcome.PENDING_APPROVAL : Decision.Outcome.PROMOTED;
         return new Decision(outcome, challenger, why, verdicts);
+    }
+
+    /** Marks a decision that serves the original because nothing compressed is eligible. */
+    public static final String FALLBACK_MARK = "fallback: baseline";
+
+    /** Why the original may not serve as the fallback (its benchmark, the policy's constraints, the device's limits). */
+    static List<String> baselineCannotServe(PromotionPolicy policy, Candidate baseline, Limits deviceLimits) {
+        Measurement m = baseline.measurement();
+        if (m == null) {
+            return List.of(baseline.benchmarkFailure() != null ? "its benchmark failed: " + baseline.benchmarkFailure()
+                    : "it has no completed benchmark on this profile");
+        }
+        List<String> reasons = new ArrayList<>();
+        if (m.emulated() && !policy.allowEmulated()) {
+            reasons.add("measured in emulation and the policy requires real hardware");
+        }
+        reasons.addAll(limitViolations(policy.constraints(), m));
+        if (deviceLimits != null) {
+            for (String r : limitViolations(new PromotionConstraints(null, deviceLimits.maxSizeMb(),
+                    deviceLimits.maxP95LatencyMillis(), deviceLimits.maxMemoryMb()), m)) {
+                if (!reasons.contains(r)) {
+                    reasons.add(r + " (device limit)");
+                }
+            }
+        }
+        return reasons;
     }
 
     /** Each reason the candidate may not be promoted; empty when it is eligible. */

@@ -23,4 +23,11 @@ public interface PromotionConfig {
     /** Best-variant cache: how long an answer may be served without re-reading the database. */
     @WithDefault("1s")
     Duration cacheTtl();
+
+    /**
+     * Best-variant cache: at most this many (model, profile) answers, negative ones included, so names that do not
+     * exist cannot grow the heap without bound.
+     */
+    @WithDefault("10000")
+    int cacheMaxEntries();
 }

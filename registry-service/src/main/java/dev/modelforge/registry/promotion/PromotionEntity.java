@@ -124,4 +124,12 @@ public class PromotionEntity extends PanacheEntityBase {
         return profile == null ? list("model = ?1 order by seq desc", model)
                 : list("model = ?1 and profile = ?2 order by seq desc", model, profile);
     }
+
+    /**
+     * {@code baseline} when the policy made the unmodified original serve: it never ranks a baseline, so a policy
+     * record whose variant is one is always the fallback.
+     */
+    public String fallback() {
+        return kind == PromotionKind.POLICY && variant != null && variant.recipe.isBaseline() ? "baseline" : null;
+    }
 }

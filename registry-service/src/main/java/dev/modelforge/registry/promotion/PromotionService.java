@@ -115,7 +115,8 @@ public class PromotionService {
                         + champion.map(ch -> "; " + ch.label() + " keeps serving").orElse(""), List.of());
             } else {
                 ChampionGate gate = gates.of(version, profileName, current.map(c -> c.variant).orElse(null));
-                decision = PolicyEngine.decide(policy, candidates.of(version, profileName), champion, gate);
+                decision = PolicyEngine.decide(policy, candidates.of(version, profileName), champion, gate,
+                        profile.get().limits());
             }
         } catch (IllegalArgumentException e) {
             decision = new Decision(Decision.Outcome.NOTHING_ELIGIBLE, champion.orElse(null),
@@ -285,7 +286,7 @@ public class PromotionService {
                 v == null ? null : v.version.version, v == null ? null : v.id.toString(),
                 v == null ? null : v.recipe.label(), p.decidedVersion,
                 p.previousVariant == null ? null : p.previousVariant.id.toString(), p.reason, verdicts, p.decidedBy,
-                p.decidedAt, p.effectiveAt, p.reviewedBy, p.reviewedAt, p.reviewComment);
+                p.decidedAt, p.effectiveAt, p.reviewedBy, p.reviewedAt, p.reviewComment, p.fallback());
     }
 
     private String write(Object o) {

@@ -74,6 +74,12 @@ public class VariantEntity extends PanacheEntityBase {
         return list("version = ?1 and recipeHash = ?2", version, recipeHash);
     }
 
+    /** The file name a download of this variant is saved under: model, version and recipe. */
+    public String downloadName() {
+        return version.model.name + "-v" + version.version + "-"
+                + recipe.label().replaceAll("[^A-Za-z0-9._-]+", "_") + ".onnx";
+    }
+
     public Variant toApi() {
         return new Variant(id.toString(), version.model.name, version.version, recipe, recipeHash, toolVersion,
                 artifact.sha256, artifact.sizeBytes, artifact.storageKey, report, List.copyOf(profiles),

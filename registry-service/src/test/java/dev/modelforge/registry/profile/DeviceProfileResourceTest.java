@@ -45,7 +45,8 @@ class DeviceProfileResourceTest {
                 .body("hardware.isaFeatures", hasItems("avx2", "avx512-vnni"))
                 .body("recipes.label", contains("int8-dynamic", "int8-static"))
                 .body("policy.mode", equalTo("auto"))
-                .body("revision", equalTo(1));
+                .body("policy.fallbackToBaseline", equalTo(true)) // stated by migration V421: revision 2
+                .body("revision", equalTo(2));
         as("reader").get(BASE + "arm64-mobile").then().statusCode(200)
                 .body("runtime.intraOpThreads", equalTo(4))
                 .body("recipes.label", contains("int8-static", "prune-structured+int8-static"));

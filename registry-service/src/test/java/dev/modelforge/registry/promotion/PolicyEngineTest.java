@@ -4,6 +4,7 @@ import dev.modelforge.api.promotion.Objective;
 import dev.modelforge.api.promotion.PromotionConstraints;
 import dev.modelforge.api.promotion.PromotionMode;
 import dev.modelforge.api.promotion.PromotionPolicy;
+import dev.modelforge.api.profile.Limits;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PolicyEngineTest {
 
     private static final long MB = 1024 * 1024;
-    private static final PromotionPolicy LATENCY_FIRST = PromotionPolicy.DEFAULT;
+    /** The default policy without the baseline fallback: these tests look at the policy's own choices. */
+    private static final PromotionPolicy LATENCY_FIRST = new PromotionPolicy(null, null, null, null, null, null, false);
 
     private static Candidate baseline(int version, double p50, long size, double acc) {
         return Candidate.measured("base-" + version, version, "baseline", true,
@@ -28,7 +30,7 @@ class PolicyEngineTest {
 
     private static PromotionPolicy policy(PromotionConstraints c, List<Objective> objectives, PromotionMode mode,
                                           Boolean preferNewest) {
-        return new PromotionPolicy(c, objectives, mode, preferNewest, null, null, null);
+        return new PromotionPolicy(c, objectives, mode, preferNewest, null, null, false);
     }
 
     @Test
@@ -91,7 +93,7 @@ class PolicyEngineTest {
 
     @Test
     void emulatedResultsAreRefusedWhenThePolicyRequiresRealHardware() {
-        PromotionPolicy strict = new PromotionPolicy(null, null, null, null, false, null, null);
+        PromotionPolicy strict = new PromotionPolicy(null, null, null, null, false, null, false);
         Candidate emulated = Candidate.measured("int8", 1, "int8", false,
                 new Measurement(true, 4, 5, 0.4, 0.45, 10 * MB, 100.0, 97.0));
 
@@ -245,5 +247,52 @@ class PolicyEngineTest {
                 .anyMatch(p -> p.startsWith("tieTolerance"))
                 .anyMatch(p -> p.startsWith("objectives must not repeat"));
         assertThat(PromotionPolicy.DEFAULT.problems()).isEmpty();
+    }
+
+    @Test
+    void byDefaultTheOriginalServesWhenNothingCompressedIsEligibleAndNothingServesYet() {
+        List<Candidate> cs = List.of(baseline(1, 10, 40 * MB, 97), variant("slow-int8", 1, 12, 1.2, 10 * MB, 97));
+
+        Decision d = PolicyEngine.decide(PromotionPolicy.DEFAULT, cs, Optional.empty(),
+                new Limits(100.0, 50.0, 512.0));
+
+        assertThat(PromotionPolicy.DEFAULT.fallbackToBaseline()).isTrue();
+        assertThat(d.outcome()).isEqualTo(Decision.Outcome.PROMOTED);
+        assertThat(d.winner().variantId()).isEqualTo("base-1");
+        assertThat(d.reason()).contains("serving the original").contains(PolicyEngine.FALLBACK_MARK);
+        assertThat(d.verdicts()).singleElement().satisfies(v -> assertThat(v.eligible()).isFalse());
+    }
+
+    @Test
+    void theFallbackNeverReplacesAChampion() {
+        Candidate champion = variant("v1-int8", 1, 4, 0.4, 10 * MB, 97);
+        List<Candidate> v2 = List.of(baseline(2, 10, 40 * MB, 97), variant("v2-slow", 2, 12, 1.2, 10 * MB, 97));
+
+        Decision d = PolicyEngine.decide(PromotionPolicy.DEFAULT, v2, Optional.of(champion), (Limits) null);
+
+        assertThat(d.outcome()).isEqualTo(Decision.Outcome.NOTHING_ELIGIBLE);
+        assertThat(d.winner().variantId()).isEqualTo("v1-int8");
+    }
+
+    @Test
+    void anOriginalThatBreaksAHardLimitDoesNotServeAndTheReasonSaysWhich() {
+        List<Candidate> cs = List.of(baseline(1, 10, 40 * MB, 97), variant("slow-int8", 1, 12, 1.2, 10 * MB, 97));
+
+        Decision memory = PolicyEngine.decide(PromotionPolicy.DEFAULT, cs, Optional.empty(),
+                new Limits(null, null, 256.0));
+        assertThat(memory.outcome()).isEqualTo(Decision.Outcome.NOTHING_ELIGIBLE);
+        assertThat(memory.winner()).isNull();
+        assertThat(memory.reason()).contains("the original cannot serve here either")
+                .contains("peak memory 300 MiB > limit 256 MiB (device limit)");
+
+        PromotionPolicy sizeCapped = new PromotionPolicy(new PromotionConstraints(null, 20.0, null, null), null, null,
+                null, null, null, null);
+        Decision size = PolicyEngine.decide(sizeCapped, cs, Optional.empty(), (Limits) null);
+        assertThat(size.outcome()).isEqualTo(Decision.Outcome.NOTHING_ELIGIBLE);
+        assertThat(size.reason()).contains("size 40.0 MiB > limit 20.0 MiB");
+
+        PromotionPolicy optedOut = new PromotionPolicy(null, null, null, null, null, null, false);
+        assertThat(PolicyEngine.decide(optedOut, cs, Optional.empty(), (Limits) null).outcome())
+                .isEqualTo(Decision.Outcome.NOTHING_ELIGIBLE);
     }
 }

@@ -1,0 +1,82 @@
+package dev.modelforge.cli;
+
+import dev.modelforge.api.client.RegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** A download streamed into a temp file while hashing; only a file whose sha256 matches appears under its name. */
+final class VerifiedDownload {
+    private VerifiedDownload() {
+    }
+
+    /**
+     * @param progress where to draw a progress bar, or null for none
+     * @return the saved file
+     */
+    static Path save(RegistryClient client, URI url, String sha256, long sizeBytes, Path dir, String fileName,
+                     PrintWriter progress) throws IOException {
+        Files.createDirectories(dir);
+        Path target = dir.resolve(fileName);
+        Path temp = Files.createTempFile(dir, ".modelforge-download-", ".part");
+        ProgressBar bar = progress == null ? null : new ProgressBar(progress, "downloading");
+        boolean ok = false;
+        try {
+            MessageDigest digest = sha256();
+            try (InputStream in = client.download(url);
+                 OutputStream fileOut = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
+                byte[] buffer = new byte[1 << 16];
+                long done = 0;
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    fileOut.write(buffer, 0, n);
+                    done += n;
+                    if (bar != null) {
+                        bar.onProgress(done, sizeBytes);
+                    }
+                }
+            } finally {
+                if (bar != null) {
+                    bar.finish();
+                }
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equalsIgnoreCase(sha256)) {
+                throw new ExitCodes.CliFailure(ExitCodes.CHECKSUM, "downloaded file's sha256 " + actual
+                        + " does not match the registry's " + sha256 + "; nothing was saved, try again");
+            }
+            if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+                // Temp files are private (0600); a model file is not a secret.
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            ok = true;
+            return target;
+        } finally {
+            if (!ok) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
