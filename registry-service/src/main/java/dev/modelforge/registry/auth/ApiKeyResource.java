@@ -28,7 +28,7 @@ public class ApiKeyResource {
     @POST
     public Response create(CreateApiKeyRequest request) {
         if (request == null || request.name() == null || request.name().isBlank() || request.role() == null) {
-            throw ProblemException.invalidRequest("send {\"name\": \"...\", \"role\": \"reader|uploader|promoter|admin\"}");
+            throw ProblemException.invalidRequest("send {\"name\": \"...\", \"role\": \"reader|uploader|promoter|admin|worker\"}");
         }
         if (request.name().length() > 200) {
             throw ProblemException.invalidRequest("key name is longer than 200 characters");
