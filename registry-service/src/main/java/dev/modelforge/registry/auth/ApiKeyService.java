@@ -45,7 +45,7 @@ public class ApiKeyService {
         });
     }
 
-    private ApiKey insert(String name, Role role, String secret) {
+    ApiKey insert(String name, Role role, String secret) {
         var key = new ApiKey();
         key.name = name;
         key.role = role;

@@ -231,8 +231,8 @@ public class BenchmarkJobs {
             return new Recorded(read(existing.result), false);
         }
         requireOpen(job);
-        leases.requireLive(job, claimant, Instant.now());
         BenchmarkFigures.check(body);
+        leases.requireLive(job, claimant, Instant.now());
         // The size is the registry's own (measured when the artifact was stored), whatever the worker says.
         BenchmarkResult result = body.forJob(job.id.toString(), variantId, job.profile)
                 .withSizeBytes(job.variant.artifact.sizeBytes);
