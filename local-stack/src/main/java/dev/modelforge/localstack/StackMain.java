@@ -148,11 +148,16 @@ public final class StackMain {
         Integer registryPort = ports.entrySet().stream().filter(e -> e.getKey().name().equals("registry-service"))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
         String registryUrl = registryPort == null ? null : "http://127.0.0.1:" + registryPort;
+        // Each worker service reports back with a key of its own, role worker (never the admin key): the registry
+        // registers them at startup from MODELFORGE_BOOTSTRAP_WORKER_KEYS, and each worker sees only its own.
+        Map<String, String> workerKeys = new LinkedHashMap<>();
+        for (Service service : ports.keySet()) {
+            if (!service.name().equals("registry-service")) {
+                workerKeys.put(service.name(), newAdminKey());
+            }
+        }
         if (registryUrl != null) {
             env.put("MODELFORGE_REGISTRY_URL", registryUrl);
-            // Workers report back with a key; locally the admin key serves (prod gives them an uploader key).
-            env.put("MODELFORGE_API_KEY", adminKey);
-            env.put("MODELFORGE_WORKER_API_KEY", adminKey);
         }
         // One local benchmark worker serves every CPU profile (emulated: the profile's threads on this CPU);
         // gpu-fp16 needs a GPU worker. The caller's MODELFORGE_BENCHMARK_PROFILES wins.
@@ -167,6 +172,10 @@ public final class StackMain {
             serviceEnv.put("QUARKUS_HTTP_HOST", "127.0.0.1");
             if (service.name().equals("registry-service")) {
                 serviceEnv.put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", adminKey);
+                serviceEnv.put("MODELFORGE_BOOTSTRAP_WORKER_KEYS", String.join(",", workerKeys.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            } else if (workerKeys.containsKey(service.name())) {
+                serviceEnv.put("MODELFORGE_WORKER_API_KEY", workerKeys.get(service.name()));
             }
             List<String> command = JavaCommand.builder()
                     .jvmOption(MARKER_PROPERTY + service.name())
@@ -314,7 +323,7 @@ public final class StackMain {
         return SERVICES.stream().filter(s -> names.contains(s.name())).toList();
     }
 
-    /** API keys look like {@code mf_<43 base64url chars>}: 256 random bits, greppable prefix. */
+    /** API keys (admin and worker alike) look like {@code mf_<43 base64url chars>}: 256 random bits, greppable prefix. */
     static String newAdminKey() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);

@@ -1,5 +1,6 @@
 package dev.modelforge.registry.job;
 
+import dev.modelforge.api.job.JobStatus;
 import dev.modelforge.api.job.PipelineProblemTypes;
 import dev.modelforge.registry.auth.ApiKey;
 import dev.modelforge.registry.error.ProblemException;
@@ -53,7 +54,7 @@ public class JobLeases {
      * with 409 {@code lease-held} — whoever holds it keeps it by heartbeating.
      */
     public Lease grant(WorkerJob job, Claimant claimant, String workerId, Instant now) {
-        if (job.status == dev.modelforge.api.job.JobStatus.RUNNING && isLive(job, now)) {
+        if (job.status == JobStatus.RUNNING && isLive(job, now)) {
             throw new ProblemException(409, PipelineProblemTypes.LEASE_HELD, "Job is leased",
                     "job " + job.id + " is running on worker '" + job.workerId + "' until " + job.leaseExpiresAt
                             + "; drop this delivery (it is re-queued if that lease expires)");
@@ -77,7 +78,7 @@ public class JobLeases {
         if (!heldBy(job, claimant)) {
             throw lost(job, "this key and token do not hold the job's lease (another worker claimed it)");
         }
-        if (job.status != dev.modelforge.api.job.JobStatus.RUNNING || !isLive(job, now)) {
+        if (job.status != JobStatus.RUNNING || !isLive(job, now)) {
             throw lost(job, "the lease expired" + (job.leaseExpiresAt == null ? "" : " at " + job.leaseExpiresAt)
                     + " and the job was given back to the queue; drop this delivery");
         }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real registry — {@code registry-service/target/quarkus-app/quarkus-run.jar}, packaged by the reactor before
- * this module — as a child JVM on the test JVM's local stack, with a bootstrap admin key and an {@code uploader} key
+ * this module — as a child JVM on the test JVM's local stack, with a bootstrap admin key and a {@code worker} key
  * for the worker under test. Points the in-process worker at it.
  */
 public class RealRegistry implements QuarkusTestResourceLifecycleManager {
@@ -76,7 +76,7 @@ public class RealRegistry implements QuarkusTestResourceLifecycleManager {
         baseUrl = "http://127.0.0.1:" + port;
         awaitReady(Duration.ofMinutes(4));
         workerKey = new RegistryClient(URI.create(baseUrl), ADMIN_KEY)
-                .createApiKey(new CreateApiKeyRequest("benchmark-worker-it", Role.UPLOADER)).secret();
+                .createApiKey(new CreateApiKeyRequest("benchmark-worker-it", Role.WORKER)).secret();
     }
 
     /**

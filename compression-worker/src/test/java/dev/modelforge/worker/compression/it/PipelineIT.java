@@ -231,7 +231,8 @@ class PipelineIT {
                 assertThat(variantsPerRecipe).containsEntry(job.get("recipeHash").asText(), 1);
             }
             if (job.get("id").asText().equals(killedJob) && atKill.get("status").asText().equals("running")) {
-                // Redelivered to the new worker, which claimed it again.
+                // The dead worker's lease expired, the registry re-queued the job, and the new worker claimed it
+                // (a claim while that lease was live is refused, so attempts >= 2 means it went through expiry).
                 assertThat(job.get("attempts").asInt()).isGreaterThanOrEqualTo(2);
                 assertThat(job.get("workerId").asText()).isEqualTo("worker-c");
                 assertThat(job.get("status").asText()).isIn("succeeded", "failed");
