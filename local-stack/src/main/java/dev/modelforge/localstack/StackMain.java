@@ -150,12 +150,7 @@ public final class StackMain {
         String registryUrl = registryPort == null ? null : "http://127.0.0.1:" + registryPort;
         // Each worker service reports back with a key of its own, role worker (never the admin key): the registry
         // registers them at startup from MODELFORGE_BOOTSTRAP_WORKER_KEYS, and each worker sees only its own.
-        Map<String, String> workerKeys = new LinkedHashMap<>();
-        for (Service service : ports.keySet()) {
-            if (!service.name().equals("registry-service")) {
-                workerKeys.put(service.name(), newAdminKey());
-            }
-        }
+        Map<String, String> workerKeys = workerKeys(ports.keySet());
         if (registryUrl != null) {
             env.put("MODELFORGE_REGISTRY_URL", registryUrl);
         }
@@ -172,8 +167,7 @@ public final class StackMain {
             serviceEnv.put("QUARKUS_HTTP_HOST", "127.0.0.1");
             if (service.name().equals("registry-service")) {
                 serviceEnv.put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", adminKey);
-                serviceEnv.put("MODELFORGE_BOOTSTRAP_WORKER_KEYS", String.join(",", workerKeys.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                serviceEnv.put("MODELFORGE_BOOTSTRAP_WORKER_KEYS", bootstrapWorkerKeys(workerKeys));
             } else if (workerKeys.containsKey(service.name())) {
                 serviceEnv.put("MODELFORGE_WORKER_API_KEY", workerKeys.get(service.name()));
             }
@@ -321,6 +315,22 @@ public final class StackMain {
                     + "; known: " + SERVICES.stream().map(Service::name).toList());
         }
         return SERVICES.stream().filter(s -> names.contains(s.name())).toList();
+    }
+
+    /** A fresh worker-role key per worker service (every service but the registry), by service name. */
+    static Map<String, String> workerKeys(java.util.Collection<Service> services) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Service service : services) {
+            if (!service.name().equals("registry-service")) {
+                keys.put(service.name(), newAdminKey());
+            }
+        }
+        return keys;
+    }
+
+    /** The registry's {@code MODELFORGE_BOOTSTRAP_WORKER_KEYS}: {@code name=secret} pairs, comma-separated. */
+    static String bootstrapWorkerKeys(Map<String, String> workerKeys) {
+        return String.join(",", workerKeys.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     /** API keys (admin and worker alike) look like {@code mf_<43 base64url chars>}: 256 random bits, greppable prefix. */

@@ -62,7 +62,7 @@ public final class Pipeline implements AutoCloseable {
         env.put("MODELFORGE_OUTBOX_POLL_INTERVAL", "200ms");
         // A killed worker's job comes back after its lease expires: short here so the kill test takes seconds, long
         // enough that a live worker's heartbeats (every third of it) keep it on a loaded machine.
-        env.putIfAbsent("MODELFORGE_LEASE_DURATION", "15s");
+        env.putIfAbsent("MODELFORGE_LEASE_DURATION", "30s");
         env.putIfAbsent("MODELFORGE_LEASE_SWEEP_INTERVAL", "1s");
         ServiceProcess registry = ServiceProcess.start("registry", ServiceProcess.quarkusJar("registry-service"),
                 env, ServiceProcess.freePort(), logDir, "768m");
