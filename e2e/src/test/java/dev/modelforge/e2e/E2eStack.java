@@ -87,7 +87,7 @@ final class E2eStack implements AutoCloseable {
         Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
         env.put("MODELFORGE_REGISTRY_URL", admin().baseUri().toString());
         env.put("MODELFORGE_WORKER_API_KEY",
-                admin().createApiKey(new CreateApiKeyRequest(id, Role.UPLOADER)).secret());
+                admin().createApiKey(new CreateApiKeyRequest(id, Role.WORKER)).secret());
         env.put("MODELFORGE_WORKER_ID", id);
         env.put("MODELFORGE_BENCHMARK_PROFILES", String.join(",", profiles));
         env.put("MODELFORGE_BENCHMARK_PLAN", plan);

@@ -148,11 +148,11 @@ public final class StackMain {
         Integer registryPort = ports.entrySet().stream().filter(e -> e.getKey().name().equals("registry-service"))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
         String registryUrl = registryPort == null ? null : "http://127.0.0.1:" + registryPort;
+        // Each worker service reports back with a key of its own, role worker (never the admin key): the registry
+        // registers them at startup from MODELFORGE_BOOTSTRAP_WORKER_KEYS, and each worker sees only its own.
+        Map<String, String> workerKeys = workerKeys(ports.keySet());
         if (registryUrl != null) {
             env.put("MODELFORGE_REGISTRY_URL", registryUrl);
-            // Workers report back with a key; locally the admin key serves (prod gives them an uploader key).
-            env.put("MODELFORGE_API_KEY", adminKey);
-            env.put("MODELFORGE_WORKER_API_KEY", adminKey);
         }
         // One local benchmark worker serves every CPU profile (emulated: the profile's threads on this CPU);
         // gpu-fp16 needs a GPU worker. The caller's MODELFORGE_BENCHMARK_PROFILES wins.
@@ -167,6 +167,9 @@ public final class StackMain {
             serviceEnv.put("QUARKUS_HTTP_HOST", "127.0.0.1");
             if (service.name().equals("registry-service")) {
                 serviceEnv.put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", adminKey);
+                serviceEnv.put("MODELFORGE_BOOTSTRAP_WORKER_KEYS", bootstrapWorkerKeys(workerKeys));
+            } else if (workerKeys.containsKey(service.name())) {
+                serviceEnv.put("MODELFORGE_WORKER_API_KEY", workerKeys.get(service.name()));
             }
             List<String> command = JavaCommand.builder()
                     .jvmOption(MARKER_PROPERTY + service.name())
@@ -315,7 +318,23 @@ public final class StackMain {
         return SERVICES.stream().filter(s -> names.contains(s.name())).toList();
     }
 
-    /** API keys look like {@code mf_<43 base64url chars>}: 256 random bits, greppable prefix. */
+    /** A fresh worker-role key per worker service (every service but the registry), by service name. */
+    static Map<String, String> workerKeys(java.util.Collection<Service> services) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Service service : services) {
+            if (!service.name().equals("registry-service")) {
+                keys.put(service.name(), newAdminKey());
+            }
+        }
+        return keys;
+    }
+
+    /** The registry's {@code MODELFORGE_BOOTSTRAP_WORKER_KEYS}: {@code name=secret} pairs, comma-separated. */
+    static String bootstrapWorkerKeys(Map<String, String> workerKeys) {
+        return String.join(",", workerKeys.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    /** API keys (admin and worker alike) look like {@code mf_<43 base64url chars>}: 256 random bits, greppable prefix. */
     static String newAdminKey() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);

@@ -67,6 +67,15 @@ class StackMainTest {
     }
 
     @Test
+    void eachWorkerServiceGetsItsOwnKeyAndTheRegistryKnowsThemAll() {
+        var keys = StackMain.workerKeys(StackMain.SERVICES);
+        assertThat(keys).containsOnlyKeys("compression-worker", "benchmark-worker");
+        assertThat(keys.get("compression-worker")).isNotEqualTo(keys.get("benchmark-worker")).startsWith("mf_");
+        assertThat(StackMain.bootstrapWorkerKeys(keys)).isEqualTo("compression-worker=" + keys.get("compression-worker")
+                + ",benchmark-worker=" + keys.get("benchmark-worker"));
+    }
+
+    @Test
     void pidLinesRoundTrip() {
         ManagedProcess p = new ManagedProcess("registry-service", 4242, "-Dmodelforge.process=registry-service");
         assertThat(ManagedProcess.parse(p.toLine())).isEqualTo(p);

@@ -1,22 +1,27 @@
 package dev.modelforge.worker.compression;
 
+import dev.modelforge.api.client.LeaseHeartbeat;
+import dev.modelforge.api.job.CompressionJob;
 import dev.modelforge.api.job.CompressionJobMessage;
 import dev.modelforge.api.job.FailureKind;
 import dev.modelforge.api.job.JobClaim;
 import dev.modelforge.api.job.JobFailure;
 import dev.modelforge.api.job.JobProgress;
+import dev.modelforge.api.job.Leases;
 import dev.modelforge.api.job.StoredObject;
 import dev.modelforge.api.variant.VariantRegistration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -25,8 +30,13 @@ import java.util.stream.Stream;
  * Does one compression job from start to registration, with bounded retries.
  *
  * <p>Idempotency comes from the registry: {@code claim} answers 409 for a job that is already finished (a
- * redelivery after the result was registered), and registering the same (version, recipe, tool version) twice
- * returns the first variant. So any number of deliveries of one job end with exactly one variant.
+ * redelivery after the result was registered) or leased by another live worker, and registering the same (version,
+ * recipe, tool version) twice returns the first variant. So any number of deliveries of one job end with exactly one
+ * variant.
+ *
+ * <p>The claim's lease token goes with every later call; a heartbeat (a progress report with the last percentage)
+ * keeps the lease while a long pass reports nothing. If the registry says the lease is lost, the job is given up:
+ * another worker has it, or will once the registry re-queues it.
  */
 @ApplicationScoped
 public class JobProcessor {
@@ -72,32 +82,58 @@ public class JobProcessor {
     public Outcome process(CompressionJobMessage job) {
         int max = Math.max(1, config.maxAttempts());
         long backoff = config.initialBackoff().toMillis();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return attempt(job);
-            } catch (JobsApi.JobFinishedException e) {
-                LOG.infof("job %s already finished, dropping this delivery", job.jobId());
-                return Outcome.DUPLICATE;
-            } catch (RecipeExecutor.RecipeRefusedException e) {
-                LOG.infof("job %s (%s) refused: %s", job.jobId(), job.recipe().label(), e.getMessage());
-                return reportRefused(job, e.getMessage());
-            } catch (Exception e) {
-                String reason = "attempt " + attempt + "/" + max + ": " + describe(e);
-                if (attempt >= max) {
-                    LOG.errorf(e, "job %s is dead after %d attempts", job.jobId(), attempt);
-                    report(job, FailureKind.DEAD, reason);
-                    throw new DeadJobException("job " + job.jobId() + " dead: " + reason, e);
+        Lease lease = null;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    if (lease == null) {
+                        lease = claim(job);
+                    }
+                    return attempt(job, lease);
+                } catch (JobsApi.JobFinishedException e) {
+                    LOG.infof("job %s is finished or leased by another worker, dropping this delivery", job.jobId());
+                    return Outcome.DUPLICATE;
+                } catch (RecipeExecutor.RecipeRefusedException e) {
+                    LOG.infof("job %s (%s) refused: %s", job.jobId(), job.recipe().label(), e.getMessage());
+                    return reportRefused(job, lease, e.getMessage());
+                } catch (Exception e) {
+                    String reason = "attempt " + attempt + "/" + max + ": " + describe(e);
+                    if (attempt >= max) {
+                        LOG.errorf(e, "job %s is dead after %d attempts", job.jobId(), attempt);
+                        report(job, lease, FailureKind.DEAD, reason);
+                        throw new DeadJobException("job " + job.jobId() + " dead: " + reason, e);
+                    }
+                    LOG.warnf("job %s failed (%s), retrying in %d ms", job.jobId(), reason, backoff);
+                    report(job, lease, FailureKind.RETRYING, reason);
+                    sleep(backoff);
+                    backoff *= 2;
                 }
-                LOG.warnf("job %s failed (%s), retrying in %d ms", job.jobId(), reason, backoff);
-                report(job, FailureKind.RETRYING, reason);
-                sleep(backoff);
-                backoff *= 2;
+            }
+        } finally {
+            if (lease != null) {
+                lease.heartbeat.close();
             }
         }
     }
 
-    private Outcome attempt(CompressionJobMessage job) throws Exception {
-        registry.claim(job.jobId(), new JobClaim(workerId()));
+    /** Claims the job and starts its heartbeat. */
+    private Lease claim(CompressionJobMessage job) {
+        RestResponse<CompressionJob> claimed = registry.claim(job.jobId(), new JobClaim(workerId()));
+        String token = claimed.getHeaderString(Leases.TOKEN_HEADER);
+        Lease lease = new Lease(token);
+        lease.heartbeat = LeaseHeartbeat.start("lease-" + job.jobId(),
+                LeaseHeartbeat.intervalFor(claimed.getHeaderString(Leases.EXPIRES_HEADER), Instant.now()), () -> {
+                    try {
+                        registry.progress(job.jobId(), token, new JobProgress(workerId(), lease.percent, "working"));
+                        return true;
+                    } catch (JobsApi.JobFinishedException e) {
+                        return false;
+                    }
+                });
+        return lease;
+    }
+
+    private Outcome attempt(CompressionJobMessage job, Lease lease) throws Exception {
         Path dir = config.workDir().isPresent()
                 ? Files.createTempDirectory(ensureDir(config.workDir().get()), "job-")
                 : Files.createTempDirectory("modelforge-job-");
@@ -106,14 +142,14 @@ public class JobProcessor {
             blobs.download(job.original(), original);
             Optional<Path> calibration = fetch(job.calibration(), dir.resolve("calibration.data"));
             Optional<Path> eval = fetch(job.eval(), dir.resolve("eval.data"));
-            Throttle progress = new Throttle(job.jobId());
+            Throttle progress = new Throttle(job.jobId(), lease);
             progress.send("downloaded", 10, true);
             Path work = Files.createDirectory(dir.resolve("work"));
             RecipeExecutor.Output out = executor.run(original, calibration, eval, job.recipe(), work,
                     (phase, fraction) -> progress.send(phase, 10 + (int) Math.round(80 * clamp(fraction)), false));
             progress.send("uploading", 90, true);
             StoredObject stored = blobs.uploadContentAddressed(out.model());
-            registry.registerVariant(job.jobId(),
+            registry.registerVariant(job.jobId(), lease.token,
                     new VariantRegistration(workerId(), out.toolVersion(), stored, out.report()));
             LOG.infof("job %s (%s) registered %s", job.jobId(), job.recipe().label(), stored.storageKey());
             return Outcome.REGISTERED;
@@ -130,9 +166,9 @@ public class JobProcessor {
         return Optional.of(target);
     }
 
-    private Outcome reportRefused(CompressionJobMessage job, String reason) {
+    private Outcome reportRefused(CompressionJobMessage job, Lease lease, String reason) {
         try {
-            registry.fail(job.jobId(), new JobFailure(workerId(), FailureKind.REFUSED, reason));
+            registry.fail(job.jobId(), lease.token, new JobFailure(workerId(), FailureKind.REFUSED, reason));
         } catch (JobsApi.JobFinishedException e) {
             return Outcome.DUPLICATE;
         }
@@ -140,9 +176,12 @@ public class JobProcessor {
     }
 
     /** Best effort: the registry being down must not hide the original failure. */
-    private void report(CompressionJobMessage job, FailureKind kind, String reason) {
+    private void report(CompressionJobMessage job, Lease lease, FailureKind kind, String reason) {
+        if (lease == null) {
+            return; // never claimed (the registry was unreachable): there is nothing to report on
+        }
         try {
-            registry.fail(job.jobId(), new JobFailure(workerId(), kind, reason));
+            registry.fail(job.jobId(), lease.token, new JobFailure(workerId(), kind, reason));
         } catch (RuntimeException e) {
             LOG.warnf("could not report %s for job %s: %s", kind.wireName(), job.jobId(), e.toString());
         }
@@ -182,17 +221,34 @@ public class JobProcessor {
         }
     }
 
+    /** The lease a claim granted: its token, the heartbeat keeping it, the last percentage reported. */
+    private static final class Lease {
+        private final String token;
+        private LeaseHeartbeat heartbeat;
+        private volatile int percent;
+
+        Lease(String token) {
+            this.token = token;
+        }
+    }
+
     /** Sends progress at most every {@link WorkerConfig#progressInterval()}, unless forced. */
     private final class Throttle {
         private final String jobId;
+        private final Lease lease;
         private long lastSent;
         private int lastPercent = -1;
 
-        Throttle(String jobId) {
+        Throttle(String jobId, Lease lease) {
             this.jobId = jobId;
+            this.lease = lease;
         }
 
         void send(String phase, int percent, boolean force) {
+            if (lease.heartbeat.lost()) {
+                throw new JobsApi.JobFinishedException("lease of job " + jobId + " lost");
+            }
+            lease.percent = percent;
             long now = System.nanoTime();
             if (!force && (percent == lastPercent || now - lastSent < config.progressInterval().toNanos())) {
                 return;
@@ -200,7 +256,7 @@ public class JobProcessor {
             lastSent = now;
             lastPercent = percent;
             try {
-                registry.progress(jobId, new JobProgress(workerId(), percent, phase));
+                registry.progress(jobId, lease.token, new JobProgress(workerId(), percent, phase));
             } catch (JobsApi.JobFinishedException e) {
                 throw e;
             } catch (RuntimeException e) {

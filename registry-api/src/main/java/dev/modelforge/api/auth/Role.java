@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** API key roles, ordered: each role includes every role before it. */
+/**
+ * API key roles. The human and CI roles are ordered — reader, uploader, promoter, each including the ones before
+ * it; {@code worker} stands apart: it may read and do what only workers do (claim jobs, register variants, post
+ * benchmark results), and no human or CI role includes it. {@code admin} includes every role.
+ */
 public enum Role {
     /** Read models, versions, artifacts. */
     READER,
@@ -13,7 +17,9 @@ public enum Role {
     /** Change lifecycle: archive versions, promote variants. */
     PROMOTER,
     /** Everything, including API key management. */
-    ADMIN;
+    ADMIN,
+    /** A compression or benchmark worker: claims jobs, reports on them, registers variants and results. */
+    WORKER;
 
     /** @return the lower-case wire name, also the security role name */
     @JsonValue
@@ -35,7 +41,7 @@ public enum Role {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown role '" + value + "'; use reader, uploader, promoter or admin");
+        throw new IllegalArgumentException("unknown role '" + value + "'; use reader, uploader, promoter, admin or worker");
     }
 
     /**
@@ -43,6 +49,12 @@ public enum Role {
      * @return true if this role may do what {@code other} may
      */
     public boolean includes(Role other) {
+        if (this == ADMIN || this == other) {
+            return true;
+        }
+        if (this == WORKER || other == WORKER) {
+            return other == READER;
+        }
         return compareTo(other) >= 0;
     }
 }

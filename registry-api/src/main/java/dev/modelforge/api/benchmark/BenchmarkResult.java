@@ -70,4 +70,16 @@ public record BenchmarkResult(String jobId, String variantId, String deviceProfi
                 sizeBytes, loadMillis, latency, throughput, peakRssMb, baseRssMb, accuracy, comparison,
                 fingerprint, notes, measuredAt);
     }
+
+    /**
+     * The same result with the artifact size the registry measured (a worker's claim never overrides it).
+     *
+     * @param measuredSizeBytes size of the variant's stored artifact
+     * @return a copy with {@code sizeBytes} replaced
+     */
+    public BenchmarkResult withSizeBytes(long measuredSizeBytes) {
+        return new BenchmarkResult(jobId, variantId, deviceProfile, status, failureReason, failureDetail, emulated,
+                measuredSizeBytes, loadMillis, latency, throughput, peakRssMb, baseRssMb, accuracy, comparison,
+                fingerprint, notes, measuredAt);
+    }
 }

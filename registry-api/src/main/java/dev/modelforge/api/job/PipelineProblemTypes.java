@@ -17,6 +17,12 @@ public final class PipelineProblemTypes {
     public static final String JOB_FINISHED = ProblemTypes.BASE + "job-finished";
     /** A worker report that cannot be accepted (progress outside 0..100, variant without artifact...). */
     public static final String JOB_REPORT_INVALID = ProblemTypes.BASE + "job-report-invalid";
+    /** The caller does not hold the job's lease: token missing, wrong or expired, or another key claimed it. */
+    public static final String LEASE_LOST = ProblemTypes.BASE + "lease-lost";
+    /** Another worker holds a live lease on the job; the delivery must be dropped. */
+    public static final String LEASE_HELD = ProblemTypes.BASE + "lease-held";
+    /** A worker's claimed artifact is not what storage holds (missing, other size, other sha256). */
+    public static final String ARTIFACT_MISMATCH = ProblemTypes.BASE + "artifact-mismatch";
     /** No variant with that id. */
     public static final String VARIANT_NOT_FOUND = ProblemTypes.BASE + "variant-not-found";
 

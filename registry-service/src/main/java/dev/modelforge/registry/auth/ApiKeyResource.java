@@ -36,7 +36,7 @@ public class ApiKeyResource {
     @POST
     public Response create(CreateApiKeyRequest request) {
         if (request == null || request.name() == null || request.name().isBlank() || request.role() == null) {
-            throw ProblemException.invalidRequest("send {\"name\": \"...\", \"role\": \"reader|uploader|promoter|admin\","
+            throw ProblemException.invalidRequest("send {\"name\": \"...\", \"role\": \"reader|uploader|promoter|admin|worker\","
                     + " \"team\": \"optional\", \"expiresAt\": \"optional ISO-8601 instant\"}");
         }
         if (request.name().length() > 200) {

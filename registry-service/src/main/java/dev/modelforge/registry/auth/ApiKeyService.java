@@ -167,7 +167,8 @@ public class ApiKeyService {
         return "mf_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
-    private ApiKey insert(String name, Role role, String secret, String createdBy) {
+    /** Inserts a key row; the caller's transaction commits it (and the key table picks it up). */
+    ApiKey insert(String name, Role role, String secret, String createdBy) {
         var key = new ApiKey();
         key.name = name;
         key.role = role;

@@ -12,6 +12,7 @@ import dev.modelforge.api.job.StoredObject;
 import dev.modelforge.api.profile.DeviceProfile;
 import dev.modelforge.registry.artifact.Artifact;
 import dev.modelforge.registry.events.Outbox;
+import dev.modelforge.registry.job.JobLeases;
 import dev.modelforge.registry.profile.DeviceProfileService;
 import dev.modelforge.registry.variant.VariantCreated;
 import dev.modelforge.registry.variant.VariantEntity;
@@ -59,6 +60,13 @@ public class BenchmarkJobs {
     @Inject
     Event<BenchmarksChanged> changed;
 
+    @Inject
+    JobLeases leases;
+
+    /** The job after a start or a heartbeat, with the lease (its token only on a start). */
+    public record Leased(BenchmarkJobView job, JobLeases.Lease lease) {
+    }
+
     /** Same transaction as the variant: a rolled-back variant leaves no job and no message behind. */
     @Transactional(Transactional.TxType.MANDATORY)
     void onVariantCreated(@Observes VariantCreated created) {
@@ -90,20 +98,27 @@ public class BenchmarkJobs {
         job.queued(now);
         job.reason = reason;
         job.persist();
+        emit(job, profile);
+        return job;
+    }
 
+    /**
+     * Puts {@code job}'s message on the benchmark-jobs topic (through the outbox): when it is queued, and again when
+     * an expired lease gives it back to the queue. The profile travels as a snapshot: the worker measures with the
+     * runtime settings and limits the job was queued with, even if an admin edits the profile meanwhile.
+     */
+    private void emit(BenchmarkJobEntity job, DeviceProfile profile) {
+        VariantEntity variant = job.variant;
         ModelVersion version = variant.version;
         Optional<VariantEntity> baseline = isBaseline(variant) ? Optional.empty() : baselineOf(version);
         String modelId = String.valueOf(version.model.id);
-        // The profile travels as a snapshot: the worker measures with the runtime settings and limits the job was
-        // planned for, even if an admin edits the profile while the job waits in Kafka.
         BenchmarkJob payload = new BenchmarkJob(job.id.toString(), variant.id.toString(), profile.name(),
                 stored(variant.artifact), baseline.map(b -> b.id.toString()).orElse(null),
                 baseline.map(b -> stored(b.artifact)).orElse(null),
                 version.eval == null ? null : stored(version.eval), modelId, version.model.name, version.version,
-                profile, reason);
+                profile, job.reason);
         outbox.record("model", modelId, JOB_EVENT_TYPE, BenchmarkJob.TOPIC, modelId, payload);
         changed.fire(new BenchmarksChanged(version.model.name, profile.name()));
-        return job;
     }
 
     public static boolean isBaseline(VariantEntity v) {
@@ -119,14 +134,59 @@ public class BenchmarkJobs {
         return new StoredObject(a.storageKey, a.sha256, a.sizeBytes);
     }
 
+    /** The worker's claim: queued (or an expired lease) → running, with a new lease. */
     @Transactional
-    public BenchmarkJobView start(String id, String workerId) {
+    public Leased start(String id, String workerId, JobLeases.Claimant claimant) {
         BenchmarkJobEntity job = lock(id);
+        requireOpen(job);
+        JobLeases.Lease lease = leases.grant(job, claimant, workerId, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return new Leased(job.toApi(), lease);
+    }
+
+    /** The holder is still measuring: the lease runs for its full duration again. */
+    @Transactional
+    public Leased heartbeat(String id, JobLeases.Claimant claimant) {
+        BenchmarkJobEntity job = lock(id);
+        requireOpen(job);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        leases.requireLive(job, claimant, now);
+        job.updatedAt = now;
+        return new Leased(job.toApi(), leases.extend(job, now));
+    }
+
+    private static void requireOpen(BenchmarkJobEntity job) {
         if (job.status.isTerminal()) {
-            throw BenchmarkProblems.finished(id, job.status.wireName());
+            throw BenchmarkProblems.finished(job.id.toString(), job.status.wireName());
         }
-        job.running(workerId, Instant.now().truncatedTo(ChronoUnit.MICROS));
-        return job.toApi();
+    }
+
+    /**
+     * Re-queues benchmark jobs whose lease expired (emitting their message again) or, on their last attempt, fails
+     * them so the version's promotion decision does not wait for them. {@code SKIP LOCKED} lets replicas share it.
+     *
+     * @return how many jobs were handled
+     */
+    @Transactional
+    public int expireLeases(Instant now, int batch) {
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = em.createNativeQuery("select id from benchmark_job where status = 'RUNNING' "
+                        + "and (lease_expires_at is null or lease_expires_at < ?1) order by lease_expires_at "
+                        + "limit ?2 for update skip locked", UUID.class)
+                .setParameter(1, now).setParameter(2, batch).getResultList();
+        for (UUID jobId : ids) {
+            BenchmarkJobEntity job = BenchmarkJobEntity.findById(jobId);
+            Optional<DeviceProfile> profile = profiles.find(job.profile);
+            if (profile.isPresent() && leases.requeueIfAttemptsLeft(job, now)) {
+                emit(job, profile.get());
+            } else {
+                job.finished(JobStatus.FAILED, profile.isPresent() ? leases.exhaustedReason(job)
+                        : "lease expired and profile '" + job.profile + "' no longer exists", now);
+                // No BenchmarkRecorded here (its observer needs the version lock, taken before job locks
+                // elsewhere): the promotion sweep decides a version whose jobs all finished without a new result.
+                changed.fire(new BenchmarksChanged(job.version.model.name, job.profile));
+            }
+        }
+        return ids.size();
     }
 
     public BenchmarkJobView get(String id) {
@@ -147,7 +207,7 @@ public class BenchmarkJobs {
      * sees a consistent set of jobs when it checks whether this result completed the version's benchmarks.
      */
     @Transactional
-    public Recorded record(String variantId, BenchmarkResult body) {
+    public Recorded record(String variantId, BenchmarkResult body, JobLeases.Claimant claimant) {
         if (body == null || body.jobId() == null) {
             throw BenchmarkProblems.invalid("jobId is required");
         }
@@ -164,12 +224,18 @@ public class BenchmarkJobs {
                     + "', not '" + body.deviceProfile() + "'");
         }
         em.find(ModelVersion.class, job.version.id, LockModeType.PESSIMISTIC_WRITE);
+        // Version first, then the job: the same lock order as every other writer of these rows.
+        em.refresh(job, LockModeType.PESSIMISTIC_WRITE);
         BenchmarkResultEntity existing = BenchmarkResultEntity.findById(job.id);
-        if (existing != null) {
+        if (existing != null && leases.heldBy(job, claimant)) {
             return new Recorded(read(existing.result), false);
         }
-        validate(body);
-        BenchmarkResult result = body.forJob(job.id.toString(), variantId, job.profile);
+        requireOpen(job);
+        BenchmarkFigures.check(body);
+        leases.requireLive(job, claimant, Instant.now());
+        // The size is the registry's own (measured when the artifact was stored), whatever the worker says.
+        BenchmarkResult result = body.forJob(job.id.toString(), variantId, job.profile)
+                .withSizeBytes(job.variant.artifact.sizeBytes);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         BenchmarkResultEntity row = new BenchmarkResultEntity();
         row.jobId = job.id;
@@ -199,21 +265,6 @@ public class BenchmarkJobs {
         changed.fire(new BenchmarksChanged(version.model.name, job.profile));
         recorded.fire(new BenchmarkRecorded(version.id, job.profile));
         return new Recorded(result, true);
-    }
-
-    private static void validate(BenchmarkResult r) {
-        if (r.status() == null) {
-            throw BenchmarkProblems.invalid("status is required (ok or failed)");
-        }
-        if (r.status() == BenchmarkStatus.OK && r.latency() == null) {
-            throw BenchmarkProblems.invalid("an ok result needs latency (batch-1 p50/p90/p95/p99)");
-        }
-        if (r.status() == BenchmarkStatus.FAILED && r.failureReason() == null) {
-            throw BenchmarkProblems.invalid("a failed result needs failureReason");
-        }
-        if (r.sizeBytes() != null && r.sizeBytes() <= 0) {
-            throw BenchmarkProblems.invalid("sizeBytes must be positive");
-        }
     }
 
     public List<BenchmarkResult> results(UUID variantId) {

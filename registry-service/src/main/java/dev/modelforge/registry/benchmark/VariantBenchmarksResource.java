@@ -1,6 +1,10 @@
 package dev.modelforge.registry.benchmark;
 
 import dev.modelforge.api.benchmark.BenchmarkResult;
+import dev.modelforge.api.job.Leases;
+import dev.modelforge.registry.job.JobLeases;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.HeaderParam;
 import dev.modelforge.registry.variant.VariantService;
 import dev.modelforge.registry.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -17,7 +21,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 
-/** Benchmark results of one variant: workers (role {@code uploader}) post, readers list. */
+/**
+ * Benchmark results of one variant: the worker holding the job's lease posts (role {@code worker}, token in
+ * {@link Leases#TOKEN_HEADER}), readers list.
+ */
 @Path("/api/v1/variants/{id}/benchmarks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -29,11 +36,15 @@ public class VariantBenchmarksResource {
     @Inject
     VariantService variants;
 
+    @Inject
+    SecurityIdentity identity;
+
     /** 201 with the stored result the first time, 200 with the same stored result on a repeat of the job id. */
     @POST
-    @RolesAllowed(Roles.UPLOADER)
-    public Response post(@PathParam("id") String variantId, BenchmarkResult result) {
-        BenchmarkJobs.Recorded r = jobs.record(variantId, result);
+    @RolesAllowed(Roles.WORKER)
+    public Response post(@PathParam("id") String variantId, @HeaderParam(Leases.TOKEN_HEADER) String token,
+                         BenchmarkResult result) {
+        BenchmarkJobs.Recorded r = jobs.record(variantId, result, JobLeases.claimant(identity, token));
         return Response.status(r.created() ? 201 : 200).entity(r.result()).build();
     }
 

@@ -38,9 +38,6 @@ public class CompressionJobEntity extends WorkerJob {
     @Column(columnDefinition = "text[]", nullable = false)
     public List<String> profiles = new ArrayList<>();
 
-    @Column(nullable = false)
-    public int attempts;
-
     @Column(name = "progress_percent", nullable = false)
     public int progressPercent;
 

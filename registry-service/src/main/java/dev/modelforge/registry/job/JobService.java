@@ -10,12 +10,16 @@ import dev.modelforge.api.job.PipelineProblemTypes;
 import dev.modelforge.api.variant.Variant;
 import dev.modelforge.api.variant.VariantRegistration;
 import dev.modelforge.registry.error.ProblemException;
+import dev.modelforge.registry.planner.Planner;
 import dev.modelforge.registry.planner.VersionStatusTracker;
+import dev.modelforge.registry.variant.ArtifactVerifier;
 import dev.modelforge.registry.variant.VariantEntity;
 import dev.modelforge.registry.variant.VariantService;
 import dev.modelforge.registry.version.ModelVersion;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
@@ -26,7 +30,8 @@ import java.util.UUID;
 /**
  * The job state machine as workers drive it. Every call locks the job row, so two workers that got the same job
  * (a redelivery while the first is still alive) are serialised, and a finished job refuses further changes with
- * 409 {@code job-finished} — which is how a worker learns to drop a duplicate delivery.
+ * 409 {@code job-finished} — which is how a worker learns to drop a duplicate delivery. Who may report is decided
+ * by {@link JobLeases}: the claim grants a lease, every later report must come from its holder.
  */
 @ApplicationScoped
 public class JobService {
@@ -35,11 +40,27 @@ public class JobService {
     public record Registration(Variant variant, boolean created) {
     }
 
+    /** The job after a claim or a heartbeat, with the lease (its token only on a claim). */
+    public record Leased(CompressionJob job, JobLeases.Lease lease) {
+    }
+
     @Inject
     VariantService variants;
 
     @Inject
     VersionStatusTracker tracker;
+
+    @Inject
+    JobLeases leases;
+
+    @Inject
+    ArtifactVerifier verifier;
+
+    @Inject
+    Planner planner;
+
+    @Inject
+    EntityManager em;
 
     public CompressionJob get(String id) {
         return find(id).toApi();
@@ -49,34 +70,37 @@ public class JobService {
         return CompressionJobEntity.listFor(version).stream().map(CompressionJobEntity::toApi).toList();
     }
 
-    /** A worker starts (or restarts, after a crash or a retryable error) the job. */
+    /** A worker starts the job (or takes over one whose lease expired) and gets the lease. */
     @Transactional
-    public CompressionJob claim(String id, JobClaim claim) {
+    public Leased claim(String id, JobClaim claim, JobLeases.Claimant claimant) {
         CompressionJobEntity job = lock(id);
         requireOpen(job);
-        Instant now = Instant.now();
-        job.running(workerId(claim == null ? null : claim.workerId()), now);
-        job.attempts++;
+        JobLeases.Lease lease = leases.grant(job, claimant, workerId(claim == null ? null : claim.workerId()),
+                Instant.now());
         job.progressPercent = 0;
         tracker.update(job.version);
-        return job.toApi();
+        return new Leased(job.toApi(), lease);
     }
 
+    /** Progress is also the heartbeat: it extends the lease. */
     @Transactional
-    public CompressionJob progress(String id, JobProgress progress) {
+    public Leased progress(String id, JobProgress progress, JobLeases.Claimant claimant) {
         if (progress == null || progress.progressPercent() < 0 || progress.progressPercent() > 100) {
             throw invalid("progressPercent must be between 0 and 100");
         }
         CompressionJobEntity job = lock(id);
         requireOpen(job);
-        job.running(workerId(progress.workerId()), Instant.now());
+        Instant now = Instant.now();
+        leases.requireLive(job, claimant, now);
+        job.running(workerId(progress.workerId()), now);
         job.progressPercent = progress.progressPercent();
-        return job.toApi();
+        JobLeases.Lease lease = leases.extend(job, now);
+        return new Leased(job.toApi(), lease);
     }
 
     /** Records a failure; refused and dead are final, retrying only records the error. */
     @Transactional
-    public CompressionJob fail(String id, JobFailure failure) {
+    public CompressionJob fail(String id, JobFailure failure, JobLeases.Claimant claimant) {
         if (failure == null || failure.kind() == null || failure.reason() == null || failure.reason().isBlank()) {
             throw invalid("a failure needs 'kind' (retrying, refused, dead) and a 'reason'");
         }
@@ -87,16 +111,18 @@ public class JobService {
             case DEAD -> JobStatus.DEAD;
         };
         if (job.status.isTerminal()) {
-            if (job.status == target) {
-                return job.toApi(); // the same report again (a retried HTTP call): nothing changes
+            if (job.status == target && leases.heldBy(job, claimant)) {
+                return job.toApi(); // the holder's same report again (a retried HTTP call): nothing changes
             }
             throw finished(job);
         }
         Instant now = Instant.now();
+        leases.requireLive(job, claimant, now);
         String worker = workerId(failure.workerId());
         if (failure.kind() == FailureKind.RETRYING) {
             job.running(worker, now);
             job.error = failure.reason();
+            leases.extend(job, now);
         } else {
             job.workerId = worker;
             job.finished(target, failure.reason(), now);
@@ -105,26 +131,79 @@ public class JobService {
         return job.toApi();
     }
 
-    /** Registers the job's result; a second registration of the same result answers the first variant. */
-    @Transactional
-    public Registration registerVariant(String id, VariantRegistration reg) {
+    /**
+     * Registers the job's result; the holder's second registration of the same result answers the first variant.
+     * Not one transaction: the lease is checked first (so nobody else makes the registry read the object), then the
+     * stored bytes are verified without holding the job's row lock, then the variant is recorded under the lock
+     * with the lease checked again.
+     */
+    public Registration registerVariant(String id, VariantRegistration reg, JobLeases.Claimant claimant) {
         if (reg == null || reg.toolVersion() == null || reg.toolVersion().isBlank() || reg.artifact() == null) {
             throw invalid("a variant registration needs 'toolVersion' and 'artifact'");
         }
-        CompressionJobEntity job = lock(id);
-        if (job.status == JobStatus.SUCCEEDED && job.variantId != null) {
+        Registration repeated = QuarkusTransaction.requiringNew().call(() -> {
+            CompressionJobEntity job = find(id);
+            Registration done = registered(job, claimant);
+            if (done == null) {
+                leases.requireLive(job, claimant, Instant.now());
+            }
+            return done;
+        });
+        if (repeated != null) {
+            return repeated;
+        }
+        verifier.verify(reg.artifact());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            CompressionJobEntity job = lock(id);
+            Registration done = registered(job, claimant);
+            if (done != null) {
+                return done;
+            }
+            leases.requireLive(job, claimant, Instant.now());
+            VariantService.Registered registered = variants.register(job.version, job.recipe, reg.toolVersion(),
+                    reg.artifact(), reg.report(), job.profiles, job.id);
+            job.progressPercent = 100;
+            job.variantId = registered.variant().id;
+            job.workerId = workerId(reg.workerId());
+            job.finished(JobStatus.SUCCEEDED, null, Instant.now());
+            tracker.update(job.version);
+            return new Registration(registered.variant().toApi(), registered.created());
+        });
+    }
+
+    /** The holder's repeat of a registration that succeeded, null while the job is open; 409 to anybody else. */
+    private Registration registered(CompressionJobEntity job, JobLeases.Claimant claimant) {
+        if (job.status == JobStatus.SUCCEEDED && job.variantId != null && leases.heldBy(job, claimant)) {
             VariantEntity existing = VariantEntity.findById(job.variantId);
             return new Registration(existing.toApi(), false);
         }
         requireOpen(job);
-        VariantService.Registered registered = variants.register(job.version, job.recipe, reg.toolVersion(),
-                reg.artifact(), reg.report(), job.profiles, job.id);
-        job.progressPercent = 100;
-        job.variantId = registered.variant().id;
-        job.workerId = workerId(reg.workerId());
-        job.finished(JobStatus.SUCCEEDED, null, Instant.now());
-        tracker.update(job.version);
-        return new Registration(registered.variant().toApi(), registered.created());
+        return null;
+    }
+
+    /**
+     * Gives jobs whose lease expired back to the queue (their message is emitted again) or, on their last attempt,
+     * declares them dead. {@code SKIP LOCKED}: replicas sweeping at once split the rows instead of waiting.
+     *
+     * @return how many jobs were handled
+     */
+    @Transactional
+    public int expireLeases(Instant now, int batch) {
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = em.createNativeQuery("select id from compression_job where status = 'RUNNING' "
+                        + "and (lease_expires_at is null or lease_expires_at < ?1) order by lease_expires_at "
+                        + "limit ?2 for update skip locked", UUID.class)
+                .setParameter(1, now).setParameter(2, batch).getResultList();
+        for (UUID jobId : ids) {
+            CompressionJobEntity job = CompressionJobEntity.findById(jobId);
+            if (leases.requeueIfAttemptsLeft(job, now)) {
+                planner.emit(job);
+            } else {
+                job.finished(JobStatus.DEAD, leases.exhaustedReason(job), now);
+            }
+            tracker.update(job.version);
+        }
+        return ids.size();
     }
 
     private static String workerId(String id) {

@@ -43,6 +43,22 @@ public abstract class WorkerJob extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /** How many leases were granted (claims); bounds re-queues after expired leases. */
+    @Column(nullable = false)
+    public int attempts;
+
+    /** SHA-256 of the current (or, once finished, the last) lease token; see {@link JobLeases}. */
+    @Column(name = "lease_token_hash", length = 64)
+    public String leaseTokenHash;
+
+    /** Id of the API key that holds the lease. */
+    @Column(name = "lease_key_id")
+    public Long leaseKeyId;
+
+    /** Null while queued; a running job past this instant has lost its worker. */
+    @Column(name = "lease_expires_at")
+    public Instant leaseExpiresAt;
+
     /** A new job, waiting for a worker. */
     public void queued(Instant now) {
         status = JobStatus.QUEUED;
@@ -60,11 +76,20 @@ public abstract class WorkerJob extends PanacheEntityBase {
         updatedAt = now;
     }
 
+    /** A lease expired: the job waits for a worker again; the stale holder's token no longer matches a live lease. */
+    public void requeued(String reason, Instant now) {
+        status = JobStatus.QUEUED;
+        error = reason;
+        leaseExpiresAt = null;
+        updatedAt = now;
+    }
+
     /** The job reached {@code terminal}; {@code reason} is null for a success. */
     public void finished(JobStatus terminal, String reason, Instant now) {
         status = terminal;
         error = reason;
         updatedAt = now;
         finishedAt = now;
+        leaseExpiresAt = null;
     }
 }

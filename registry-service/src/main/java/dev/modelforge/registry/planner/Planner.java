@@ -130,6 +130,18 @@ public class Planner {
         job.profiles = new ArrayList<>(profileNames);
         job.queued(now);
         job.persist();
+        emit(job);
+    }
+
+    /**
+     * Puts {@code job}'s message on the compression-jobs topic (through the outbox, in the caller's transaction):
+     * when the job is planned, and again when an expired lease gives it back to the queue.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void emit(CompressionJobEntity job) {
+        ModelVersion version = job.version;
+        RecipeRef recipe = job.recipe;
+        List<String> profileNames = job.profiles;
         String modelId = String.valueOf(version.model.id);
         String key = config.jobKey() == PlannerConfig.JobKey.JOB ? job.id.toString() : modelId;
         outbox.record("model", modelId, CompressionJobMessage.EVENT_TYPE, CompressionJobMessage.TOPIC, key,

@@ -91,6 +91,6 @@ public class Candidates {
         Double ratio = r.comparison() == null ? null : r.comparison().ratio();
         Double ciHigh = r.comparison() == null ? null : r.comparison().ciHigh();
         return new Measurement(r.emulated(), r.latency().p50Millis(), r.latency().p95Millis(), ratio, ciHigh,
-                r.sizeBytes() == null ? artifactSize : r.sizeBytes(), r.peakRssMb(), accuracy);
+                artifactSize, r.peakRssMb(), accuracy);
     }
 }

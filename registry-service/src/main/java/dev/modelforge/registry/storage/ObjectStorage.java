@@ -204,6 +204,32 @@ public class ObjectStorage {
         }
     }
 
+    /** @return the size of the object at {@code key} (an S3 HEAD), or empty if there is none */
+    public java.util.Optional<Long> sizeOf(String key) {
+        try {
+            return java.util.Optional.of(client.statObject(StatObjectArgs.builder().bucket(config.bucket())
+                    .object(key).build()).size());
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                return java.util.Optional.empty();
+            }
+            throw new StorageException("stat " + key + " failed: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new StorageException("stat " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the object at {@code key} back and answers its SHA-256 (hex), streaming: nothing is held in memory. */
+    public String sha256Of(String key) {
+        return call(() -> {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new java.security.DigestInputStream(open(key), digest)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        });
+    }
+
     /**
      * Server-side copy (compose does a multipart copy above S3's 5 GiB single-copy limit); no bytes
      * pass through the registry.

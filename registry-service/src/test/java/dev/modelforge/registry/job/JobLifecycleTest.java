@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelforge.api.job.Leases;
 import dev.modelforge.api.variant.VariantCreatedEvent;
 import dev.modelforge.localstack.LocalStackTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,7 +33,7 @@ class JobLifecycleTest {
     private static final String P = "https://modelforge.dev/problems/";
 
     private static RequestSpecification worker() {
-        return given().auth().oauth2(key("uploader")).contentType("application/json");
+        return WorkerCalls.worker();
     }
 
     private static List<String> jobIds(String model, int version) throws Exception {
@@ -55,33 +56,38 @@ class JobLifecycleTest {
         assertThat(ids).hasSizeGreaterThanOrEqualTo(3);
         String ok = ids.get(0);
 
-        worker().body(Map.of("workerId", "w-test")).post("/api/v1/jobs/{id}/claim", ok).then().statusCode(200)
+        WorkerCalls.claim(ok);
+        given().auth().oauth2(key("reader")).get("/api/v1/jobs/{id}", ok).then().statusCode(200)
                 .body("status", equalTo("running")).body("attempts", equalTo(1)).body("workerId", equalTo("w-test"));
+        // A second claim while the lease is live is refused: its holder keeps it by reporting.
+        worker().body(Map.of("workerId", "w-other")).post("/api/v1/jobs/{id}/claim", ok).then().statusCode(409)
+                .body("type", equalTo(P + "lease-held"));
         assertThat(versionStatus(model, version)).isEqualTo("compressing");
-        worker().body(Map.of("workerId", "w-test", "progressPercent", 40, "message", "calibrate"))
+        WorkerCalls.holder(ok).body(Map.of("workerId", "w-test", "progressPercent", 40, "message", "calibrate"))
                 .post("/api/v1/jobs/{id}/progress", ok).then().statusCode(200).body("progressPercent", equalTo(40));
-        worker().body(Map.of("workerId", "w-test", "progressPercent", 140))
+        WorkerCalls.holder(ok).body(Map.of("workerId", "w-test", "progressPercent", 140))
                 .post("/api/v1/jobs/{id}/progress", ok).then().statusCode(422)
                 .body("type", equalTo(P + "job-report-invalid"));
         // A retryable error keeps the job running with the reason visible.
-        worker().body(Map.of("workerId", "w-test", "kind", "retrying", "reason", "s3 timeout"))
+        WorkerCalls.holder(ok).body(Map.of("workerId", "w-test", "kind", "retrying", "reason", "s3 timeout"))
                 .post("/api/v1/jobs/{id}/fail", ok).then().statusCode(200)
                 .body("status", equalTo("running")).body("error", equalTo("s3 timeout"));
 
         byte[] variantBytes = ("variant of " + model).getBytes(StandardCharsets.UTF_8);
         // Registering before the bytes are stored is refused, and nothing is recorded.
         String missing = dev.modelforge.registry.RegistryTestSupport.sha256("not stored".getBytes());
-        worker().body(registration(missing, 10, "core/1")).post("/api/v1/jobs/{id}/variant", ok).then()
-                .statusCode(422).body("detail", containsString("upload the variant before registering"));
+        WorkerCalls.holder(ok).body(registration(missing, 10, "core/1")).post("/api/v1/jobs/{id}/variant", ok).then()
+                .statusCode(422).body("type", equalTo(P + "artifact-mismatch"))
+                .body("detail", containsString("upload the variant before registering"));
 
         String sha = storeContentAddressed(variantBytes);
-        String variantId = worker().body(registration(sha, variantBytes.length, "core/1"))
+        String variantId = WorkerCalls.holder(ok).body(registration(sha, variantBytes.length, "core/1"))
                 .post("/api/v1/jobs/{id}/variant", ok).then().statusCode(201)
                 .body("sha256", equalTo(sha)).body("version", equalTo(version))
                 .body("report.passes[0].quantized", equalTo(3)).extract().path("id");
         // The same registration again (a redelivered job, a retried call): the same variant, no new row.
-        worker().body(registration(sha, variantBytes.length, "core/1")).post("/api/v1/jobs/{id}/variant", ok)
-                .then().statusCode(200).body("id", equalTo(variantId));
+        WorkerCalls.holder(ok).body(registration(sha, variantBytes.length, "core/1"))
+                .post("/api/v1/jobs/{id}/variant", ok).then().statusCode(200).body("id", equalTo(variantId));
         worker().body(Map.of("workerId", "w-2")).post("/api/v1/jobs/{id}/claim", ok).then().statusCode(409)
                 .body("type", equalTo(P + "job-finished"));
         given().auth().oauth2(key("reader")).get("/api/v1/jobs/{id}", ok).then().statusCode(200)
@@ -98,16 +104,17 @@ class JobLifecycleTest {
         assertThat(events).hasSize(2);
 
         String refused = ids.get(1);
-        worker().body(Map.of("workerId", "w-test")).post("/api/v1/jobs/{id}/claim", refused).then().statusCode(200);
-        worker().body(Map.of("workerId", "w-test", "kind", "refused", "reason", "nothing to quantize"))
+        WorkerCalls.claim(refused);
+        WorkerCalls.holder(refused).body(Map.of("workerId", "w-test", "kind", "refused", "reason", "nothing to quantize"))
                 .post("/api/v1/jobs/{id}/fail", refused).then().statusCode(200)
                 .body("status", equalTo("failed")).body("error", equalTo("nothing to quantize"));
-        worker().body(Map.of("workerId", "w-test", "kind", "refused", "reason", "nothing to quantize"))
+        WorkerCalls.holder(refused).body(Map.of("workerId", "w-test", "kind", "refused", "reason", "nothing to quantize"))
                 .post("/api/v1/jobs/{id}/fail", refused).then().statusCode(200); // repeated report: no change
 
         assertThat(versionStatus(model, version)).isEqualTo("compressing");
         for (String id : ids.subList(2, ids.size())) {
-            worker().body(Map.of("workerId", "w-test", "kind", "dead", "reason", "poison"))
+            WorkerCalls.claim(id);
+            WorkerCalls.holder(id).body(Map.of("workerId", "w-test", "kind", "dead", "reason", "poison"))
                     .post("/api/v1/jobs/{id}/fail", id).then().statusCode(200).body("status", equalTo("dead"));
         }
         // Nothing pending and one job succeeded: on to benchmarking.
@@ -119,22 +126,27 @@ class JobLifecycleTest {
         String model = "jobs-allfail";
         int version = upload(model, reluModel("allfail"));
         for (String id : jobIds(model, version)) {
-            worker().body(Map.of("workerId", "w", "kind", "refused", "reason", "no")).post("/api/v1/jobs/{id}/fail", id)
+            WorkerCalls.claim(id);
+            WorkerCalls.holder(id).body(Map.of("workerId", "w", "kind", "refused", "reason", "no"))
+                    .post("/api/v1/jobs/{id}/fail", id)
                     .then().statusCode(200);
         }
         assertThat(versionStatus(model, version)).isEqualTo("failed");
     }
 
     @Test
-    void workerEndpointsNeedAnUploaderKeyAndAKnownJob() throws Exception {
+    void workerEndpointsNeedAWorkerKeyAndAKnownJob() throws Exception {
         String model = "jobs-auth";
         int version = upload(model, reluModel("auth"));
         String id = jobIds(model, version).get(0);
         given().contentType("application/json").body("{}").post("/api/v1/jobs/{id}/claim", id).then()
                 .statusCode(401).body("type", equalTo(P + "unauthorized"));
-        for (String action : new String[] {"claim", "progress", "fail", "variant"}) {
-            given().auth().oauth2(key("reader")).contentType("application/json").body("{}")
-                    .post("/api/v1/jobs/{id}/" + action, id).then().statusCode(403);
+        for (String role : new String[] {"reader", "uploader", "promoter"}) {
+            for (String action : new String[] {"claim", "progress", "fail", "variant"}) {
+                given().auth().oauth2(key(role)).contentType("application/json").body("{}")
+                        .post("/api/v1/jobs/{id}/" + action, id).then().statusCode(403)
+                        .contentType("application/problem+json").body("type", equalTo(P + "forbidden"));
+            }
         }
         given().auth().oauth2(key("reader")).get("/api/v1/jobs/{id}", id).then().statusCode(200)
                 .body("status", equalTo("queued"));

@@ -64,9 +64,9 @@ class ModelResourceTest {
 
     @Test
     void openApiHealthAndMetricsAreServed() {
-        given().get("/q/openapi").then().statusCode(200);
+        given().auth().oauth2(key("reader")).get("/q/openapi").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'object-storage' }.status", equalTo("UP"));
-        given().get("/q/metrics").then().statusCode(200);
+        given().auth().oauth2(key("reader")).get("/q/metrics").then().statusCode(200);
     }
 }

@@ -162,8 +162,8 @@ class ManualPromotionAndCacheTest {
                 job = j.get("id").asText();
             }
         }
-        as("uploader").body(Map.of("workerId", "w-promo")).post("/api/v1/jobs/{id}/claim", job).then().statusCode(200);
-        as("uploader").body(Map.of("workerId", "w-promo", "kind", "refused", "reason", "nothing to quantize"))
+        dev.modelforge.registry.job.WorkerCalls.claim(job);
+        dev.modelforge.registry.job.WorkerCalls.holder(job).body(Map.of("workerId", "w-promo", "kind", "refused", "reason", "nothing to quantize"))
                 .post("/api/v1/jobs/{id}/fail", job).then().statusCode(200);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> latestDecision().get("decidedVersion").asInt() == 2);
         JsonNode d = latestDecision();

@@ -56,7 +56,8 @@ class PromotionFlowTest {
         putProfile(AUTO, "arm64", 6, 3000, List.of("neon", "dotprod", "i8mm"),
                 "{\"constraints\":{\"maxAccuracyDropPoints\":1.0},\"objectives\":[\"latency\",\"size\"]}");
         putProfile(APPROVAL, "x86_64", 2, 2048, List.of("avx2"), "{\"mode\":\"approval\"}");
-        putProfile(STRICT, "x86_64", 1, 1024, List.of(), "{\"constraints\":{\"maxSizeMb\":0.0001}}");
+        // About one byte: any variant is too big, whatever size its result claims (the registry measures the size).
+        putProfile(STRICT, "x86_64", 1, 1024, List.of(), "{\"constraints\":{\"maxSizeMb\":0.000001}}");
         putProfile(NEWEST, "arm64", 2, 1024, List.of("neon"), "{\"preferNewest\":true}");
 
         assertThat(uploadWithEval(MODEL, reluModel("promo-v1"))).isEqualTo(1);
@@ -95,8 +96,9 @@ class PromotionFlowTest {
     @Order(2)
     void resultsPromotePerProfileWithReasonsAndArePostedOnce() throws Exception {
         String job = PromotionTestSupport.benchmarkJob(MODEL, 1, int81, AUTO);
-        as("uploader").body(Map.of("workerId", "w-1")).post("/api/v1/benchmark-jobs/{id}/start", job).then()
-                .statusCode(200).body("status", equalTo("running")).body("workerId", equalTo("w-1"));
+        dev.modelforge.registry.job.WorkerCalls.start(job);
+        as("reader").get("/api/v1/benchmark-jobs/{id}", job).then()
+                .statusCode(200).body("status", equalTo("running")).body("workerId", equalTo("w-test"));
         postResult(MODEL, 1, base1, AUTO, 10, null, 0.95, 1000).statusCode(201);
         as("reader").get("/api/v1/models/{m}/best?device={d}", MODEL, AUTO).then().statusCode(404)
                 .body("detail", containsString("benchmarks pending: 1 of 2 done"));
@@ -127,10 +129,12 @@ class PromotionFlowTest {
 
         // a result for another variant's job, and an incomplete one, are refused and change nothing
         String strictJob = PromotionTestSupport.benchmarkJob(MODEL, 1, int81, STRICT);
-        as("uploader").body(PromotionTestSupport.result(strictJob, base1, STRICT, 1, null, 1, 1))
+        dev.modelforge.registry.job.WorkerCalls.worker()
+                .body(PromotionTestSupport.result(strictJob, base1, STRICT, 1, null, 1, 1))
                 .post("/api/v1/variants/{id}/benchmarks", base1).then().statusCode(409)
                 .body("type", equalTo(P + "benchmark-job-mismatch"));
-        as("uploader").body(Map.of("jobId", strictJob)).post("/api/v1/variants/{id}/benchmarks", int81).then()
+        dev.modelforge.registry.job.WorkerCalls.worker().body(Map.of("jobId", strictJob))
+                .post("/api/v1/variants/{id}/benchmarks", int81).then()
                 .statusCode(422).body("type", equalTo(P + "benchmark-result-invalid"));
         assertThat(get("reader", "/api/v1/benchmark-jobs/{id}", strictJob).get("status").asText()).isEqualTo("queued");
 

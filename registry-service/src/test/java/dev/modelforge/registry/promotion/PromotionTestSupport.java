@@ -7,6 +7,7 @@ import static dev.modelforge.registry.planner.PipelineTestSupport.storeContentAd
 import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelforge.registry.job.WorkerCalls;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,9 @@ public final class PromotionTestSupport {
                 jobId = j.get("id").asText();
             }
         }
-        as("uploader").body(Map.of("workerId", "w-promo")).post("/api/v1/jobs/{id}/claim", jobId).then().statusCode(200);
+        WorkerCalls.claim(jobId);
         String sha = storeContentAddressed(bytes);
-        return as("uploader").body(Map.of("workerId", "w-promo", "toolVersion", "core/test",
+        return WorkerCalls.holder(jobId).body(Map.of("workerId", "w-promo", "toolVersion", "core/test",
                         "artifact", Map.of("storageKey", "sha256/" + sha, "sha256", sha, "sizeBytes", bytes.length),
                         "report", Map.of("passes", List.of())))
                 .post("/api/v1/jobs/{id}/variant", jobId).then().statusCode(201).extract().path("id");
@@ -77,11 +78,12 @@ public final class PromotionTestSupport {
         return id;
     }
 
-    /** Posts an ok result as a worker would; {@code ratio} null means no paired comparison (the baseline). */
+    /** Starts the job (once) and posts an ok result as a worker would; {@code ratio} null means no paired comparison (the baseline). */
     public static ValidatableResponse postResult(String model, int version, String variantId, String profile, double p50,
                                           Double ratio, double accuracy, long size) throws Exception {
         String job = benchmarkJob(model, version, variantId, profile);
-        return as("uploader").body(result(job, variantId, profile, p50, ratio, accuracy, size))
+        WorkerCalls.startOnce(job);
+        return WorkerCalls.holder(job).body(result(job, variantId, profile, p50, ratio, accuracy, size))
                 .post("/api/v1/variants/{id}/benchmarks", variantId).then();
     }
 

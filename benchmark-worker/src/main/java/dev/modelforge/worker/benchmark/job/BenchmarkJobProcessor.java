@@ -2,9 +2,14 @@ package dev.modelforge.worker.benchmark.job;
 
 import dev.modelforge.api.benchmark.BenchmarkJob;
 import dev.modelforge.api.benchmark.BenchmarkResult;
+import dev.modelforge.api.benchmark.BenchmarkJobView;
+import dev.modelforge.api.client.LeaseHeartbeat;
 import dev.modelforge.api.job.JobClaim;
+import dev.modelforge.api.job.Leases;
 import java.time.Duration;
+import java.time.Instant;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * One delivery of a job from start to the registry's acceptance of its result, with bounded retries.
@@ -13,6 +18,10 @@ import org.jboss.logging.Logger;
  * backoff, {@code maxAttempts} attempts in all. The measurement is never repeated for a retry: an attempt that
  * failed to deliver keeps its result and the next attempt only posts it again (the registry is idempotent on the
  * job id). A failed measurement is not a failure here: it is a result like any other.
+ *
+ * <p>{@code start} leases the job to this worker; a heartbeat keeps the lease while the job is measured (minutes, in
+ * child processes), and the result goes with the lease token. A heartbeat told the lease is lost (the registry gave
+ * the job to another worker after this one was silent too long) ends the delivery as a duplicate.
  *
  * <p>How a delivery ends: {@link Outcome} (acknowledge), {@link DeadJob} (dead-letter, then acknowledge).
  */
@@ -69,36 +78,57 @@ public final class BenchmarkJobProcessor {
      * @throws DeadJob when the message must go to the dead-letter topic
      */
     public Outcome process(BenchmarkJob job, String workerId) {
-        boolean started = false;
+        String token = null;
+        LeaseHeartbeat heartbeat = null;
         BenchmarkResult result = null;
         long backoff = initialBackoff.toMillis();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                if (!started) {
-                    registry.start(job.jobId(), new JobClaim(workerId));
-                    started = true;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    if (token == null) {
+                        RestResponse<BenchmarkJobView> started = registry.start(job.jobId(), new JobClaim(workerId));
+                        String leaseToken = started.getHeaderString(Leases.TOKEN_HEADER);
+                        heartbeat = LeaseHeartbeat.start("lease-" + job.jobId(), LeaseHeartbeat.intervalFor(
+                                started.getHeaderString(Leases.EXPIRES_HEADER), Instant.now()), () -> {
+                                    try {
+                                        registry.heartbeat(job.jobId(), leaseToken);
+                                        return true;
+                                    } catch (JobAlreadyFinished e) {
+                                        return false;
+                                    }
+                                });
+                        token = leaseToken;
+                    }
+                    if (result == null) {
+                        result = handler.handle(job);
+                    }
+                    if (heartbeat.lost()) {
+                        throw new JobAlreadyFinished("the lease of job " + job.jobId() + " was lost while measuring");
+                    }
+                    registry.postResult(job.variantId(), token, result);
+                    LOG.infof("job %s variant %s on %s: %s%s (attempt %d)", job.jobId(), job.variantId(),
+                            job.deviceProfile(), result.status(), summary(result), attempt);
+                    return Outcome.DELIVERED;
+                } catch (JobAlreadyFinished e) {
+                    LOG.infof("job %s already has a result or another worker's lease; dropping this delivery",
+                            job.jobId());
+                    return Outcome.DUPLICATE;
+                } catch (RejectedJob e) {
+                    throw new DeadJob(e.getMessage(), attempt, e);
+                } catch (RuntimeException e) {
+                    String reason = "attempt " + attempt + "/" + maxAttempts + ": " + describe(e);
+                    if (attempt >= maxAttempts) {
+                        throw new DeadJob(reason, attempt, e);
+                    }
+                    LOG.warnf("job %s: %s; retrying in %d ms%s", job.jobId(), reason, backoff,
+                            result == null ? "" : " (the measured result is kept)");
+                    sleep(backoff);
+                    backoff *= 2;
                 }
-                if (result == null) {
-                    result = handler.handle(job);
-                }
-                registry.postResult(job.variantId(), result);
-                LOG.infof("job %s variant %s on %s: %s%s (attempt %d)", job.jobId(), job.variantId(),
-                        job.deviceProfile(), result.status(), summary(result), attempt);
-                return Outcome.DELIVERED;
-            } catch (JobAlreadyFinished e) {
-                LOG.infof("job %s already has a result in the registry; dropping this delivery", job.jobId());
-                return Outcome.DUPLICATE;
-            } catch (RejectedJob e) {
-                throw new DeadJob(e.getMessage(), attempt, e);
-            } catch (RuntimeException e) {
-                String reason = "attempt " + attempt + "/" + maxAttempts + ": " + describe(e);
-                if (attempt >= maxAttempts) {
-                    throw new DeadJob(reason, attempt, e);
-                }
-                LOG.warnf("job %s: %s; retrying in %d ms%s", job.jobId(), reason, backoff,
-                        result == null ? "" : " (the measured result is kept)");
-                sleep(backoff);
-                backoff *= 2;
+            }
+        } finally {
+            if (heartbeat != null) {
+                heartbeat.close();
             }
         }
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "modelforge.worker")
 public interface WorkerSettings {
 
-    /** API key with role {@code uploader}, sent as {@code Authorization: Bearer} (env MODELFORGE_WORKER_API_KEY). */
+    /** API key with role {@code worker}, sent as {@code Authorization: Bearer} (env MODELFORGE_WORKER_API_KEY). */
     String apiKey();
 
     /** Name reported to the registry when a job starts; defaults to host name + pid. */

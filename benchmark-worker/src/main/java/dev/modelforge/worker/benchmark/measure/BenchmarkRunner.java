@@ -142,6 +142,7 @@ public final class BenchmarkRunner {
                     str(r.eval()), r.settings(), r.plan(), r.target(), workerVersion);
             Files.writeString(taskFile, ChildJson.MAPPER.writeValueAsString(task));
             ProcessBuilder pb = new ProcessBuilder(command(r.settings(), heapMb, taskFile));
+            ChildEnvironment.scrub(pb.environment());
             pb.redirectError(errFile.toFile());
             Process p = pb.start();
             CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> resultLine(p));

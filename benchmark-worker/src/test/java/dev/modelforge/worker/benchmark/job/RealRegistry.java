@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real registry — {@code registry-service/target/quarkus-app/quarkus-run.jar}, packaged by the reactor before
- * this module — as a child JVM on the test JVM's local stack, with a bootstrap admin key and an {@code uploader} key
+ * this module — as a child JVM on the test JVM's local stack, with a bootstrap admin key and a {@code worker} key
  * for the worker under test. Points the in-process worker at it.
  */
 public class RealRegistry implements QuarkusTestResourceLifecycleManager {
@@ -76,7 +76,7 @@ public class RealRegistry implements QuarkusTestResourceLifecycleManager {
         baseUrl = "http://127.0.0.1:" + port;
         awaitReady(Duration.ofMinutes(4));
         workerKey = new RegistryClient(URI.create(baseUrl), ADMIN_KEY)
-                .createApiKey(new CreateApiKeyRequest("benchmark-worker-it", Role.UPLOADER)).secret();
+                .createApiKey(new CreateApiKeyRequest("benchmark-worker-it", Role.WORKER)).secret();
     }
 
     /**
@@ -149,16 +149,43 @@ public class RealRegistry implements QuarkusTestResourceLifecycleManager {
 
     /** A request with the admin key and a JSON body; fails the test unless the answer is {@code expected}. */
     static JsonNode call(String method, String path, Object body, int expected) {
+        return call(method, path, body, expected, null);
+    }
+
+    /** Like {@link #call} for a worker report: sends the job's lease token (the admin key may act as a worker). */
+    static JsonNode call(String method, String path, Object body, int expected, String leaseToken) {
+        String answer = send(method, path, body, expected, leaseToken).body();
+        return answer.isEmpty() ? null : readTree(answer);
+    }
+
+    /** Claims a compression job with the admin key; answers the lease token. */
+    static String claim(String jobId, Object body) {
+        return send("POST", "/api/v1/jobs/" + jobId + "/claim", body, 200, null).headers()
+                .firstValue(dev.modelforge.api.job.Leases.TOKEN_HEADER).orElseThrow();
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static HttpResponse<String> send(String method, String path, Object body, int expected, String leaseToken) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            if (leaseToken != null) {
+                b.header(dev.modelforge.api.job.Leases.TOKEN_HEADER, leaseToken);
+            }
             HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != expected) {
                 throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
             }
-            return r.body().isEmpty() ? null : JSON.readTree(r.body());
+            return r;
         } catch (IOException e) {
             throw new AssertionError(method + " " + path + " failed", e);
         } catch (InterruptedException e) {

@@ -129,9 +129,9 @@ class RealRegistryIT {
         byte[] bytes = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(FIXTURES.resolve("digits_cnn.onnx"))).toBuilder()
                 .setDocString("variant " + RUN).build().toByteArray();
         StoredObject stored = putContentAddressed(bytes);
-        RealRegistry.call("POST", "/api/v1/jobs/" + jobId + "/claim", new JobClaim("it-compressor"), 200);
+        String lease = RealRegistry.claim(jobId, new JobClaim("it-compressor"));
         JsonNode variant = RealRegistry.call("POST", "/api/v1/jobs/" + jobId + "/variant",
-                new VariantRegistration("it-compressor", "it-tool-1", stored, null), 201);
+                new VariantRegistration("it-compressor", "it-tool-1", stored, null), 201, lease);
         String variantId = variant.path("id").asText();
 
         JsonNode job = awaitBenchmarkJob(model, variantId);

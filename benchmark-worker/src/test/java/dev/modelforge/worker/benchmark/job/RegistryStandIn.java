@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.modelforge.api.job.Leases;
 import dev.modelforge.api.problem.ProblemTypes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +25,9 @@ import java.util.regex.Pattern;
  * The registry's worker-facing benchmark contract (/work/team/NOTES-benchmark.md, registry-service
  * {@code dev.modelforge.registry.benchmark}) served by the JDK's HTTP server, with the same answers the registry
  * gives: bearer key checked (401), {@code POST /benchmark-jobs/{id}/start} 200 / 404 unknown / 409
- * benchmark-job-finished, {@code POST /variants/{id}/benchmarks} 201 first / 200 repeat with the stored result /
- * 404 unknown job / 409 other variant or profile / 422 invalid body, {@code GET /device-profiles/{name}}.
+ * benchmark-job-finished (with a lease token in {@code X-Lease-Token}), {@code POST /benchmark-jobs/{id}/heartbeat},
+ * {@code POST /variants/{id}/benchmarks} 201 first / 200 repeat with the stored result / 404 unknown job / 409 other
+ * variant or profile / 409 lease-lost without the job's token / 422 invalid body, {@code GET /device-profiles/{name}}.
  * Every request is recorded for assertions, and the next requests to a path can be made to fail with 503.
  *
  * <p>Why a stand-in and not the registry: the registry's benchmark endpoints were being written at the same time;
@@ -34,6 +38,7 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
     static final String WORKER_KEY = "test-worker-key";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern START = Pattern.compile("/api/v1/benchmark-jobs/([^/]+)/start");
+    private static final Pattern HEARTBEAT = Pattern.compile("/api/v1/benchmark-jobs/([^/]+)/heartbeat");
     private static final Pattern RESULTS = Pattern.compile("/api/v1/variants/([^/]+)/benchmarks");
     private static final Pattern PROFILE = Pattern.compile("/api/v1/device-profiles/([^/]+)");
 
@@ -54,6 +59,7 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
         final String profile;
         volatile String status = "queued";
         volatile String workerId;
+        volatile String leaseToken;
 
         Job(String variantId, String profile) {
             this.variantId = variantId;
@@ -115,12 +121,17 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
         String path = ex.getRequestURI().getPath();
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        leaseToken.set(ex.getRequestHeaders().getFirst(Leases.TOKEN_HEADER));
         int status;
         String answer;
         try {
             Answer a = answer(method, path, auth, body);
             status = a.status();
             answer = a.body();
+            if (a.leaseToken() != null) {
+                ex.getResponseHeaders().add(Leases.TOKEN_HEADER, a.leaseToken());
+                ex.getResponseHeaders().add(Leases.EXPIRES_HEADER, Instant.now().plusSeconds(60).toString());
+            }
         } catch (RuntimeException e) {
             status = 500;
             answer = problem("internal", 500, e.toString());
@@ -135,8 +146,14 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
         ex.close();
     }
 
-    private record Answer(int status, String body) {
+    private record Answer(int status, String body, String leaseToken) {
+        Answer(int status, String body) {
+            this(status, body, null);
+        }
     }
+
+    /** The lease token of the request being answered (the JDK server answers each on one thread). */
+    private final ThreadLocal<String> leaseToken = new ThreadLocal<>();
 
     private Answer answer(String method, String path, String auth, String body) throws IOException {
         for (Map.Entry<String, AtomicInteger> f : FAIL_NEXT.entrySet()) {
@@ -163,10 +180,18 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
                 }
                 job.status = "running";
                 job.workerId = JSON.readTree(body).path("workerId").asText(null);
+                job.leaseToken = "lease-" + UUID.randomUUID();
             }
             ObjectNode view = JSON.createObjectNode().put("id", m.group(1)).put("variantId", job.variantId)
                     .put("deviceProfile", job.profile).put("status", job.status).put("workerId", job.workerId);
-            return new Answer(200, view.toString());
+            return new Answer(200, view.toString(), job.leaseToken);
+        }
+        if (method.equals("POST") && (m = HEARTBEAT.matcher(path)).matches()) {
+            Job job = JOBS.get(m.group(1));
+            if (job == null || job.leaseToken == null || !job.leaseToken.equals(leaseToken.get())) {
+                return new Answer(409, problem("lease-lost", 409, "not the lease of " + m.group(1)));
+            }
+            return new Answer(200, JSON.createObjectNode().put("id", m.group(1)).put("status", job.status).toString());
         }
         if (method.equals("POST") && (m = RESULTS.matcher(path)).matches()) {
             return record(m.group(1), JSON.readTree(body), body);
@@ -188,6 +213,9 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
             return new Answer(409, problem("benchmark-job-mismatch", 409, "job " + jobId + " is another variant/profile"));
         }
         synchronized (job) {
+            if (job.leaseToken == null || !job.leaseToken.equals(leaseToken.get())) {
+                return new Answer(409, problem("lease-lost", 409, "the result must carry the lease token of " + jobId));
+            }
             String stored = RESULTS_BY_JOB.get(jobId);
             if (stored != null) {
                 return new Answer(200, stored);

@@ -46,7 +46,7 @@ public final class Pipeline implements AutoCloseable {
         this.admin = new RegistryClient(URI.create(registry.baseUrl()), ADMIN_KEY);
         this.uploader = new RegistryClient(URI.create(registry.baseUrl()),
                 admin.createApiKey(new CreateApiKeyRequest("pipeline-uploader", Role.UPLOADER)).secret());
-        this.workerKey = admin.createApiKey(new CreateApiKeyRequest("pipeline-workers", Role.UPLOADER)).secret();
+        this.workerKey = admin.createApiKey(new CreateApiKeyRequest("pipeline-workers", Role.WORKER)).secret();
     }
 
     /** Starts a registry on {@code stack}; workers are started separately. */
@@ -60,6 +60,10 @@ public final class Pipeline implements AutoCloseable {
         env.putAll(registryEnv);
         env.put("MODELFORGE_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
         env.put("MODELFORGE_OUTBOX_POLL_INTERVAL", "200ms");
+        // A killed worker's job comes back after its lease expires: short here so the kill test takes seconds, long
+        // enough that a live worker's heartbeats (every third of it) keep it on a loaded machine.
+        env.putIfAbsent("MODELFORGE_LEASE_DURATION", "30s");
+        env.putIfAbsent("MODELFORGE_LEASE_SWEEP_INTERVAL", "1s");
         ServiceProcess registry = ServiceProcess.start("registry", ServiceProcess.quarkusJar("registry-service"),
                 env, ServiceProcess.freePort(), logDir, "768m");
         return new Pipeline(stack, logDir, registry);
