@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jboss.logging.Logger;
 
 /**
  * Puts streams into content-addressed storage under {@code sha256/<hex>}, in one of three ways:
@@ -33,7 +32,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ArtifactStore {
-    private static final Logger LOG = Logger.getLogger(ArtifactStore.class);
 
     @Inject
     ObjectStorage storage;
@@ -221,11 +219,12 @@ public class ArtifactStore {
         }
     }
 
+    /**
+     * Removes what an upload wrote; during a storage outage, as soon as the store answers again — unless by then
+     * a row owns the content address (the same bytes were uploaded and registered meanwhile).
+     */
     private void removeQuietly(String key) {
-        try {
-            storage.remove(key);
-        } catch (RuntimeException e) {
-            LOG.warnf("could not remove %s: %s", key, e.getMessage());
-        }
+        String prefix = Artifact.keyFor("");
+        storage.removeEventually(key, () -> !key.startsWith(prefix) || !isRegistered(key.substring(prefix.length())));
     }
 }
