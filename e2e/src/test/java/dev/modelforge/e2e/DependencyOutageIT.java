@@ -100,6 +100,7 @@ class DependencyOutageIT {
             Timed<HttpResponse<String>> ready = timed(() -> get("/q/health/ready", null));
             assertThat(ready.value().statusCode()).as("readiness while the database stalls").isEqualTo(503);
             assertThat(ready.elapsed()).isLessThan(ANSWER_BOUND);
+            System.out.printf("outage: readiness during a database stall -> DOWN in %d ms%n", ready.elapsed().toMillis());
             sleepUntilStalledFor(STALL.toMillis(), read.startedAt());
         } finally {
             signal("CONT", postgres);
@@ -128,6 +129,7 @@ class DependencyOutageIT {
             Timed<HttpResponse<String>> ready = timed(() -> get("/q/health/ready", null));
             assertThat(ready.value().statusCode()).as("readiness while storage stalls").isEqualTo(503);
             assertThat(ready.elapsed()).isLessThan(ANSWER_BOUND);
+            System.out.printf("outage: readiness during a storage stall -> DOWN in %d ms%n", ready.elapsed().toMillis());
             sleepUntilStalledFor(STALL.toMillis(), stoppedAt);
         } finally {
             signal("CONT", s3proxy);
@@ -166,6 +168,7 @@ class DependencyOutageIT {
         assertThat(r.headers().firstValue("Retry-After")).as(what).isPresent();
         assertThat(r.body()).as(what).contains("service-unavailable");
         assertThat(answer.elapsed()).as(what + " answered within").isLessThan(ANSWER_BOUND);
+        System.out.printf("outage: %s -> 503 in %d ms%n", what, answer.elapsed().toMillis());
     }
 
     private Duration awaitReady(Duration timeout, long since) throws Exception {
