@@ -1,5 +1,7 @@
 package dev.modelforge.compress;
 
+import dev.modelforge.onnx.ScratchDirs;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelforge.compress.ir.Model;
 import dev.modelforge.compress.ir.ModelFiles;
@@ -106,7 +108,7 @@ public final class Compressor {
         }
         Path tmpDir;
         try {
-            tmpDir = Files.createTempDirectory("modelforge-compress");
+            tmpDir = ScratchDirs.createDirectory(null, "modelforge-compress-");
         } catch (IOException e) {
             throw new CompressionException(CompressionException.Kind.IO, "cannot create a scratch directory: " + e.getMessage(), e);
         }

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Starting, probing and stopping the launcher's background processes. */
 final class ProcessControl {
@@ -114,6 +116,38 @@ final class ProcessControl {
         }
         throw new IOException(name + " not ready within " + timeout.toSeconds() + " s (" + last + "). Last log lines ("
                 + log + "):\n" + tail(log, 40));
+    }
+
+    static final String READY = "ready";
+    /** A check that is DOWN in SmallRye Health's JSON ({@code {"name": "...", "status": "DOWN"...}}). */
+    private static final Pattern DOWN_CHECK =
+            Pattern.compile("\\{\\s*\"name\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"status\"\\s*:\\s*\"DOWN\"");
+
+    /**
+     * Asks {@code /q/health/ready} once.
+     *
+     * @return {@link #READY}, or what is wrong ("NOT READY: ..." with the checks that are down, "not answering")
+     */
+    static String probeReady(int port, Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/q/health/ready")).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return READY;
+            }
+            List<String> down = new ArrayList<>();
+            Matcher m = DOWN_CHECK.matcher(r.body());
+            while (m.find()) {
+                down.add(m.group(1));
+            }
+            return "NOT READY (HTTP " + r.statusCode() + (down.isEmpty() ? "" : ", down: " + String.join(", ", down)) + ")";
+        } catch (IOException e) {
+            return "not answering";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "not answering";
+        }
     }
 
     static String tail(Path log, int lines) {

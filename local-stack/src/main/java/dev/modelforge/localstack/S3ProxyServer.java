@@ -28,14 +28,16 @@ final class S3ProxyServer implements AutoCloseable {
 
     private final Process process;
     private final Optional<OrphanReaper> reaper;
+    private final AbandonedPutJanitor janitor;
     private final String endpoint;
     private final String accessKey;
     private final String secretKey;
 
-    private S3ProxyServer(Process process, Optional<OrphanReaper> reaper, String endpoint,
-                          String accessKey, String secretKey) {
+    private S3ProxyServer(Process process, Optional<OrphanReaper> reaper, AbandonedPutJanitor janitor,
+                          String endpoint, String accessKey, String secretKey) {
         this.process = process;
         this.reaper = reaper;
+        this.janitor = janitor;
         this.endpoint = endpoint;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
@@ -85,7 +87,8 @@ final class S3ProxyServer implements AutoCloseable {
                 .redirectOutput(Redirect.appendTo(log.toFile()))
                 .start();
         Optional<OrphanReaper> reaper = OrphanReaper.watch(process.pid(), "TERM");
-        S3ProxyServer server = new S3ProxyServer(process, reaper, endpoint, accessKey, secretKey);
+        S3ProxyServer server = new S3ProxyServer(process, reaper, AbandonedPutJanitor.watch(blobs), endpoint,
+                accessKey, secretKey);
         try {
             server.awaitReady(log);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -145,6 +148,7 @@ final class S3ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        janitor.close();
         reaper.ifPresent(OrphanReaper::close);
         process.destroy();
         try {

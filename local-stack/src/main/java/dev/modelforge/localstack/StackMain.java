@@ -57,6 +57,7 @@ public final class StackMain {
             case "up" -> launcher.up();
             case "down" -> launcher.down();
             case "status" -> launcher.status();
+            case "restart" -> args.length == 2 ? launcher.restart(args[1]) : usage();
             case "serve" -> StackServe.run(launcher.state);
             case "api" -> args.length == 2 ? DemoTools.api(launcher.state, args[1]) : usage();
             case "events" -> args.length == 2 ? DemoTools.events(launcher.state, args[1], Duration.ofSeconds(3)) : usage();
@@ -68,7 +69,8 @@ public final class StackMain {
     }
 
     private static int usage() {
-        System.err.println("usage: StackMain up | down | status | api PATH | events TOPIC   (serve is internal to up)");
+        System.err.println("usage: StackMain up | down | status | restart SERVICE | api PATH | events TOPIC"
+                + "   (serve is internal to up)");
         return 2;
     }
 
@@ -176,6 +178,7 @@ public final class StackMain {
                     .jvmOption(service.maxHeap())
                     .jar(service.jar(repo))
                     .build();
+            writeLaunch(service.name(), entry.getValue(), command, serviceEnv);
             Process process = ProcessControl.launchDetached(command, serviceEnv, state.log(service.name()), repo);
             state.record(new ManagedProcess(service.name(), process.pid(), MARKER_PROPERTY + service.name()));
             started.put(service, process);
@@ -260,20 +263,80 @@ public final class StackMain {
         return survivors;
     }
 
+    /**
+     * Which processes run and, for each service, what its readiness check says now (a service can run and still
+     * not be ready: its database or storage is down).
+     *
+     * @return 0 when everything runs and every service is ready, 1 otherwise, 3 when nothing was started
+     */
     int status() throws IOException {
         List<ManagedProcess> processes = state.processes();
         if (processes.isEmpty()) {
             System.out.println("ModelForge is not running (./modelforge up starts it).");
             return 3;
         }
-        boolean allRunning = true;
+        boolean allWell = true;
         for (ManagedProcess process : processes) {
             boolean running = process.isRunning();
-            allRunning &= running;
-            System.out.printf("  %-20s pid %-8d %s%n", process.name(), process.pid(), running ? "running" : "NOT RUNNING");
+            String readiness = "";
+            if (running && Files.exists(state.launchFile(process.name()))) {
+                int port = Integer.parseInt(StateDir.readProperties(state.launchFile(process.name())).getProperty("port"));
+                String ready = ProcessControl.probeReady(port, Duration.ofSeconds(3));
+                allWell &= ready.equals(ProcessControl.READY);
+                readiness = "  port " + port + "  " + ready;
+            }
+            allWell &= running;
+            System.out.printf("  %-20s pid %-8d %s%s%n", process.name(), process.pid(), running ? "running" : "NOT RUNNING",
+                    readiness);
         }
         printSummary();
-        return allRunning ? 0 : 1;
+        return allWell ? 0 : 1;
+    }
+
+    /**
+     * Stops one service and starts it again exactly as {@code up} did (same port, environment and keys), so that
+     * {@code down} and {@code status} keep tracking it.
+     */
+    int restart(String name) throws Exception {
+        Path launch = state.launchFile(name);
+        if (!Files.exists(launch)) {
+            List<String> known = SERVICES.stream().map(Service::name).filter(n -> Files.exists(state.launchFile(n))).toList();
+            System.err.println("Cannot restart '" + name + "': " + (known.isEmpty()
+                    ? "no service was started by ./modelforge up." : "not one of the running services " + known + "."));
+            return 2;
+        }
+        Properties spec = StateDir.readProperties(launch);
+        int port = Integer.parseInt(spec.getProperty("port"));
+        List<String> command = new ArrayList<>();
+        for (int i = 0; spec.containsKey("arg." + i); i++) {
+            command.add(spec.getProperty("arg." + i));
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        spec.stringPropertyNames().stream().filter(k -> k.startsWith("env."))
+                .forEach(k -> env.put(k.substring("env.".length()), spec.getProperty(k)));
+        for (ManagedProcess old : state.processes()) {
+            if (old.name().equals(name) && !ProcessControl.stop(old, STOP_GRACE)) {
+                System.err.println("Could not stop " + name + " (pid " + old.pid() + "); kill it by hand.");
+                return 1;
+            }
+        }
+        long t0 = System.nanoTime();
+        Process process = ProcessControl.launchDetached(command, env, state.log(name), repo);
+        state.replace(new ManagedProcess(name, process.pid(), MARKER_PROPERTY + name));
+        System.out.println("  " + name + " restarting on port " + port + " (pid " + process.pid() + ")");
+        ProcessControl.awaitReady(name, process, port, SERVICE_TIMEOUT, state.log(name));
+        System.out.printf("  %s ready (+%.1f s)%n", name, seconds(t0));
+        return 0;
+    }
+
+    private void writeLaunch(String name, int port, List<String> command, Map<String, String> env) throws IOException {
+        Properties spec = new Properties();
+        spec.setProperty("port", Integer.toString(port));
+        for (int i = 0; i < command.size(); i++) {
+            spec.setProperty("arg." + i, command.get(i));
+        }
+        env.forEach((k, v) -> spec.setProperty("env." + k, v));
+        state.writeProperties(state.launchFile(name), spec);
     }
 
     private void printSummary() throws IOException {

@@ -49,6 +49,11 @@ final class StateDir {
         return root.resolve("stack");
     }
 
+    /** Launch specifications of the services (command, environment: contains secrets), for {@code restart}. */
+    Path launchFile(String service) {
+        return root.resolve("services").resolve(service + ".properties");
+    }
+
     Path logs() {
         return root.resolve("logs");
     }
@@ -67,6 +72,17 @@ final class StateDir {
             }
         }
         return processes;
+    }
+
+    /** Replaces the line of the process named like {@code process} (a restarted service). */
+    void replace(ManagedProcess process) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (ManagedProcess p : processes()) {
+            lines.add(p.name().equals(process.name()) ? process.toLine() : p.toLine());
+        }
+        Path tmp = Files.createTempFile(root, ".tmp-", "");
+        Files.write(tmp, lines);
+        Files.move(tmp, pidsFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Appended one by one, so a launch that fails half-way can still be cleaned up by {@code down}. */
@@ -88,6 +104,7 @@ final class StateDir {
     }
 
     void writeProperties(Path file, Properties properties) throws IOException {
+        Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(root, ".tmp-", ".properties");
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
@@ -112,6 +129,15 @@ final class StateDir {
     void clearRunState() throws IOException {
         for (Path file : List.of(pidsFile(), registryUrlFile(), adminKeyFile(), stackSettingsFile())) {
             Files.deleteIfExists(file);
+        }
+        Path services = root.resolve("services");
+        if (Files.isDirectory(services)) {
+            try (var files = Files.list(services)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(services);
         }
     }
 }

@@ -39,6 +39,57 @@ class StackMainTest {
         assertThat(launcher.down()).as("down when nothing runs").isZero();
     }
 
+    /**
+     * A "service" (a fake whose readiness the test switches) started by {@code up} is restarted on the same port with
+     * the same environment, tracked under its new PID, shown by {@code status} with its readiness, stopped by {@code down}.
+     */
+    @Test
+    void restartRelaunchesOneServiceAndStatusShowsReadiness(@TempDir Path repo) throws Exception {
+        Path jar = repo.resolve("compression-worker/target/quarkus-app/quarkus-run.jar");
+        writeFakeServiceJar(jar);
+        StateDir state = new StateDir(repo.resolve(".modelforge"));
+        StackMain launcher = new StackMain(repo, state);
+        assertThat(launcher.up()).isZero();
+        try {
+            ManagedProcess first = state.processes().stream().filter(p -> p.name().equals("compression-worker"))
+                    .findFirst().orElseThrow();
+            assertThat(launcher.status()).as("running and ready").isZero();
+            int port = Integer.parseInt(StateDir.readProperties(state.launchFile("compression-worker")).getProperty("port"));
+
+            assertThat(launcher.restart("no-such-service")).isEqualTo(2);
+            assertThat(launcher.restart("compression-worker")).isZero();
+            ManagedProcess second = state.processes().stream().filter(p -> p.name().equals("compression-worker"))
+                    .findFirst().orElseThrow();
+            assertThat(second.pid()).isNotEqualTo(first.pid());
+            assertThat(first.isRunning()).isFalse();
+            assertThat(second.isRunning()).isTrue();
+            assertThat(ProcessControl.probeReady(port, Duration.ofSeconds(3))).isEqualTo(ProcessControl.READY);
+            assertThat(state.processes()).extracting(ManagedProcess::name)
+                    .containsExactlyInAnyOrder("stack", "postgres", "s3proxy", "compression-worker");
+
+            Files.createFile(repo.resolve("down")); // the fake now reports a DOWN check, as a stalled dependency would
+            assertThat(ProcessControl.probeReady(port, Duration.ofSeconds(3))).contains("NOT READY").contains("object-storage");
+            assertThat(launcher.status()).as("running but not ready").isEqualTo(1);
+        } finally {
+            assertThat(launcher.down()).isZero();
+        }
+        assertThat(state.launchFile("compression-worker")).doesNotExist();
+        assertThat(state.pidsFile()).doesNotExist();
+    }
+
+    /** A jar whose manifest runs {@link FakeService} from this module's test classes. */
+    private static void writeFakeServiceJar(Path jar) throws Exception {
+        Files.createDirectories(jar.getParent());
+        var manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, FakeService.class.getName());
+        Path classes = Path.of(FakeService.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, classes.toUri().toString());
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            // the manifest is the whole jar
+        }
+    }
+
     @Test
     void killedStackJvmLeavesNoOrphans(@TempDir Path repo) throws Exception {
         StateDir state = new StateDir(repo.resolve(".modelforge"));

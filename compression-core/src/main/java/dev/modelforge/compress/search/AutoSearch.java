@@ -1,5 +1,7 @@
 package dev.modelforge.compress.search;
 
+import dev.modelforge.onnx.ScratchDirs;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.modelforge.compress.ir.Model;
@@ -73,7 +75,7 @@ public final class AutoSearch {
         if (eval.labels().isEmpty()) {
             throw new IllegalArgumentException("the auto search needs labels in the evaluation set " + spec.eval());
         }
-        work = Files.createTempDirectory("modelforge-auto");
+        work = ScratchDirs.createDirectory(null, "modelforge-auto-");
         sensitivity.putAll(spec.previous()); // carried forward so the next version can warm-start again
         ValidationResult base = validate(floatFile);
         floatAccuracy = base.metrics().accuracy();

@@ -2,6 +2,7 @@ package dev.modelforge.worker.compression;
 
 import dev.modelforge.api.client.LeaseHeartbeat;
 import dev.modelforge.api.job.CompressionJob;
+import dev.modelforge.onnx.ScratchDirs;
 import dev.modelforge.api.job.CompressionJobMessage;
 import dev.modelforge.api.job.FailureKind;
 import dev.modelforge.api.job.JobClaim;
@@ -17,7 +18,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,9 +134,7 @@ public class JobProcessor {
     }
 
     private Outcome attempt(CompressionJobMessage job, Lease lease) throws Exception {
-        Path dir = config.workDir().isPresent()
-                ? Files.createTempDirectory(ensureDir(config.workDir().get()), "job-")
-                : Files.createTempDirectory("modelforge-job-");
+        Path dir = ScratchDirs.createDirectory(config.workDir().orElse(null), "modelforge-job-");
         try {
             Path original = dir.resolve("original.onnx");
             blobs.download(job.original(), original);
@@ -202,14 +200,6 @@ public class JobProcessor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while backing off", e);
-        }
-    }
-
-    private Path ensureDir(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

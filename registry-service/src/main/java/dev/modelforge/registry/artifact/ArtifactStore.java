@@ -12,8 +12,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Puts streams into content-addressed storage under {@code sha256/<hex>}, in one of three ways:
@@ -284,11 +284,16 @@ public class ArtifactStore {
                 .setParameter("k", "modelforge-blob:" + sha256).getSingleResult();
     }
 
+    /**
+     * Removes what an upload wrote. During a storage outage the removal is retried in the background once the store
+     * answers again, unless by then a row or another upload's claim holds the content address.
+     */
     void removeQuietly(String key) {
-        try {
-            storage.remove(key);
-        } catch (RuntimeException e) {
-            LOG.warnf("could not remove %s: %s", key, e.getMessage());
-        }
+        String prefix = Artifact.keyFor("");
+        storage.removeEventually(key, () -> !key.startsWith(prefix) || unheld(key.substring(prefix.length())));
+    }
+
+    private boolean unheld(String sha256) {
+        return !isRegistered(sha256) && QuarkusTransaction.requiringNew().call(() -> claims(sha256)) == 0;
     }
 }

@@ -20,14 +20,20 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** Long enough for a blip to pass, short enough that a fleet's next poll finds the registry back. */
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response domain(ProblemException e, UriInfo uri) {
-        return answer(e.status(), e.type(), e.title(), e.getMessage(), uri);
+        Response r = answer(e.status(), e.type(), e.title(), e.getMessage(), uri);
+        return e.status() == 503 ? Response.fromResponse(r).header("Retry-After", RETRY_AFTER_SECONDS).build() : r;
     }
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthorized(RuntimeException e, UriInfo uri) {
+        if (DatabaseOutage.in(e)) { // the key could not be looked up: not the caller's fault
+            return unavailable("the database is unavailable; retry later", uri);
+        }
         return Response.fromResponse(answer(401, ProblemTypes.UNAUTHORIZED, "Unauthorized",
                         "send a valid API key as 'Authorization: Bearer <key>'", uri))
                 .header("WWW-Authenticate", "Bearer realm=\"modelforge\"").build();
@@ -42,8 +48,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response storage(ObjectStorage.StorageException e, UriInfo uri) {
         LOG.warnf("object storage failed on %s: %s", uri.getPath(), e.getMessage());
-        return answer(503, ProblemTypes.UNAVAILABLE, "Service unavailable",
-                "object storage is unavailable; retry later", uri);
+        return unavailable("object storage is unavailable; retry later", uri);
     }
 
     @ServerExceptionMapper
@@ -76,9 +81,22 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        if (DatabaseOutage.in(e)) {
+            LOG.warnf("database unavailable on %s: %s", uri.getPath(), e.getMessage());
+            return unavailable("the database is unavailable; retry later", uri);
+        }
         LOG.errorf(e, "unexpected error on %s", uri.getPath());
         return answer(500, ProblemTypes.INTERNAL, "Internal error",
                 "the registry failed unexpectedly; the error is logged", uri);
+    }
+
+    /**
+     * A dependency (database, object storage) is down or stalled: the client should retry, and says when.
+     * Every 503 the registry answers carries {@code Retry-After}.
+     */
+    static Response unavailable(String detail, UriInfo uri) {
+        return Response.fromResponse(answer(503, ProblemTypes.UNAVAILABLE, "Service unavailable", detail, uri))
+                .header("Retry-After", RETRY_AFTER_SECONDS).build();
     }
 
     static Response answer(int status, String type, String title, String detail, UriInfo uri) {

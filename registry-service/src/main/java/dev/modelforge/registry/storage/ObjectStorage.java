@@ -14,6 +14,7 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -22,6 +23,11 @@ import java.net.URI;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,11 +51,25 @@ public class ObjectStorage {
     private MinioClient client;
     /** Signs URLs for the host clients use; the region is fixed so signing never calls that host. */
     private MinioClient publicClient;
+    /** Readiness' client: same store, a short bound, so a stalled store reads as DOWN instead of hanging. */
+    private MinioClient probeClient;
+    /** Aborts streamed PUTs whose writes stopped moving (a stalled store blocks a socket write for ever). */
+    private final ScheduledExecutorService stallWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "storage-stall-watch");
+        t.setDaemon(true);
+        return t;
+    });
 
     @PostConstruct
     void init() {
         client = MinioClient.builder().endpoint(config.endpoint()).region(config.region())
                 .credentials(config.accessKey(), config.secretKey()).build();
+        long io = config.requestTimeout().toMillis();
+        client.setTimeout(config.connectTimeout().toMillis(), io, io);
+        probeClient = MinioClient.builder().endpoint(config.endpoint()).region(config.region())
+                .credentials(config.accessKey(), config.secretKey()).build();
+        long probe = config.probeTimeout().toMillis();
+        probeClient.setTimeout(probe, probe, probe);
         publicClient = MinioClient.builder().endpoint(config.publicEndpoint().orElse(config.endpoint()))
                 .region(config.region()).credentials(config.accessKey(), config.secretKey()).build();
         try {
@@ -70,9 +90,14 @@ public class ObjectStorage {
         });
     }
 
-    /** @return true if the bucket answers */
+    /** @return true if the bucket answers within {@link StorageConfig#probeTimeout()} */
     public boolean bucketReachable() {
-        return call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build()));
+        return call(() -> probeClient.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build()));
+    }
+
+    @PreDestroy
+    void stop() {
+        stallWatch.shutdownNow();
     }
 
     /**
@@ -117,6 +142,8 @@ public class ObjectStorage {
         String url = call(() -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.PUT)
                 .bucket(config.bucket()).object(key).expiry(3600).build()));
         HttpURLConnection c = null;
+        StallGuard guard = null;
+        ScheduledFuture<?> watch = null;
         try {
             // The first bytes before the connection: a client that never sends its body (silent, gone) never
             // opens a PUT, so there is nothing to abort (s3proxy keeps the temp file of an aborted PUT).
@@ -126,25 +153,31 @@ public class ObjectStorage {
             c.setRequestMethod("PUT");
             c.setDoOutput(true);
             c.setFixedLengthStreamingMode(length);
-            c.setConnectTimeout(10_000);
-            c.setReadTimeout(600_000);
+            c.setConnectTimeout((int) config.connectTimeout().toMillis());
+            c.setReadTimeout((int) config.requestTimeout().toMillis());
             c.setRequestProperty("Content-Type", contentType);
             if (ifAbsent) {
                 c.setRequestProperty("If-None-Match", "*");
             }
+            guard = new StallGuard(c, config.stallTimeout());
+            watch = stallWatch.scheduleWithFixedDelay(guard::check, 1, 1, TimeUnit.SECONDS);
             try (OutputStream out = c.getOutputStream()) {
                 long sent = 0;
                 for (int n = first; n > 0; n = in.read(buffer)) {
                     if (sent + n > length) {
                         throw new IOException("the body is longer than its declared " + length + " bytes");
                     }
+                    guard.writing();
                     out.write(buffer, 0, n);
+                    guard.idle();
                     sent += n;
                 }
                 if (sent != length) {
                     throw new IOException("the body ended after " + sent + " of its declared " + length + " bytes");
                 }
+                guard.writing(); // flushing the last bytes and closing can block on a stalled store too
             }
+            guard.idle(); // the answer is bounded by the read timeout
             int status = c.getResponseCode();
             String answer = readQuietly(status < 400 ? c.getInputStream() : c.getErrorStream());
             if (ifAbsent && status == 412) {
@@ -156,10 +189,16 @@ public class ObjectStorage {
             return true;
         } catch (IOException e) {
             disconnect(c);
-            throw new StorageException("upload of " + key + " failed: " + e.getMessage(), e);
+            String why = guard != null && guard.fired()
+                    ? "the store accepted no bytes for " + config.stallTimeout().toSeconds() + " s" : e.getMessage();
+            throw new StorageException("upload of " + key + " failed: " + why, e);
         } catch (RuntimeException e) {
             disconnect(c); // never reuse a connection whose body was cut short
             throw e;
+        } finally {
+            if (watch != null) {
+                watch.cancel(false);
+            }
         }
     }
 
@@ -266,6 +305,33 @@ public class ObjectStorage {
             client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
             return null;
         });
+    }
+
+    /**
+     * Deletes {@code key} now or, if the store does not answer, keeps trying (while {@code stillUnwanted} says so) in the background (5 s, then
+     * doubling up to 5 min, for about an hour): what a failed upload wrote during a storage outage is
+     * removed once the store is back, not left for ever. Lost on restart, when the collector's sweep of
+     * old {@code staging/} objects takes over.
+     */
+    public void removeEventually(String key, BooleanSupplier stillUnwanted) {
+        removeEventually(key, stillUnwanted, 0);
+    }
+
+    private void removeEventually(String key, BooleanSupplier stillUnwanted, int attempt) {
+        try {
+            if (attempt > 0 && !stillUnwanted.getAsBoolean()) {
+                return; // e.g. the same bytes were registered since: the object is somebody's now
+            }
+            remove(key);
+        } catch (RuntimeException e) {
+            if (attempt >= 20 || stallWatch.isShutdown()) {
+                LOG.warnf("gave up removing %s after %d attempts: %s", key, attempt + 1, e.getMessage());
+                return;
+            }
+            long delay = Math.min(300, 5L << Math.min(attempt, 6));
+            LOG.infof("could not remove %s (%s); retrying in %d s", key, e.getMessage(), delay);
+            stallWatch.schedule(() -> removeEventually(key, stillUnwanted, attempt + 1), delay, TimeUnit.SECONDS);
+        }
     }
 
     /** Opens {@code key} for reading; the caller closes the stream. */

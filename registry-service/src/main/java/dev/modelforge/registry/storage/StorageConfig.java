@@ -38,4 +38,26 @@ public interface StorageConfig {
     /** Lifetime of presigned download URLs. */
     @WithDefault("15m")
     Duration presignExpiry();
+
+    /** How long opening a connection to the store may take before the request answers 503. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /**
+     * How long one read from, or write to, the store may block before the request answers 503. Bounds a
+     * stalled store for everything but a streamed upload, which {@link #stallTimeout()} bounds.
+     */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** Readiness asks the store with this bound, so a stalled store turns readiness DOWN within it. */
+    @WithDefault("2s")
+    Duration probeTimeout();
+
+    /**
+     * A streamed upload whose write to the store has not moved for this long is aborted (503): the
+     * client's own silence is bounded separately by {@code modelforge.upload.body-idle-timeout}.
+     */
+    @WithDefault("30s")
+    Duration stallTimeout();
 }

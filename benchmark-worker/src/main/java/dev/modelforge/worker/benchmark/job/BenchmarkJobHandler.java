@@ -1,5 +1,7 @@
 package dev.modelforge.worker.benchmark.job;
 
+import dev.modelforge.onnx.ScratchDirs;
+
 import dev.modelforge.api.benchmark.BenchmarkJob;
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.job.StoredObject;
@@ -65,8 +67,7 @@ public final class BenchmarkJobHandler {
         BenchmarkResult result;
         Path dir = null;
         try {
-            Files.createDirectories(workDir);
-            dir = Files.createTempDirectory(workDir, "benchmark-job-");
+            dir = ScratchDirs.createDirectory(workDir, "benchmark-job-");
             DeviceProfile profile = job.profile() != null ? job.profile() : profiles.apply(job.deviceProfile());
             RuntimeSettings settings = RuntimeSettings.of(profile, batchSizes);
             Path model = store.download(job.artifact(), dir.resolve("variant.onnx"));

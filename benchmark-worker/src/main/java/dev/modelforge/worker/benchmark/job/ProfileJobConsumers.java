@@ -1,5 +1,7 @@
 package dev.modelforge.worker.benchmark.job;
 
+import dev.modelforge.onnx.ScratchDirs;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelforge.api.profile.DeviceProfile;
 import dev.modelforge.worker.benchmark.measure.BenchmarkFailure;
@@ -57,6 +59,11 @@ public class ProfileJobConsumers {
         BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.ChildJvm.current(), config.timeout(),
                 config.workerVersion());
         Path work = Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")));
+        // What a killed worker left (job directories, child task files) goes before this one adds its own.
+        int swept = ScratchDirs.sweepDead(work) + (work.equals(ScratchDirs.tempRoot()) ? 0 : ScratchDirs.sweepDead(ScratchDirs.tempRoot()));
+        if (swept > 0) {
+            LOG.infof("removed %d scratch entries of benchmark processes that no longer run", swept);
+        }
         BenchmarkJobHandler handler = new BenchmarkJobHandler(ArtifactStore.of(storage), runner, this::profile, work,
                 config.batchSizes(), config.plan().with(config.pairedProcesses(), config.jobSpread()));
         processor = new BenchmarkJobProcessor(handler, registry, worker.maxAttempts(), worker.initialBackoff());

@@ -1,5 +1,7 @@
 package dev.modelforge.worker.benchmark.measure;
 
+import dev.modelforge.onnx.ScratchDirs;
+
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.benchmark.BenchmarkStatus;
 import dev.modelforge.api.benchmark.FailureReason;
@@ -136,8 +138,8 @@ public final class BenchmarkRunner {
         Path taskFile = null;
         Path errFile = null;
         try {
-            taskFile = Files.createTempFile("modelforge-bench-task", ".json");
-            errFile = Files.createTempFile("modelforge-bench-child", ".log");
+            taskFile = ScratchDirs.createFile("modelforge-bench-task-", ".json");
+            errFile = ScratchDirs.createFile("modelforge-bench-child-", ".log");
             ChildTask task = new ChildTask(mode, r.model().toString(), str(r.baseline()), r.baselineVariantId(),
                     str(r.eval()), r.settings(), r.plan(), r.target(), workerVersion);
             Files.writeString(taskFile, ChildJson.MAPPER.writeValueAsString(task));
