@@ -1,6 +1,5 @@
 package dev.modelforge.registry.auth;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,9 +11,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -68,9 +64,6 @@ public class ApiKeyCache {
 
     @ConfigProperty(name = "modelforge.auth.key-poll-interval", defaultValue = "250ms")
     Duration pollInterval;
-
-    @Inject
-    AgroalDataSource db;
 
     private volatile Table table;
 
@@ -137,16 +130,20 @@ public class ApiKeyCache {
         }
     }
 
+    /**
+     * One new transaction reads the counter and, if it moved, the keys: never the caller's transaction, whose
+     * uncommitted counter bump would be recorded as seen while its key is not (and then never re-read).
+     */
     private synchronized void poll(boolean force) {
         long started = System.nanoTime();
-        long seq = currentSeq();
         Table t = table;
-        if (!force && t != null && t.seq() == seq) {
-            table = new Table(t.byHash(), seq, started);
-            return;
-        }
-        // Read after the counter: a change committed in between moves it again and the next poll re-reads.
-        Map<String, Entry> byHash = QuarkusTransaction.requiringNew().call(() -> {
+        table = QuarkusTransaction.requiringNew().call(() -> {
+            long seq = ((Number) ApiKey.getEntityManager()
+                    .createNativeQuery("select seq from api_key_change where id = 1").getSingleResult()).longValue();
+            if (!force && t != null && t.seq() == seq) {
+                return new Table(t.byHash(), seq, started);
+            }
+            // Read after the counter: a change committed in between moves it again and the next poll re-reads.
             Map<String, Entry> m = new ConcurrentHashMap<>();
             for (ApiKey k : ApiKey.listActive()) {
                 SecurityIdentity identity = ApiKeyIdentityProvider.identityOf(k);
@@ -157,18 +154,7 @@ public class ApiKeyCache {
                     m.put(k.previousKeyHash, new Entry(identity, until));
                 }
             }
-            return m;
+            return new Table(m, seq, started);
         });
-        table = new Table(byHash, seq, started);
-    }
-
-    private long currentSeq() {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select seq from api_key_change where id = 1")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot read api_key_change: " + e.getMessage(), e);
-        }
     }
 }

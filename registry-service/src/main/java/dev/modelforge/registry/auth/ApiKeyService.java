@@ -128,10 +128,17 @@ public class ApiKeyService {
         bootstrapAdminKey.filter(k -> !k.isBlank()).ifPresent(secret -> registerBootstrap(BOOTSTRAP_NAME, secret));
     }
 
-    /** Registers {@code secret} as the admin key named {@code name}, retiring the active key of that name if any. */
-    @Transactional
+    /**
+     * Registers {@code secret} as the admin key named {@code name}, retiring the active key of that name if any; both
+     * take effect on this replica as soon as the change commits.
+     */
     void registerBootstrap(String name, String secret) {
         requireStrongBootstrapKey(secret);
+        QuarkusTransaction.requiringNew().run(() -> registerBootstrapInTransaction(name, secret));
+        cache.clear();
+    }
+
+    private void registerBootstrapInTransaction(String name, String secret) {
         // replicas starting together must not both register it
         em.createNativeQuery("select pg_advisory_xact_lock(7413013)").getSingleResult();
         String hash = ApiKey.hash(secret);
@@ -144,7 +151,6 @@ public class ApiKeyService {
             LOG.infof("the bootstrap admin key changed: retired the previous one (key %d)", old.id);
         });
         insert(name, Role.ADMIN, secret, "bootstrap");
-        cache.clear();
         LOG.info("registered the bootstrap admin API key");
     }
 

@@ -122,7 +122,7 @@ class BlobRaceTest {
         assertThat(c.unreferenced()).isGreaterThanOrEqualTo(1);
         assertThat(objectKeys()).doesNotContain(orphanStaging, unreferenced)
                 .contains("sha256/" + sha256(model), "sha256/" + claimed);
-        assertThat(given().get("/q/metrics").then().extract().asString())
+        assertThat(given().auth().oauth2(key("reader")).get("/q/metrics").then().extract().asString())
                 .contains("modelforge_storage_collected_total{kind=\"staging\"");
         QuarkusTransaction.requiringNew().run(() -> Artifact.getEntityManager()
                 .createNativeQuery("delete from artifact_claim where sha256 = :sha").setParameter("sha", claimed)

@@ -57,7 +57,7 @@ class OutboxDeadLetterTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'outbox' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'outbox' }.data.degraded", containsString("parked"));
-        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+        assertThat(given().auth().oauth2(key("reader")).get("/q/metrics").then().statusCode(200).extract().asString())
                 .contains("modelforge_outbox_parked_total").contains("modelforge_outbox_dead_letters");
 
         // Retried while still too large: it goes round once more and is parked again, nothing stalls.

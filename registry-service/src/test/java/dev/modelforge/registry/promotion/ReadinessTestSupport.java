@@ -1,5 +1,6 @@
 package dev.modelforge.registry.promotion;
 
+import dev.modelforge.registry.job.WorkerCalls;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelforge.registry.planner.PipelineTestSupport;
 import java.util.List;
@@ -31,9 +32,8 @@ public final class ReadinessTestSupport {
         for (JsonNode j : PipelineTestSupport.jobs(model, 1)) {
             if (j.get("status").asText().equals("queued")) {
                 String id = j.get("id").asText();
-                PromotionTestSupport.as("uploader").body(Map.of("workerId", "w-ready"))
-                        .post("/api/v1/jobs/{id}/claim", id).then().statusCode(200);
-                PromotionTestSupport.as("uploader").body(Map.of("workerId", "w-ready", "kind", "refused",
+                WorkerCalls.claim(id);
+                WorkerCalls.holder(id).body(Map.of("workerId", "w-test", "kind", "refused",
                         "reason", "not in this test")).post("/api/v1/jobs/{id}/fail", id).then().statusCode(200);
             }
         }

@@ -63,7 +63,7 @@ class RawBodyReceptionTest {
     }
 
     private static double metric(String name, String labels) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = given().auth().oauth2(key("reader")).get("/q/metrics").then().statusCode(200).extract().asString();
         double sum = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith(name + "{") && line.contains(labels) || line.startsWith(name + " ")) {
