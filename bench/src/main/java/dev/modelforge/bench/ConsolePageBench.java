@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code bench.warmup} (50 per page), {@code bench.registryJar}, {@code bench.registryXmx} (256m).
  */
 public final class ConsolePageBench {
-    private static final String ADMIN_KEY = "bench-admin-key";
+    private static final String ADMIN_KEY = "console-bench-admin-key-0123456789abcdef"; // the registry wants >= 32 characters
 
     public static void main(String[] args) throws Exception {
         int models = Integer.getInteger("bench.models", 20);
