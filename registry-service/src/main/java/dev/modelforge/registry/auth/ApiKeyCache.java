@@ -139,7 +139,10 @@ public class ApiKeyCache {
 
     private synchronized void poll(boolean force) {
         long started = System.nanoTime();
-        long seq = currentSeq();
+        // Its own transaction: called inside a key write's transaction (clear), a connection enlisted in it would see
+        // the uncommitted bump, and the table read below (a new transaction) would be stored under that counter
+        // without the change, so no later poll would re-read it (a new bootstrap key refused until the next change).
+        long seq = QuarkusTransaction.requiringNew().call(this::currentSeq);
         Table t = table;
         if (!force && t != null && t.seq() == seq) {
             table = new Table(t.byHash(), seq, started);
