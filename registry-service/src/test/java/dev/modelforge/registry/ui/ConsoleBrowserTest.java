@@ -80,6 +80,12 @@ class ConsoleBrowserTest {
 
         signIn(ADMIN_KEY);
         browser.screenshot("models");
+        // the list's cells come from the bulk best-variant read: the same numbers as the model page's
+        String row = "//tr[.//a[@href='/ui/models/" + MODEL + "']]";
+        assertThat(browser.driver().findElement(By.xpath(row + "/td[@data-profile='" + EDGE + "']")).getText())
+                .contains("int8-dynamic (v1)").contains("size ×0.09").contains("latency ×0.50");
+        assertThat(browser.driver().findElement(By.xpath(row + "/td[@data-profile='" + STRICT + "']")).getText())
+                .isEqualTo("nothing served");
         browser.find("a[data-testid=model-link][href='/ui/models/" + MODEL + "']").click();
         browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=model-name]"), MODEL));
         browser.assertNoConsoleErrors();
