@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code bench.warmup} (50 per page), {@code bench.registryJar}, {@code bench.registryXmx} (256m).
  */
 public final class ConsolePageBench {
-    private static final String ADMIN_KEY = "bench-admin-key";
+    private static final String ADMIN_KEY = "console-bench-admin-key-0123456789abcdef"; // the registry wants >= 32 characters
 
     public static void main(String[] args) throws Exception {
         int models = Integer.getInteger("bench.models", 20);
@@ -44,6 +44,7 @@ public final class ConsolePageBench {
             BenchRegistry.awaitReady(base, registry, work.resolve("registry.log"));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+            awaitKey(http, base);
             long seeded = System.nanoTime();
             seed(http, base, work, models, versions);
             System.out.printf(Locale.ROOT, "seeded %d models x %d versions in %.0f s%n", models, versions,
@@ -87,7 +88,7 @@ public final class ConsolePageBench {
             for (int v = 1; v <= versions; v++) {
                 Path file = work.resolve("m.onnx");
                 UploadThroughputBench.writeModel(file, 4096 + 16L * (m * versions + v)); // distinct bytes per version
-                BenchRegistry.check(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name + "/versions"))
+                BenchRegistry.check(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name + "/versions?allowSignatureChange=true"))
                         .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/octet-stream")
                         .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString()), 201);
             }
@@ -100,6 +101,22 @@ public final class ConsolePageBench {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"x86-server\",\"variantId\":\"" + baseline
                             + "\",\"reason\":\"console bench\"}")).build(), HttpResponse.BodyHandlers.ofString()), 201);
         }
+    }
+
+    /**
+     * The bootstrap key can answer 401 for a moment after the registry reports ready (the key table is re-read by its
+     * poller after the key's commit), so wait until it is accepted rather than fail the whole run.
+     */
+    private static void awaitKey(HttpClient http, URI base) throws Exception {
+        HttpRequest probe = HttpRequest.newBuilder(base.resolve("/api/v1/models"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).GET().build();
+        for (int i = 0; i < 100; i++) {
+            if (http.send(probe, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the bootstrap admin key was not accepted within 10 s");
     }
 
     private static String signIn(HttpClient http, URI base) throws Exception {

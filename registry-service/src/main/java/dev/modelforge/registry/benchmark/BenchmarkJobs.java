@@ -28,7 +28,9 @@ import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -123,6 +125,20 @@ public class BenchmarkJobs {
 
     public static boolean isBaseline(VariantEntity v) {
         return dev.modelforge.registry.variant.VariantService.BASELINE_TOOL.equals(v.toolVersion);
+    }
+
+    /** The baselines of many versions in one query. */
+    public static List<VariantEntity> baselinesOf(java.util.Collection<ModelVersion> versions) {
+        return versions.isEmpty() ? List.of() : VariantEntity.<VariantEntity>list("version in ?1 and toolVersion = ?2",
+                versions, dev.modelforge.registry.variant.VariantService.BASELINE_TOOL);
+    }
+
+    /** Every result of each of the variants, oldest first, in one query (a page of many variants). */
+    public Map<UUID, List<BenchmarkResult>> results(java.util.Collection<UUID> variantIds) {
+        Map<UUID, List<BenchmarkResult>> out = new java.util.HashMap<>();
+        BenchmarkResultEntity.allFor(variantIds, null)
+                .forEach(e -> out.computeIfAbsent(e.variantId, k -> new ArrayList<>()).add(read(e.result)));
+        return out;
     }
 
     public static Optional<VariantEntity> baselineOf(ModelVersion version) {

@@ -62,6 +62,15 @@ public class BenchmarkResultEntity extends PanacheEntityBase {
                 .firstResultOptional();
     }
 
+    /** Every result of the variants (on any of the profiles when given), oldest first, in one query. */
+    public static List<BenchmarkResultEntity> allFor(Collection<UUID> variantIds, Collection<String> profiles) {
+        if (variantIds.isEmpty()) {
+            return List.of();
+        }
+        return profiles == null ? list("variantId in ?1 order by receivedAt, jobId", variantIds)
+                : list("variantId in ?1 and profile in ?2 order by receivedAt, jobId", variantIds, profiles);
+    }
+
     /** Newest result per variant on the profile, for many variants in one query. */
     public static List<BenchmarkResultEntity> forVariants(Collection<UUID> variantIds, String profile) {
         return variantIds.isEmpty() ? List.of()

@@ -85,8 +85,9 @@ public class ModelResource {
         PanacheQuery<Model> q = where.isEmpty()
                 ? Model.findAll(Sort.by("name"))
                 : Model.find(String.join(" and ", where), Sort.by("name"), params);
-        List<ModelDto> items = q.page(Page.of(page, size)).<Model>list().stream()
-                .map(m -> m.toDto(ModelVersion.latestNumber(m))).toList();
+        List<Model> found = q.page(Page.of(page, size)).list();
+        var latest = ModelVersion.latestNumbers(found);
+        List<ModelDto> items = found.stream().map(m -> m.toDto(latest.getOrDefault(m.id, 0))).toList();
         return new PageDto<>(items, page, size, q.count());
     }
 

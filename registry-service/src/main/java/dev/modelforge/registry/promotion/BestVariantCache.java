@@ -1,5 +1,6 @@
 package dev.modelforge.registry.promotion;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.modelforge.api.profile.DeviceProfile;
@@ -13,7 +14,10 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * In-memory snapshots of the best-variant answer per (model, profile): the served variant, or the problem that
@@ -52,7 +56,17 @@ public class BestVariantCache {
         entries = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries())
                 .expireAfterWrite(ttl).refreshAfterWrite(ttl.dividedBy(2))
                 .executor(Infrastructure.getDefaultWorkerPool())
-                .build(k -> loader.load(k.model(), k.profile()));
+                .build(new CacheLoader<Key, Object>() {
+                    @Override
+                    public Object load(Key k) {
+                        return loader.load(k.model(), k.profile());
+                    }
+
+                    @Override
+                    public Map<Key, Object> loadAll(Set<? extends Key> keys) {
+                        return loader.loadAll(keys);
+                    }
+                });
         activeProfiles = Caffeine.newBuilder().maximumSize(1)
                 .expireAfterWrite(ttl).refreshAfterWrite(ttl.dividedBy(2))
                 .executor(Infrastructure.getDefaultWorkerPool())
@@ -67,6 +81,11 @@ public class BestVariantCache {
     /** The snapshot, read from the database when absent or expired. Blocking. */
     Object get(String model, String profile) {
         return entries.get(new Key(model, profile));
+    }
+
+    /** The snapshots of many pairs; what memory lacks is read together in one bulk read. Blocking. */
+    Map<Key, Object> getAll(Collection<Key> keys) {
+        return entries.getAll(keys);
     }
 
     /** The active profiles (for device descriptions) if memory holds a fresh list, else null. Never blocks. */

@@ -16,7 +16,14 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.modelforge.registry.benchmark.BenchmarkResultEntity;
+
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,6 +51,9 @@ public class BestVariantLoader {
     @Inject
     PromotionService promotions;
 
+    @Inject
+    BenchmarkJobs jobs;
+
     /** The answer, or the {@link ProblemException} that answers "nothing serves here" (cached alike). */
     Object load(String model, String profile) {
         try {
@@ -69,6 +79,74 @@ public class BestVariantLoader {
                 p.decidedBy, bench,
                 deltas(v, bench, profile), p.fallback(), p.fallback() == null ? null : p.reason,
                 new AtomicReference<>());
+    }
+
+    /**
+     * The answers of many pairs read together, for a page that lists them: the effective promotions, the versions'
+     * baselines and the latest benchmark results of all of them in three queries, instead of those reads per pair.
+     * A pair where nothing serves is read alone (its reason depends on that pair's own history).
+     */
+    Map<BestVariantCache.Key, Object> loadAll(Set<? extends BestVariantCache.Key> keys) {
+        Map<BestVariantCache.Key, Object> out = new HashMap<>();
+        Set<BestVariantCache.Key> alone = new HashSet<>();
+        QuarkusTransaction.requiringNew().run(() -> readAll(keys, out, alone));
+        alone.forEach(k -> out.put(k, load(k.model(), k.profile())));
+        return out;
+    }
+
+    private void readAll(Set<? extends BestVariantCache.Key> keys, Map<BestVariantCache.Key, Object> out,
+                         Set<BestVariantCache.Key> alone) {
+        Set<String> modelNames = new HashSet<>();
+        Set<String> profileNames = new HashSet<>();
+        keys.forEach(k -> {
+            modelNames.add(k.model());
+            profileNames.add(k.profile());
+        });
+        Map<BestVariantCache.Key, PromotionEntity> effective = new HashMap<>();
+        for (PromotionEntity p : PromotionEntity.effectiveFor(modelNames, profileNames)) {
+            effective.putIfAbsent(new BestVariantCache.Key(p.model.name, p.profile), p); // newest first
+        }
+        Set<String> knownProfiles = new HashSet<>();
+        profileNames.forEach(n -> profiles.find(n).ifPresent(d -> knownProfiles.add(n)));
+        Set<ModelVersion> versions = new HashSet<>();
+        Set<UUID> variantIds = new HashSet<>();
+        for (BestVariantCache.Key k : keys) {
+            PromotionEntity p = effective.get(k);
+            if (p == null || p.variant == null || !knownProfiles.contains(k.profile())) {
+                alone.add(k);
+            } else {
+                versions.add(p.variant.version);
+                variantIds.add(p.variant.id);
+            }
+        }
+        Map<Object, VariantEntity> baselines = new HashMap<>(); // by version id
+        BenchmarkJobs.baselinesOf(versions).forEach(b -> {
+            baselines.putIfAbsent(b.version.id, b);
+            variantIds.add(b.id);
+        });
+        Map<String, BenchmarkResultEntity> results = new HashMap<>();
+        // oldest first, so the last put per (variant, profile) is its newest result
+        BenchmarkResultEntity.allFor(variantIds, profileNames)
+                .forEach(r -> results.put(r.variantId + "\n" + r.profile, r));
+        for (BestVariantCache.Key k : keys) {
+            if (alone.contains(k)) {
+                continue;
+            }
+            PromotionEntity p = effective.get(k);
+            VariantEntity v = p.variant;
+            BenchmarkResult bench = read(results.get(v.id + "\n" + k.profile()));
+            VariantEntity b = baselines.get(v.version.id);
+            BaselineDeltas deltas = b == null ? null
+                    : deltas(v, bench, b, read(results.get(b.id + "\n" + k.profile())));
+            out.put(k, new Served(k.model(), k.profile(), v.version.version, v.id.toString(), v.recipe,
+                    v.artifact.sha256, v.artifact.sizeBytes, v.artifact.storageKey, v.downloadName(), p.id.toString(),
+                    p.effectiveAt, p.decidedBy, bench, deltas, p.fallback(), p.fallback() == null ? null : p.reason,
+                    new AtomicReference<>()));
+        }
+    }
+
+    private BenchmarkResult read(BenchmarkResultEntity r) {
+        return r == null ? null : jobs.read(r.result);
     }
 
     private String whyNothing(Model model, String profile) {
@@ -101,11 +179,14 @@ public class BestVariantLoader {
 
     private BaselineDeltas deltas(VariantEntity v, BenchmarkResult bench, String profile) {
         Optional<VariantEntity> baseline = BenchmarkJobs.baselineOf(v.version);
-        if (baseline.isEmpty()) {
-            return null;
-        }
-        VariantEntity b = baseline.get();
-        BenchmarkResult base = candidates.latest(b, profile).filter(r -> r.status() == BenchmarkStatus.OK).orElse(null);
+        return baseline.isEmpty() ? null
+                : deltas(v, bench, baseline.get(), candidates.latest(baseline.get(), profile).orElse(null));
+    }
+
+    /** The numbers against the version's baseline {@code b}, whose latest result on the profile is {@code latest}. */
+    private static BaselineDeltas deltas(VariantEntity v, BenchmarkResult bench, VariantEntity b,
+                                         BenchmarkResult latest) {
+        BenchmarkResult base = latest != null && latest.status() == BenchmarkStatus.OK ? latest : null;
         Double latencyRatio = null;
         Double ciLow = null;
         Double ciHigh = null;

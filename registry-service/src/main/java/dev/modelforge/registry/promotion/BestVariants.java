@@ -12,7 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 
@@ -110,7 +114,31 @@ public class BestVariants {
      * @throws ProblemException when nothing serves there (with the reasons)
      */
     public BestVariant byProfile(String model, String profile) {
-        Object snapshot = cache.get(model, profile);
+        return toApi(cache.get(model, profile));
+    }
+
+    /** A (model, profile) pair. */
+    public record Pair(String model, String profile) {
+    }
+
+    /** What serves one pair, or why nothing does. */
+    public record Answer(BestVariant served, ProblemException nothing) {
+    }
+
+    /**
+     * {@link #byProfile} for many pairs at once (a page listing models): the snapshots memory holds, and one bulk
+     * read for the rest instead of one read per pair. Blocking.
+     */
+    public Map<Pair, Answer> byProfiles(Collection<Pair> pairs) {
+        List<BestVariantCache.Key> keys = new ArrayList<>();
+        pairs.forEach(p -> keys.add(new BestVariantCache.Key(p.model(), p.profile())));
+        Map<Pair, Answer> out = new HashMap<>();
+        cache.getAll(keys).forEach((k, snapshot) -> out.put(new Pair(k.model(), k.profile()),
+                snapshot instanceof ProblemException e ? new Answer(null, e) : new Answer(toApi(snapshot), null)));
+        return out;
+    }
+
+    private static BestVariant toApi(Object snapshot) {
         if (snapshot instanceof ProblemException e) {
             throw e;
         }

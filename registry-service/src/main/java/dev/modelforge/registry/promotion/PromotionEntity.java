@@ -100,6 +100,19 @@ public class PromotionEntity extends PanacheEntityBase {
                         model, profile, at).firstResultOptional();
     }
 
+    /**
+     * The effective records of many (model, profile) pairs, newest first per pair, with their variants, versions and
+     * artifacts, in one query (the first per pair is what {@link #effective} answers).
+     */
+    public static List<PromotionEntity> effectiveFor(java.util.Collection<String> modelNames,
+                                                     java.util.Collection<String> profiles) {
+        return modelNames.isEmpty() || profiles.isEmpty() ? List.of()
+                : list("from PromotionEntity p join fetch p.model left join fetch p.variant v "
+                        + "left join fetch v.version left join fetch v.artifact "
+                        + "where p.model.name in ?1 and p.profile in ?2 and p.effectiveAt is not null "
+                        + "order by p.effectiveAt desc, p.seq desc", modelNames, profiles);
+    }
+
     /** Effective records, newest first. */
     public static List<PromotionEntity> effectiveHistory(Model model, String profile) {
         return list("model = ?1 and profile = ?2 and effectiveAt is not null order by effectiveAt desc, seq desc",

@@ -69,13 +69,16 @@ public class ModelViews {
         List<String> active = profiles.active().stream().map(DeviceProfile::name).toList();
         List<ModelRow> rows = new ArrayList<>();
         List<String> names = page.items().stream().map(ModelDto::name).toList();
-        Set<String> serving = servingPairs(names);
+        Set<BestVariants.Pair> serving = servingPairs(names);
+        serving.removeIf(p -> !active.contains(p.profile()));
+        Map<BestVariants.Pair, BestVariants.Answer> served = best.byProfiles(serving);
         Map<String, String> statuses = latestStatuses(names);
         for (ModelDto m : page.items()) {
             String status = m.latestVersion() == 0 ? "no versions" : statuses.getOrDefault(m.name(), "—");
             List<ServedCell> cells = new ArrayList<>();
             for (String profile : active) {
-                cells.add(serving.contains(m.name() + "\n" + profile) ? served(m.name(), profile)
+                BestVariants.Answer answer = served.get(new BestVariants.Pair(m.name(), profile));
+                cells.add(answer != null ? served(profile, answer)
                         : new ServedCell(profile, false, null, null, null,
                         "nothing promoted yet; the model page says why"));
             }
@@ -88,16 +91,16 @@ public class ModelViews {
      * The (model, profile) pairs that have an effective promotion, in one query for the whole page: the list asks the
      * best-variant query only where something serves, and leaves the costlier "why nothing" to the model page.
      */
-    private static Set<String> servingPairs(List<String> models) {
+    private static Set<BestVariants.Pair> servingPairs(List<String> models) {
         if (models.isEmpty()) {
-            return Set.of();
+            return new HashSet<>();
         }
         List<Object[]> pairs = PromotionEntity.getEntityManager().createQuery(
                         "select distinct p.model.name, p.profile from PromotionEntity p "
                                 + "where p.model.name in :names and p.effectiveAt is not null", Object[].class)
                 .setParameter("names", models).getResultList();
-        Set<String> out = new HashSet<>();
-        pairs.forEach(r -> out.add(r[0] + "\n" + r[1]));
+        Set<BestVariants.Pair> out = new HashSet<>();
+        pairs.forEach(r -> out.add(new BestVariants.Pair((String) r[0], (String) r[1])));
         return out;
     }
 
@@ -115,15 +118,14 @@ public class ModelViews {
         return out;
     }
 
-    private ServedCell served(String model, String profile) {
-        try {
-            BestVariant b = best.byProfile(model, profile);
-            return new ServedCell(profile, true, b.recipe().label() + " (v" + b.version() + ")",
-                    b.deltas() == null ? "—" : Format.ratio(b.deltas().sizeRatio()),
-                    b.deltas() == null ? "—" : Format.ratio(b.deltas().latencyRatio()), null);
-        } catch (ProblemException e) {
-            return new ServedCell(profile, false, null, null, null, e.getMessage());
+    private static ServedCell served(String profile, BestVariants.Answer answer) {
+        BestVariant b = answer.served();
+        if (b == null) {
+            return new ServedCell(profile, false, null, null, null, answer.nothing().getMessage());
         }
+        return new ServedCell(profile, true, b.recipe().label() + " (v" + b.version() + ")",
+                b.deltas() == null ? "—" : Format.ratio(b.deltas().sizeRatio()),
+                b.deltas() == null ? "—" : Format.ratio(b.deltas().latencyRatio()), null);
     }
 
     @Transactional
@@ -136,10 +138,10 @@ public class ModelViews {
         List<DeviceRow> devices = new ArrayList<>();
         List<Chart> charts = new ArrayList<>();
         List<PromoteForm> forms = new ArrayList<>();
+        ModelVersion latest = model.latestVersion() == 0 ? null : VersionJobsResource.lookup(name, model.latestVersion());
         for (DeviceProfile p : active) {
             devices.add(device(name, p.name(), history));
-            List<ParetoPoint> points = model.latestVersion() == 0 ? List.of()
-                    : best.pareto(VersionJobsResource.lookup(name, model.latestVersion()), p.name());
+            List<ParetoPoint> points = latest == null ? List.of() : best.pareto(latest, p.name());
             if (model.latestVersion() > 0) {
                 charts.add(chart(name, model.latestVersion(), p.name(), history, points));
             }
@@ -179,8 +181,8 @@ public class ModelViews {
     }
 
     /** The chart of one version on one profile; used by the model page (latest version) and the version page. */
-    Chart chart(String model, int version, String profile, List<Promotion> history) {
-        return chart(model, version, profile, history, best.pareto(VersionJobsResource.lookup(model, version), profile));
+    Chart chart(ModelVersion version, String profile, List<Promotion> history) {
+        return chart(version.model.name, version.version, profile, history, best.pareto(version, profile));
     }
 
     private Chart chart(String model, int version, String profile, List<Promotion> history, List<ParetoPoint> points) {

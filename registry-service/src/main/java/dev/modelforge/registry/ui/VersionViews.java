@@ -13,7 +13,6 @@ import dev.modelforge.api.promotion.PromotionKind;
 import dev.modelforge.api.variant.Variant;
 import dev.modelforge.api.version.ModelVersionDto;
 import dev.modelforge.api.version.VersionStatus;
-import dev.modelforge.registry.benchmark.VariantBenchmarksResource;
 import dev.modelforge.registry.benchmark.BenchmarkJobs;
 import dev.modelforge.registry.job.JobService;
 import dev.modelforge.registry.version.ModelVersion;
@@ -45,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** Builds the version page (pipeline progress, variants, benchmarks, charts) and the profile pages. */
@@ -64,9 +64,6 @@ public class VersionViews {
 
     @Inject
     VersionVariantsResource variants;
-
-    @Inject
-    VariantBenchmarksResource benchmarks;
 
     @Inject
     PromotionService promotions;
@@ -89,9 +86,12 @@ public class VersionViews {
         List<VariantRow> rows = all.stream().map(v -> new VariantRow(v.id(), v.recipe().label(), v.sha256(),
                 Format.bytes(v.sizeBytes()), String.join(", ", v.profiles()))).toList();
         List<BenchRow> bench = new ArrayList<>();
+        // every variant's results in one query (the variants are this version's, which the caller may read)
+        Map<UUID, List<BenchmarkResult>> results = benchmarkJobs.results(
+                all.stream().map(v -> UUID.fromString(v.id())).toList());
         for (Variant v : all) {
             Map<String, BenchmarkResult> latest = new LinkedHashMap<>();
-            for (BenchmarkResult r : benchmarks.list(v.id())) {
+            for (BenchmarkResult r : results.getOrDefault(UUID.fromString(v.id()), List.of())) {
                 latest.merge(r.deviceProfile(), r, (a, b) -> b.measuredAt() != null && a.measuredAt() != null
                         && b.measuredAt().isBefore(a.measuredAt()) ? a : b);
             }
@@ -99,9 +99,10 @@ public class VersionViews {
         }
         bench.sort(Comparator.comparing(BenchRow::profile).thenComparing(BenchRow::recipe));
         List<Chart> charts = new ArrayList<>();
+        ModelVersion entity = VersionJobsResource.lookup(name, number);
         for (ProfileProgress p : progress.profiles()) {
             if (profiles.find(p.profile()).isPresent()) {
-                charts.add(models.chart(name, number, p.profile(), history));
+                charts.add(models.chart(entity, p.profile(), history));
             }
         }
         return new VersionView(chrome, version, progress, rows, bench, charts);

@@ -101,6 +101,17 @@ public class ModelVersion extends PanacheEntityBase {
     }
 
     /** Highest version number of {@code model}, 0 if it has none. */
+    /** {@link #latestNumber} of many models in one query, by model id (a model without versions is absent). */
+    public static java.util.Map<Long, Integer> latestNumbers(java.util.Collection<Model> models) {
+        java.util.Map<Long, Integer> out = new java.util.HashMap<>();
+        if (!models.isEmpty()) {
+            getEntityManager().createQuery("select v.model.id, max(v.version) from ModelVersion v where v.model in :models "
+                            + "group by v.model.id", Object[].class).setParameter("models", models).getResultList()
+                    .forEach(r -> out.put((Long) r[0], (Integer) r[1]));
+        }
+        return out;
+    }
+
     public static int latestNumber(Model model) {
         Integer max = find("select max(v.version) from ModelVersion v where v.model = ?1", model)
                 .project(Integer.class).firstResult();

@@ -20,6 +20,7 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,7 +66,10 @@ class ConsoleBrowserTest {
     void promoterFollowsAnUploadFromTheListToItsChartsPromotesAndRollsBack() throws Exception {
         putProfile(EDGE, "arm64", 4, 2048, List.of("neon"),
                 "{\"constraints\":{\"maxAccuracyDropPoints\":1.0},\"objectives\":[\"latency\",\"size\"]}");
-        putProfile(STRICT, "x86_64", 1, 1024, List.of(), "{\"constraints\":{\"maxSizeMb\":0.000001}}");
+        // nothing fits (the int8 artifact here is 10 bytes, so the limit is 1 byte), and no baseline fallback:
+        // this profile shows "nothing eligible"
+        putProfile(STRICT, "x86_64", 1, 1024, List.of(),
+                "{\"constraints\":{\"maxSizeMb\":0.000001},\"fallbackToBaseline\":false}");
         assertThat(upload(MODEL, reluModel("ui-browser-v1"))).isEqualTo(1);
         String base1 = baseline(1);
         String int81 = finishInt8Job(MODEL, 1, bytes("ui-int8-v1"));
@@ -76,6 +80,12 @@ class ConsoleBrowserTest {
 
         signIn(ADMIN_KEY);
         browser.screenshot("models");
+        // the list's cells come from the bulk best-variant read: the same numbers as the model page's
+        String row = "//tr[.//a[@href='/ui/models/" + MODEL + "']]";
+        assertThat(browser.driver().findElement(By.xpath(row + "/td[@data-profile='" + EDGE + "']")).getText())
+                .contains("int8-dynamic (v1)").contains("size ×0.09").contains("latency ×0.50");
+        assertThat(browser.driver().findElement(By.xpath(row + "/td[@data-profile='" + STRICT + "']")).getText())
+                .isEqualTo("nothing served");
         browser.find("a[data-testid=model-link][href='/ui/models/" + MODEL + "']").click();
         browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=model-name]"), MODEL));
         browser.assertNoConsoleErrors();
@@ -201,9 +211,35 @@ class ConsoleBrowserTest {
         browser.driver().manage().logs().get("browser"); // the 404 status itself is logged as a failed load
     }
 
-    /** Last: our profiles must not leak into other test classes' plans (RestAssured is not set up in @AfterAll). */
+    /** Dark or light follows the system's preference, emulated through the DevTools protocol. */
     @Test
     @Order(3)
+    void theDarkSchemeFollowsTheSystem() throws Exception {
+        signIn(key("reader"));
+        browser.open("/ui/models/" + MODEL);
+        prefer("light");
+        String light = background();
+        prefer("dark");
+        String dark = background();
+        browser.screenshot("model-dark");
+        assertThat(dark).isEqualTo("rgb(17, 20, 24)"); // --bg of the dark scheme, #111418
+        assertThat(light).isEqualTo("rgb(255, 255, 255)"); // --bg of the light one
+        browser.assertNoConsoleErrors();
+    }
+
+    private void prefer(String scheme) {
+        browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    private String background() {
+        return (String) browser.driver().executeScript(
+                "return getComputedStyle(document.body).backgroundColor");
+    }
+
+    /** Last: our profiles must not leak into other test classes' plans (RestAssured is not set up in @AfterAll). */
+    @Test
+    @Order(4)
     void removeOurProfiles() {
         for (String p : List.of(EDGE, STRICT)) {
             dev.modelforge.registry.promotion.PromotionTestSupport.as("admin")
