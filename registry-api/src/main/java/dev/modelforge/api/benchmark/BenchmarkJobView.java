@@ -20,10 +20,31 @@ import java.time.Instant;
  * @param error         the failure reason and detail of a failed result, or null
  * @param createdAt     when it was queued
  * @param updatedAt     last change
+ * @param waiting       for a queued job, what it waits for ({@link #WAITING_NO_WORKER}), or null
  */
 public record BenchmarkJobView(String id, String variantId, String modelName, int version, String recipe,
                                String deviceProfile, JobStatus status, String reason, String workerId, String error,
-                               Instant createdAt, Instant updatedAt) {
+                               Instant createdAt, Instant updatedAt, String waiting) {
+
+    /** {@link #waiting} of a queued job whose profile no live benchmark worker serves. */
+    public static final String WAITING_NO_WORKER = "no worker for this profile";
+
+    /** A view that waits for nothing in particular. */
+    public BenchmarkJobView(String id, String variantId, String modelName, int version, String recipe,
+                            String deviceProfile, JobStatus status, String reason, String workerId, String error,
+                            Instant createdAt, Instant updatedAt) {
+        this(id, variantId, modelName, version, recipe, deviceProfile, status, reason, workerId, error, createdAt,
+                updatedAt, null);
+    }
+
+    /**
+     * @param why what the queued job waits for
+     * @return this view saying so
+     */
+    public BenchmarkJobView waitingFor(String why) {
+        return new BenchmarkJobView(id, variantId, modelName, version, recipe, deviceProfile, status, reason, workerId,
+                error, createdAt, updatedAt, why);
+    }
 
     /** Queued because a variant was created for the profile. */
     public static final String REASON_VARIANT_CREATED = "variant-created";

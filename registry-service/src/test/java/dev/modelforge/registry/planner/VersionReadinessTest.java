@@ -66,11 +66,18 @@ class VersionReadinessTest {
             JsonNode jobs = JSON.readTree(given().auth().oauth2(key("reader"))
                     .get("/api/v1/models/{m}/versions/1/benchmark-jobs", MODEL).then().statusCode(200).extract()
                     .asString());
+            int unservedJobs = 0;
             for (JsonNode j : jobs) {
                 if (j.get("deviceProfile").asText().equals(UNSERVED)) {
                     assertThat(j.get("status").asText()).as("waits for a worker").isEqualTo("queued");
+                    assertThat(j.get("waiting").asText()).isEqualTo("no worker for this profile");
+                    unservedJobs++;
+                } else if (j.get("deviceProfile").asText().equals(SERVED)) {
+                    assertThat(j.path("waiting").isNull() || j.path("waiting").isMissingNode())
+                            .as("a served profile's job waits for nothing").isTrue();
                 }
             }
+            assertThat(unservedJobs).as("jobs of the profile nobody serves").isPositive();
         } finally {
             ReadinessTestSupport.deleteProfile(SERVED);
             ReadinessTestSupport.deleteProfile(UNSERVED);
