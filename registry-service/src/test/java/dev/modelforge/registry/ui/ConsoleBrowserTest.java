@@ -191,6 +191,9 @@ class ConsoleBrowserTest {
         browser.open("/ui/login");
         browser.find("input[name=apiKey]").sendKeys("mf_wrong-key");
         browser.find("form button").click();
+        // the refused sign-in is a new page: wait for it rather than read the form it replaces
+        browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-testid=login-error]")));
         assertThat(browser.find("[data-testid=login-error]").getText()).contains("Unknown API key");
         browser.screenshot("login-refused");
         // the 401 answer of a refused sign-in is logged by the browser as a failed load; that one is expected
