@@ -1,5 +1,9 @@
 package dev.modelforge.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -78,6 +82,16 @@ final class CannedRegistry implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Runs the CLI against this registry (its URL and a dummy key appended to {@code args}). */
+    int runCli(StringWriter out, StringWriter err, String... args) {
+        String[] full = Arrays.copyOf(args, args.length + 4);
+        full[args.length] = "--url";
+        full[args.length + 1] = url();
+        full[args.length + 2] = "--api-key";
+        full[args.length + 3] = "k";
+        return Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     @Override

@@ -32,13 +32,7 @@ class KeysCommandTest {
     }
 
     private int run(String... args) {
-        String[] full = new String[args.length + 4];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--url";
-        full[args.length + 1] = registry.url();
-        full[args.length + 2] = "--api-key";
-        full[args.length + 3] = "k";
-        return Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true));
+        return registry.runCli(out, err, args);
     }
 
     @Test

@@ -184,11 +184,7 @@ public class BenchmarkJobs {
      */
     @Transactional
     public int expireLeases(Instant now, int batch) {
-        @SuppressWarnings("unchecked")
-        List<UUID> ids = em.createNativeQuery("select id from benchmark_job where status = 'RUNNING' "
-                        + "and (lease_expires_at is null or lease_expires_at < ?1) order by lease_expires_at "
-                        + "limit ?2 for update skip locked", UUID.class)
-                .setParameter(1, now).setParameter(2, batch).getResultList();
+        List<UUID> ids = leases.lockExpired("benchmark_job", now, batch);
         for (UUID jobId : ids) {
             BenchmarkJobEntity job = BenchmarkJobEntity.findById(jobId);
             Optional<DeviceProfile> profile = profiles.find(job.profile);

@@ -7,12 +7,15 @@ import dev.modelforge.registry.error.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * The one place that decides who may report on a job: the worker holding its lease. Compression and benchmark jobs
@@ -38,6 +41,24 @@ public class JobLeases {
 
     @Inject
     LeaseConfig config;
+
+    @Inject
+    EntityManager em;
+
+    /**
+     * Locks up to {@code batch} running jobs of {@code table} ({@code compression_job} or {@code benchmark_job})
+     * whose lease expired, oldest first. {@code SKIP LOCKED}: replicas sweeping at once split the rows instead of
+     * waiting. Runs in the caller's transaction.
+     *
+     * @return the locked jobs' ids
+     */
+    @SuppressWarnings("unchecked")
+    public List<UUID> lockExpired(String table, Instant now, int batch) {
+        return em.createNativeQuery("select id from " + table + " where status = 'RUNNING' "
+                        + "and (lease_expires_at is null or lease_expires_at < ?1) order by lease_expires_at "
+                        + "limit ?2 for update skip locked", UUID.class)
+                .setParameter(1, now).setParameter(2, batch).getResultList();
+    }
 
     /** The caller of a worker route, from its API key identity and the token header. */
     public static Claimant claimant(SecurityIdentity identity, String token) {

@@ -19,7 +19,6 @@ import dev.modelforge.registry.version.ModelVersion;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
@@ -58,9 +57,6 @@ public class JobService {
 
     @Inject
     Planner planner;
-
-    @Inject
-    EntityManager em;
 
     public CompressionJob get(String id) {
         return find(id).toApi();
@@ -189,11 +185,7 @@ public class JobService {
      */
     @Transactional
     public int expireLeases(Instant now, int batch) {
-        @SuppressWarnings("unchecked")
-        List<UUID> ids = em.createNativeQuery("select id from compression_job where status = 'RUNNING' "
-                        + "and (lease_expires_at is null or lease_expires_at < ?1) order by lease_expires_at "
-                        + "limit ?2 for update skip locked", UUID.class)
-                .setParameter(1, now).setParameter(2, batch).getResultList();
+        List<UUID> ids = leases.lockExpired("compression_job", now, batch);
         for (UUID jobId : ids) {
             CompressionJobEntity job = CompressionJobEntity.findById(jobId);
             if (leases.requeueIfAttemptsLeft(job, now)) {
