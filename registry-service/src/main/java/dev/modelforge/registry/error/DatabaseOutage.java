@@ -31,6 +31,16 @@ final class DatabaseOutage {
             if (t instanceof org.hibernate.exception.JDBCConnectionException) {
                 return true;
             }
+            if (t instanceof SocketTimeoutException || t instanceof ConnectException) {
+                return true;
+            }
+            // Whatever went wrong while obtaining a connection (timed out, refused, or the driver's connect attempt
+            // interrupted by the pool's own acquisition timeout: "Something unusual has occurred", SQLState 99999),
+            // no statement of ours ran: the database was not reachable.
+            if (t instanceof org.hibernate.JDBCException && String.valueOf(t.getMessage())
+                    .startsWith("Unable to acquire JDBC Connection")) {
+                return true;
+            }
         }
         return false;
     }
