@@ -1,5 +1,6 @@
 package dev.modelforge.cli;
 
+import dev.modelforge.api.client.NotARegistryException;
 import dev.modelforge.api.client.RegistryClientException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -55,6 +56,9 @@ final class ExitCodes {
         if (e instanceof CliFailure f) {
             return f.exitCode();
         }
+        if (e instanceof NotARegistryException) {
+            return UNREACHABLE;
+        }
         if (e instanceof RegistryClientException r) {
             return ofStatus(r.status());
         }
@@ -82,11 +86,21 @@ final class ExitCodes {
 
     /** A message a person can act on; {@code command} is the subcommand's name (for the role of a 403). */
     static String message(Exception e, String command) {
+        if (e instanceof NotARegistryException) {
+            return e.getMessage() + " — is --url (or MODELFORGE_URL) the registry's base URL, e.g."
+                    + " http://localhost:8080?";
+        }
         if (e instanceof RegistryClientException r) {
             if (r.status() == 0 && unreachable(r)) {
                 String url = r.getMessage().replaceFirst("^cannot reach the registry at (\\S+).*$", "$1");
                 return "cannot reach the registry at " + url + " — is it running? try ./modelforge up"
                         + " (or point --url / MODELFORGE_URL at it)";
+            }
+            if (r.status() == 0 && r.getCause() instanceof java.net.http.HttpTimeoutException) {
+                return r.getMessage() + " (wait longer with --request-timeout, e.g. --request-timeout 5m)";
+            }
+            if (r.status() == 0 && r.getCause() instanceof java.io.IOException) {
+                return r.getMessage() + " — is the registry running there? (--url / MODELFORGE_URL)";
             }
             if (r.status() == 401) {
                 return "the registry did not accept the API key (401" + detail(r) + "); pass --api-key or set"

@@ -103,16 +103,33 @@ final class ProfilesCommand extends RegistryCommand {
         }
 
         static DeviceProfile read(Path file) {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(file + " does not exist or is not a file");
-            }
+            UploadCommand.requireReadable("FILE.json", file);
             try {
-                return RegistryClient.objectMapper().readValue(file.toFile(), DeviceProfile.class);
+                // Strict, unlike the registry's answers: a misspelt field in a file a person wrote would
+                // otherwise be dropped without a word and the profile applied without it.
+                return RegistryClient.objectMapper()
+                        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(file.toFile(), DeviceProfile.class);
+            } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+                throw new IllegalArgumentException(file + ": unknown field '" + e.getPropertyName() + "' in "
+                        + path(e) + "; known there: " + e.getKnownPropertyIds()
+                        + " ('profiles show NAME' prints a valid profile)");
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException(file + " is not a device profile JSON: " + e.getOriginalMessage());
+                var where = e.getLocation();
+                throw new IllegalArgumentException(file + " is not a device profile JSON" + (where == null ? ""
+                        : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")") + ": "
+                        + e.getOriginalMessage());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read " + file, e);
+                throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
             }
+        }
+
+        private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+            var path = new StringBuilder();
+            for (var ref : e.getPath().subList(0, e.getPath().size() - 1)) { // the last one is the unknown field
+                path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+            }
+            return path.length() == 0 ? "the top level" : path.substring(path.charAt(0) == '.' ? 1 : 0);
         }
     }
 

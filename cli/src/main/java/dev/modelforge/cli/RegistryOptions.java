@@ -25,6 +25,12 @@ public final class RegistryOptions {
     @Option(names = "--api-key", paramLabel = "KEY", description = "API key (env MODELFORGE_API_KEY).")
     String apiKey;
 
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class, description = "Give up on a registry call that has not been answered"
+            + " within this time (uploads excepted: they are answered once the whole file is in), e.g. 30s, 2m"
+            + " (default: ${DEFAULT-VALUE}).")
+    java.time.Duration requestTimeout = java.time.Duration.ofSeconds(60);
+
     /** A client for the resolved registry. */
     public RegistryClient client() {
         return client(Path.of("").toAbsolutePath(), System.getenv());
@@ -45,7 +51,11 @@ public final class RegistryOptions {
         if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
             throw new IllegalArgumentException("registry URL '" + u + "' must start with http:// or https://");
         }
-        return new RegistryClient(uri, firstNonBlank(apiKey, env.get(KEY_ENV), fromDotDir(cwd, "admin-key")));
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("registry URL '" + u + "' has no host; use e.g. http://localhost:8080");
+        }
+        return new RegistryClient(uri, firstNonBlank(apiKey, env.get(KEY_ENV), fromDotDir(cwd, "admin-key")))
+                .withRequestTimeout(requestTimeout);
     }
 
     static String fromDotDir(Path start, String name) {

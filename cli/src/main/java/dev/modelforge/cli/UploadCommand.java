@@ -156,15 +156,29 @@ public final class UploadCommand implements Callable<Integer> {
         return DeviceTable.report(out, err, json, uploaded, result);
     }
 
-    private static void requireReadable(String what, Path p) {
+    /** Checks a file the upload will send, so a mistake is named before anything reaches the registry. */
+    static void requireReadable(String what, Path p) {
         if (p == null) {
             return;
+        }
+        if (Files.isDirectory(p)) {
+            // Models with external data live in a directory; the registry takes single files only (so far).
+            throw new IllegalArgumentException(what + ": " + p + " is a directory; upload takes one file"
+                    + ("FILE.onnx".equals(what) ? " (a model whose weights are in external-data files cannot be"
+                    + " uploaded yet: save it as one .onnx file)" : " (.npz or an ONNX test-data .zip)"));
         }
         if (!Files.isRegularFile(p)) {
             throw new IllegalArgumentException(what + ": " + p + " does not exist or is not a file");
         }
         if (!Files.isReadable(p)) {
-            throw new IllegalArgumentException(what + ": " + p + " is not readable");
+            throw new IllegalArgumentException(what + ": " + p + " is not readable (check its permissions)");
+        }
+        try {
+            if (Files.size(p) == 0) {
+                throw new IllegalArgumentException(what + ": " + p + " is empty (0 bytes); was it written completely?");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(what + ": cannot read " + p + ": " + e.getMessage());
         }
     }
 

@@ -26,18 +26,36 @@ final class VerifiedDownload {
      */
     static Path save(RegistryClient client, URI url, String sha256, long sizeBytes, Path dir, String fileName,
                      PrintWriter progress) throws IOException {
-        Files.createDirectories(dir);
-        Path target = dir.resolve(fileName);
-        Path temp = Files.createTempFile(dir, ".modelforge-download-", ".part");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--download " + dir + " is a file; give a directory to save into");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--download: cannot create the directory " + dir + " ("
+                    + e.getMessage() + ")");
+        }
+        // The name is built from what the registry answered: never let it leave dir.
+        Path target = dir.resolve(safeName(fileName));
+        if (Files.isDirectory(target)) {
+            throw new IllegalArgumentException("--download: " + target + " is a directory; move it away or choose"
+                    + " another directory");
+        }
+        Path temp;
+        try {
+            temp = Files.createTempFile(dir, ".modelforge-download-", ".part");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--download: cannot write into " + dir + " (" + e.getMessage() + ")");
+        }
         ProgressBar bar = progress == null ? null : new ProgressBar(progress, "downloading");
         boolean ok = false;
         try {
             MessageDigest digest = sha256();
+            long done = 0;
             try (InputStream in = client.download(url);
                  OutputStream fileOut = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
                 byte[] buffer = new byte[1 << 16];
-                long done = 0;
-                for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int n; (n = read(in, buffer, done, sizeBytes)) > 0; ) {
                     fileOut.write(buffer, 0, n);
                     done += n;
                     if (bar != null) {
@@ -70,6 +88,22 @@ final class VerifiedDownload {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /** One read of the download; a connection that dies is the network's failure (10), not the file system's. */
+    private static int read(InputStream in, byte[] buffer, long done, long size) {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new ExitCodes.CliFailure(ExitCodes.UNREACHABLE, "the download broke off after " + done + " of "
+                    + size + " bytes (" + (e.getMessage() == null ? "connection closed" : e.getMessage())
+                    + "); nothing was saved, try again");
+        }
+    }
+
+    static String safeName(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._+=-]+", "_");
+        return s.startsWith(".") ? "_" + s.substring(1) : s;
     }
 
     private static MessageDigest sha256() {

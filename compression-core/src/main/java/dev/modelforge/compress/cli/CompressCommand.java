@@ -115,6 +115,12 @@ public final class CompressCommand implements Callable<Integer> {
             err.println("error: compress needs IN.onnx OUT.onnx --recipe NAME|FILE.json (--list-recipes shows the names)");
             return EXIT_BAD_INPUT;
         }
+        String wrongPath = checkPaths();
+        if (wrongPath != null) {
+            err.println("error: " + wrongPath);
+            err.println("no output was written.");
+            return EXIT_BAD_INPUT;
+        }
         Recipe r;
         Map<String, String> overrides = new LinkedHashMap<>(params);
         // warmStart names a local file: it steers this run but is no part of the recipe (not hashed, not stored)
@@ -178,6 +184,28 @@ public final class CompressCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** What is wrong with IN, OUT or the data paths before any work is done, or null. */
+    private String checkPaths() {
+        if (Files.isDirectory(input)) {
+            return "IN.onnx " + input + " is a directory; compress takes one .onnx file (a model whose weights are"
+                    + " in external-data files next to it is not supported yet)";
+        }
+        if (Files.isDirectory(output)) {
+            return "OUT.onnx " + output + " is a directory; give the file name to write, e.g. " + output.resolve(
+                    "model-compressed.onnx");
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+            return "OUT.onnx " + output + ": " + parent + " is a file, not a directory";
+        }
+        for (Path data : new Path[] {eval, calibration}) {
+            if (data != null && !Files.exists(data)) {
+                return (data == eval ? "--eval " : "--calibration ") + data + " does not exist";
+            }
+        }
+        return null;
     }
 
     /** Every registered pass as a recipe: name, what it does, and each parameter with its type and default. */

@@ -57,6 +57,8 @@ public final class RegistryClient {
     private final String apiKey;
     private final HttpClient http;
     private final ObjectMapper json;
+    /** Longest wait for an answer's headers (uploads excepted), or null to wait for ever. */
+    private final Duration requestTimeout;
 
     /**
      * @param baseUri registry base URL, e.g. {@code http://localhost:8080}
@@ -74,11 +76,28 @@ public final class RegistryClient {
      * @param http    the HTTP client to use; it must not follow redirects for {@link #artifactUri}
      */
     public RegistryClient(URI baseUri, String apiKey, HttpClient http) {
+        this(baseUri, apiKey, http, null);
+    }
+
+    private RegistryClient(URI baseUri, String apiKey, HttpClient http, Duration requestTimeout) {
         String s = baseUri.toString();
         this.baseUri = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.apiKey = apiKey;
         this.http = http;
         this.json = objectMapper();
+        this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * A client that gives up on a call whose answer has not begun within {@code timeout} (a server that
+     * accepts connections and never answers would otherwise hang the caller). Uploads are exempt: their answer
+     * comes only after the whole body has been received and checked. Download bodies are not bounded either.
+     *
+     * @param timeout how long to wait for an answer's headers
+     * @return a client sharing this one's HTTP client and key
+     */
+    public RegistryClient withRequestTimeout(Duration timeout) {
+        return new RegistryClient(baseUri, apiKey, http, timeout);
     }
 
     /** @return an ObjectMapper configured like the registry's (ISO instants, unknown fields ignored) */
@@ -249,7 +268,8 @@ public final class RegistryClient {
      */
     public UploadResult upload(UploadRequest upload, UploadProgress progress) {
         HttpRequest.Builder b = request("/api/v1/models/" + segment(upload.modelName()) + "/versions"
-                + (upload.allowSignatureChange() ? "?" + UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM + "=true" : ""));
+                + (upload.allowSignatureChange() ? "?" + UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM + "=true" : ""),
+                null);
         if (upload.idempotencyKey() != null) {
             b.header(UploadHeaders.IDEMPOTENCY_KEY, upload.idempotencyKey());
         }
@@ -428,13 +448,16 @@ public final class RegistryClient {
      * @return the body stream; the caller closes it
      */
     public InputStream download(URI presigned) {
-        HttpResponse<InputStream> r = exchange(HttpRequest.newBuilder(presigned).GET(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder b = HttpRequest.newBuilder(presigned).GET();
+        if (requestTimeout != null) {
+            b.timeout(requestTimeout);
+        }
+        HttpResponse<InputStream> r = exchange(b, HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
             try (InputStream body = r.body()) {
-                throw failure(r.statusCode(), new String(body.readNBytes(2000), StandardCharsets.UTF_8));
+                throw failure(r.statusCode(), new String(body.readNBytes(2000), StandardCharsets.UTF_8), false);
             } catch (IOException e) {
-                throw failure(r.statusCode(), null);
+                throw failure(r.statusCode(), null, false);
             }
         }
         return r.body();
@@ -475,7 +498,14 @@ public final class RegistryClient {
     }
 
     private HttpRequest.Builder request(String path) {
+        return request(path, requestTimeout);
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUri + path)).header("Accept", JSON);
+        if (timeout != null) {
+            b.timeout(timeout);
+        }
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);
         }
@@ -510,8 +540,7 @@ public final class RegistryClient {
         try {
             return json.readValue(r.body(), type);
         } catch (IOException e) {
-            throw new RegistryClientException("unreadable answer from registry: " + e.getMessage(),
-                    r.statusCode(), null, e);
+            throw notJson(r.statusCode(), r.body(), e);
         }
     }
 
@@ -519,18 +548,33 @@ public final class RegistryClient {
         try {
             return json.readValue(body, type);
         } catch (IOException e) {
-            throw new RegistryClientException("unreadable answer from registry: " + e.getMessage(), 0, null, e);
+            throw notJson(200, body, e);
         }
+    }
+
+    /** A 2xx answer that is not the JSON the call expects: another service (a web page) at the base URL. */
+    private RegistryClientException notJson(int status, String body, IOException e) {
+        return new NotARegistryException("the server at " + baseUri + " answered " + status + " with something"
+                + " other than the registry's JSON" + (body == null || body.isBlank() ? "" : ": "
+                + abbreviate(body.strip(), 80)), status, e);
     }
 
     private <T> HttpResponse<T> exchange(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
         try {
             return http.send(b.build(), handler);
-        } catch (ConnectException e) {
+        } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
             throw new RegistryClientException("cannot reach the registry at " + baseUri
                     + " (is it running? check --url / MODELFORGE_URL)", 0, null, e);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new RegistryClientException("the registry at " + baseUri + " did not answer within "
+                    + b.build().timeout().map(d -> d.toSeconds() + " s").orElse("the time allowed"), 0, null, e);
+        } catch (java.net.ProtocolException e) {
+            throw new NotARegistryException("the server at " + baseUri + " does not answer HTTP ("
+                    + e.getMessage() + ")", 0, e);
         } catch (IOException e) {
-            throw new RegistryClientException("request to " + baseUri + " failed: " + e, 0, null, e);
+            // e's message only: its class name means nothing to the person reading this
+            throw new RegistryClientException("request to " + baseUri + " failed: "
+                    + (e.getMessage() == null ? "the connection broke off" : e.getMessage()), 0, null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryClientException("interrupted", 0, null, e);
@@ -538,6 +582,17 @@ public final class RegistryClient {
     }
 
     private RegistryClientException failure(int status, String body) {
+        return failure(status, body, true);
+    }
+
+    /** @param fromBaseUri the answer came from the registry's URL (not a presigned storage URL) */
+    private RegistryClientException failure(int status, String body, boolean fromBaseUri) {
+        if (fromBaseUri && (status == 404 || status == 405) && body != null && !body.isBlank()
+                && !body.strip().startsWith("{")) {
+            // The registry answers every 404/405 with problem+json; a page means another server at this URL.
+            return new NotARegistryException("the server at " + baseUri + " answered " + status
+                    + " with a page, not a registry problem: " + abbreviate(body.strip(), 80), status, null);
+        }
         Problem problem = null;
         try {
             if (body != null && body.startsWith("{")) {
@@ -553,6 +608,10 @@ public final class RegistryClient {
     }
 
     private static String abbreviate(String s) {
-        return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+        return abbreviate(s, 300);
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() > max ? s.substring(0, max) + "…" : s;
     }
 }
