@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
                 "7:upload --wait / wait: a device got nothing eligible",
                 "8:upload --wait / wait: timed out",
                 "9:downloaded file does not match its sha256 (deleted)",
-                "10:cannot reach the registry (is it running? ./modelforge up)",
+                "10:cannot reach the registry (is it running? ./modelforge up), or what answers is not one",
                 "11:API key missing or unknown, or its role is too low",
         },
         subcommands = {
