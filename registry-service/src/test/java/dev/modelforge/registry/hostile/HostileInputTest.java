@@ -39,8 +39,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Every model here is small enough to be refused after the whole body has arrived. A large model the
  * parser refuses early (the issue's 20 inputs with 60,000-character names, past
  * {@code max-signature-bytes}, or a 100,000-character graph name) aborts its storage PUT, which s3proxy 2.7 — the local stack's store — turns
- * into a temp file that breaks later listings (see RawBodyReceptionTest); that cap is proven in model-io's
- * StructuralValidationTest and the 422 mapping by the rank case below.
+ * into a temp file that breaks later listings until the local stack's AbandonedPutJanitor removes it (see
+ * RawBodyReceptionTest); that cap is proven in model-io's StructuralValidationTest, the 422 mapping by the rank case
+ * below, and the issue's case end to end by LongInputNamesTest (refused at the door, waiting for the store to settle)
+ * and OversizedEventUploadTest (limits raised: accepted, its event parked, later events flow).
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackTestResource.class, restrictToAnnotatedClass = false)
