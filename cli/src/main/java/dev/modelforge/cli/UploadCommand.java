@@ -100,6 +100,7 @@ public final class UploadCommand implements Callable<Integer> {
         requireReadable("--eval", eval);
         requireReadable("--calibration", calibration);
         RegistryClient client = registry.client();
+        preflight(client);
 
         String key = idempotencyKey;
         String sha = null;
@@ -154,6 +155,23 @@ public final class UploadCommand implements Callable<Integer> {
         uploaded.put("created", upload.created());
         uploaded.put("version", v);
         return DeviceTable.report(out, err, json, uploaded, result);
+    }
+
+    /**
+     * One cheap call before hashing and streaming what may be gigabytes: a wrong URL, a server that never answers
+     * (the upload itself is exempt from --request-timeout) or a wrong key is named at once. Anything else (a new
+     * model's 404, a 403 on reading it) is left for the upload to answer.
+     */
+    private void preflight(RegistryClient client) {
+        try {
+            client.getModel(model);
+        } catch (dev.modelforge.api.client.NotARegistryException e) {
+            throw e;
+        } catch (dev.modelforge.api.client.RegistryClientException e) {
+            if (e.status() == 0 || e.status() == 401) {
+                throw e;
+            }
+        }
     }
 
     /** Checks a file the upload will send, so a mistake is named before anything reaches the registry. */

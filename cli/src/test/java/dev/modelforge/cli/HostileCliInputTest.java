@@ -234,6 +234,10 @@ class HostileCliInputTest {
                 new Case("a server that never answers", 10, "did not answer within 2 s", c -> new String[] {
                         "versions", "m", "--url", c.serve(RawServer.silent()), "--api-key", "k",
                         "--request-timeout", "2s"}),
+                new Case("an upload to a server that never answers", 10, "did not answer within 2 s", c -> concat(
+                        upload(model(c), c.serve(RawServer.silent())), "--request-timeout", "2s")),
+                new Case("an upload to a web page", 10, "other than the registry's JSON", c -> upload(model(c),
+                        c.serve(RawServer.answering(http(200, "text/html", "<html>hi</html>"))))),
                 new Case("a --request-timeout that is not a duration", 2, "is not a duration", c -> new String[] {
                         "versions", "m", "--url", REFUSING, "--request-timeout", "soon"}));
     }
@@ -282,7 +286,11 @@ class HostileCliInputTest {
     }
 
     private static String[] upload(Path file) {
-        return new String[] {"upload", "--model", "m", file.toString(), "--url", REFUSING, "--api-key", "k",
+        return upload(file, REFUSING);
+    }
+
+    private static String[] upload(Path file, String url) {
+        return new String[] {"upload", "--model", "m", file.toString(), "--url", url, "--api-key", "k",
                 "--no-progress"};
     }
 
