@@ -52,6 +52,7 @@ public final class QdqQuantizer {
     private final StaticQuantOptions options;
     private List<BatchNormFolding.Fold> folds = List.of();
     private List<AffineFolding.Fold> affineFolds = List.of();
+    private int divisions;
     private QdqPlan plan;
     private Optional<String> opsetNote = Optional.empty();
 
@@ -82,6 +83,7 @@ public final class QdqQuantizer {
         opsetNote = Opsets.requireDefault(prepared, 13, passName);
         prepared.graph().sortTopologically();
         folds = BatchNormFolding.apply(prepared.graph());
+        divisions = ConstantDivision.apply(prepared.graph());
         affineFolds = AffineFolding.apply(prepared.graph());
         plan = QdqPlanner.plan(prepared.graph(), options);
         if (!plan.quantizesAnything()) {
@@ -137,6 +139,10 @@ public final class QdqQuantizer {
         report.noteUnknownNodes("excludeNodes", options.excludeNodes(), in.graph());
         if (!folds.isEmpty()) {
             report.note("folded " + folds.size() + " BatchNormalization node(s) into the preceding Conv");
+        }
+        if (divisions > 0) {
+            report.note("rewrote " + divisions + " Div(x, constant) as Mul(x, 1/constant): ORT has a QLinearMul but no"
+                    + " integer Div, which would run as a float round trip");
         }
         if (!affineFolds.isEmpty()) {
             report.note("folded " + affineFolds.size() + " constant per-channel Mul/Div/Add/Sub node(s) (a BatchNorm"

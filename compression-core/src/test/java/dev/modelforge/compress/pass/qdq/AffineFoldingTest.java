@@ -7,7 +7,10 @@ import dev.modelforge.compress.ir.Model;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The exporter's Mul/Add form of BatchNorm is folded into the Conv without changing what ORT computes. */
+/**
+ * The exporter's Mul/Add form of BatchNorm is folded into the Conv, and constant divisors become products, without
+ * changing what ORT computes.
+ */
 class AffineFoldingTest {
 
     private static final int N = 2;
@@ -47,5 +50,32 @@ class AffineFoldingTest {
         float[] y0 = OrtHarness.run(before, "x", x, N, 3, 6, 6);
         float[] y1 = OrtHarness.run(after, "x", x, N, 3, 6, 6);
         assertThat(OrtHarness.maxAbsDiff(y0, y1)).isLessThan(1e-4 * OrtHarness.maxAbs(y0));
+    }
+
+    @Test
+    void constantDivisorsBecomeProductsAndZeroDivisorsStay() throws Exception {
+        OnnxMl.ModelProto before = new ProtoGraph(13).input("x", N, 4)
+                .initializer("six", new float[] {6f})
+                .initializer("per", new float[] {1f, 2f, -4f, 0.5f}, 4)
+                .initializer("zero", new float[] {0f})
+                .node("Relu", "relu", new String[] {"x"}, new String[] {"r"})
+                .node("Div", "by6", new String[] {"r", "six"}, new String[] {"a"})
+                .node("Div", "byPer", new String[] {"a", "per"}, new String[] {"b"})
+                .node("Div", "byZero", new String[] {"b", "zero"}, new String[] {"y"})
+                .output("y").build();
+        Model m = Model.fromProto(before, null);
+        assertThat(ConstantDivision.apply(m.graph())).isEqualTo(2);
+        OnnxMl.ModelProto after = m.toProto();
+        assertThat(OrtHarness.ops(after)).containsEntry("Mul", 2).containsEntry("Div", 1);
+        float[] x = ProtoGraph.random(4, N * 4, 3f);
+        float[] y0 = OrtHarness.run(before, "x", x, N, 4);
+        float[] y1 = OrtHarness.run(after, "x", x, N, 4);
+        for (int i = 0; i < y0.length; i++) {
+            if (Float.isFinite(y0[i])) {
+                assertThat(y1[i]).isCloseTo(y0[i], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(y0[i]))));
+            } else {
+                assertThat(Float.valueOf(y1[i])).isEqualTo(Float.valueOf(y0[i])); // ±inf / NaN from the kept x / 0
+            }
+        }
     }
 }
