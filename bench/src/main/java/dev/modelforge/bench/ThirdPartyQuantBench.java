@@ -23,7 +23,8 @@ import java.util.Optional;
  * spinning off, interleaved).
  *
  * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.ThirdPartyQuantBench MODEL.onnx H W [iterations]
- * [batches] [calibration method, default minmax] [text lines per image, default H/32]} (input name {@code x}, NCHW, 3 channels).
+ * [batches] [calibration method, default minmax] [text lines per image, default H/32]} (input name {@code x},
+ * NCHW, 3 channels).
  */
 public final class ThirdPartyQuantBench {
 

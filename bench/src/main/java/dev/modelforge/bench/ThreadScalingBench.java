@@ -65,7 +65,8 @@ public final class ThreadScalingBench {
             profile(in, input, x, 2, f, 1);
             profile(out, input, x, 1, q, 0);
             profile(out, input, x, 2, q, 1);
-            System.out.println("| " + model + " op (µs per run, ORT profiler) | float t1 | float t2 | int8 t1 | int8 t2 |");
+            System.out.println("| " + model
+                    + " op (µs per run, ORT profiler) | float t1 | float t2 | int8 t1 | int8 t2 |");
             System.out.println("|---|---|---|---|---|");
             TreeMap<String, double[]> all = new TreeMap<>();
             f.forEach((k, v) -> all.computeIfAbsent(k, z -> new double[4])[0] = v[0]);

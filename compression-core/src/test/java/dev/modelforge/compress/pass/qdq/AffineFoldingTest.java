@@ -15,7 +15,7 @@ class AffineFoldingTest {
 
     private static final int N = 2;
 
-    /** x → Conv → Mul([1,4,1,1]) → Add([4,1,1]) → Div(scalar) → Relu, and a Mul that must stay (per-position). */
+    /** x → Conv → Mul([1,4,1,1]) → Add([4,1,1]) → Div(scalar) → Relu, and a per-position Mul that must stay. */
     private static OnnxMl.ModelProto model() {
         return new ProtoGraph(13).input("x", N, 3, 6, 6)
                 .initializer("w", ProtoGraph.random(1, 4 * 3 * 9, 0.4f), 4, 3, 3, 3)

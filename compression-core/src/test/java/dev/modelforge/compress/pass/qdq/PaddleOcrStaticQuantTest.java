@@ -34,14 +34,16 @@ class PaddleOcrStaticQuantTest {
      * Fed rendered text ({@link TextImages}), the models see what they were trained on: the detector's
      * probability map has text regions, so the cosine measures them rather than noise on an empty map (on
      * abstract stripes the map was ~0 everywhere and the cosine 0.10–0.74). With the exporter's Mul/Add
-     * BatchNorms folded into the Convs ({@link AffineFolding}) and min-max calibration, the classifier measures
-     * 0.9998 and the detector 0.982 (percentile calibration: 0.929 — clipping the large activations this
-     * detector's logits depend on costs more than it saves). The detector's remaining loss is spread over its
+     * BatchNorms folded into the Convs ({@link AffineFolding}), constant divisors as products ({@link
+     * ConstantDivision}) and min-max calibration, the classifier measures 0.9993 and the detector 0.981
+     * (percentile calibration: 0.929 — clipping the large activations this detector's logits depend on costs more
+     * than it saves). The detector's remaining loss is spread over its
      * ~200 quantized tensors rather than one layer, so 0.98 is asserted for it, short of the issue's 0.99.
      */
     @ParameterizedTest
     @CsvSource({"ppocr-mobile-v2-cls, 48, 192, 1, 0.99", "ppocr-v4-det, 128, 128, 4, 0.98"})
-    void oldOpsetPaddleModelsQuantizeAndStayFaithful(String id, int h, int w, int lines, double minCosine) throws Exception {
+    void oldOpsetPaddleModelsQuantizeAndStayFaithful(String id, int h, int w, int lines, double minCosine)
+            throws Exception {
         Path in = ThirdPartyModels.resolve(ThirdPartyModels.byId(id));
         boolean detector = id.contains("det");
         Path calibration = detector ? TextImages.imagenet(tmp.resolve("calib.npz"), 1, 16, h, w, lines)
