@@ -51,6 +51,8 @@ public final class QdqQuantizer {
     private final String passName;
     private final StaticQuantOptions options;
     private List<BatchNormFolding.Fold> folds = List.of();
+    private List<AffineFolding.Fold> affineFolds = List.of();
+    private int divisions;
     private QdqPlan plan;
     private Optional<String> opsetNote = Optional.empty();
 
@@ -65,7 +67,7 @@ public final class QdqQuantizer {
 
     /**
      * A float copy of {@code in} ready for calibration: opset ≥ 13, topologically sorted, BatchNorm
-     * folded into Conv; also plans where Q/DQ goes.
+     * folded into Conv (also in its Mul/Add form, {@link AffineFolding}); also plans where Q/DQ goes.
      *
      * @throws NothingToDoException if the model is already quantized or has nothing quantizable
      * @throws PassException        if its opset is too old to upgrade safely
@@ -81,6 +83,8 @@ public final class QdqQuantizer {
         opsetNote = Opsets.requireDefault(prepared, 13, passName);
         prepared.graph().sortTopologically();
         folds = BatchNormFolding.apply(prepared.graph());
+        divisions = ConstantDivision.apply(prepared.graph());
+        affineFolds = AffineFolding.apply(prepared.graph());
         plan = QdqPlanner.plan(prepared.graph(), options);
         if (!plan.quantizesAnything()) {
             throw new NothingToDoException(passName, "no Conv, Gemm, MatMul, Add, Mul, Concat or pooling op"
@@ -135,6 +139,15 @@ public final class QdqQuantizer {
         report.noteUnknownNodes("excludeNodes", options.excludeNodes(), in.graph());
         if (!folds.isEmpty()) {
             report.note("folded " + folds.size() + " BatchNormalization node(s) into the preceding Conv");
+        }
+        if (divisions > 0) {
+            report.note("rewrote " + divisions + " Div(x, constant) as Mul(x, 1/constant): ORT has a QLinearMul but no"
+                    + " integer Div, which would run as a float round trip");
+        }
+        if (!affineFolds.isEmpty()) {
+            report.note("folded " + affineFolds.size() + " constant per-channel Mul/Div/Add/Sub node(s) (a BatchNorm"
+                    + " as some exporters write it) into the preceding Conv, so its output is quantized after the"
+                    + " rescale");
         }
         report.note("calibration: " + options.calibration().method().id()
                 + (options.calibration().method() == dev.modelforge.compress.calibrate.CalibrationMethod.PERCENTILE

@@ -7,15 +7,13 @@ import dev.modelforge.compress.CompressionRequest;
 import dev.modelforge.compress.Compressor;
 import dev.modelforge.compress.recipe.Recipe;
 import dev.modelforge.compress.report.CompressionReport;
+import dev.modelforge.compress.testing.TextImages;
 import dev.modelforge.compress.testing.ThirdPartyModels;
 import dev.modelforge.onnx.OnnxFiles;
-import dev.modelforge.onnx.data.NdArray;
-import dev.modelforge.onnx.data.Npz;
 import dev.modelforge.compress.validate.ValidationGate;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,42 +30,28 @@ class PaddleOcrStaticQuantTest {
     @TempDir
     Path tmp;
 
-    /** Smooth synthetic "images" (strokes on a background, normalised as PaddleOCR feeds them). */
-    private static Path images(Path file, long seed, int count, int h, int w) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[count * 3 * h * w];
-        for (int s = 0; s < count; s++) {
-            double fx = 0.05 + r.nextDouble() * 0.4;
-            double fy = 0.05 + r.nextDouble() * 0.4;
-            double phase = r.nextDouble() * 6.28;
-            for (int c = 0; c < 3; c++) {
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        double stroke = Math.sin(fx * x + phase) * Math.cos(fy * y) > 0.6 ? -1.5 : 1.2;
-                        v[((s * 3 + c) * h + y) * w + x] = (float) (stroke + 0.15 * (r.nextDouble() - 0.5) + 0.1 * c);
-                    }
-                }
-            }
-        }
-        Npz.write(file, Map.of("x", NdArray.ofFloats(v, count, 3, h, w)));
-        return file;
-    }
-
     /**
-     * The issue asks for cosine ≥ 0.99; on these synthetic images the classifier measures 0.983–0.999 depending
-     * on the calibration samples (0.9887 with these 16), so 0.98 is asserted. The detector's sigmoid map is far
-     * from it (0.10–0.74 depending on data and calibration method): it is asserted to quantize, load and run
-     * with integer kernels, and its cosine is printed — an open gap, recorded in the module README.
+     * Fed rendered text ({@link TextImages}), the models see what they were trained on: the detector's
+     * probability map has text regions, so the cosine measures them rather than noise on an empty map (on
+     * abstract stripes the map was ~0 everywhere and the cosine 0.10–0.74). With the exporter's Mul/Add
+     * BatchNorms folded into the Convs ({@link AffineFolding}), constant divisors as products ({@link
+     * ConstantDivision}) and min-max calibration, the classifier measures 0.9993 and the detector 0.981
+     * (percentile calibration: 0.929 — clipping the large activations this detector's logits depend on costs more
+     * than it saves). The detector's remaining loss is spread over its
+     * ~200 quantized tensors rather than one layer, so 0.98 is asserted for it, short of the issue's 0.99.
      */
     @ParameterizedTest
-    @CsvSource({"ppocr-mobile-v2-cls, 48, 192, 0.98", "ppocr-v4-det, 64, 64, 0.0"})
-    void oldOpsetPaddleModelsQuantizeAndStayFaithful(String id, int h, int w, double minCosine) throws Exception {
+    @CsvSource({"ppocr-mobile-v2-cls, 48, 192, 1, 0.99", "ppocr-v4-det, 128, 128, 4, 0.98"})
+    void oldOpsetPaddleModelsQuantizeAndStayFaithful(String id, int h, int w, int lines, double minCosine)
+            throws Exception {
         Path in = ThirdPartyModels.resolve(ThirdPartyModels.byId(id));
-        Path calibration = images(tmp.resolve("calib.npz"), 1, 16, h, w);
-        Path eval = images(tmp.resolve("eval.npz"), 2, 8, h, w);
+        boolean detector = id.contains("det");
+        Path calibration = detector ? TextImages.imagenet(tmp.resolve("calib.npz"), 1, 16, h, w, lines)
+                : TextImages.symmetric(tmp.resolve("calib.npz"), 1, 16, h, w, lines);
+        Path eval = detector ? TextImages.imagenet(tmp.resolve("eval.npz"), 2, 8, h, w, lines)
+                : TextImages.symmetric(tmp.resolve("eval.npz"), 2, 8, h, w, lines);
         Path out = tmp.resolve(id + "-int8.onnx");
-        CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, Recipe.resolve("int8-static")
-                        .withOverrides(Map.of("calibration", "percentile")),
+        CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, Recipe.resolve("int8-static"),
                 Optional.of(calibration), Optional.of(eval), 1, new ValidationGate(100.0, minCosine), null));
         assertThat(r.validation().passed()).as(r.validation().failure()).isTrue();
         assertThat(r.validation().metrics().cosineSimilarity()).isGreaterThanOrEqualTo(minCosine);
