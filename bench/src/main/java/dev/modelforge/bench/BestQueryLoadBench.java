@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * generator runs against {@link StaticJsonServer} serving the same bytes: the floor on this machine.
  *
  * <p>Needs the build {@code ./modelforge up} needs; runs {@code ./modelforge up} and {@code down} in {@code bench.repo}
- * (the current directory). {@code bench.seconds} (15) measured per phase after {@code bench.warmupSeconds} (5);
+ * (the current directory). {@code bench.seconds} (8) measured per phase after {@code bench.warmupSeconds} (2);
  * {@code bench.jfr=DIR} records a JFR profile of the registry during the by-profile phase at the top rate.
  */
 public final class BestQueryLoadBench {
@@ -46,11 +46,13 @@ public final class BestQueryLoadBench {
         for (String r : System.getProperty("bench.rates", "500,1000,2000").split(",")) {
             rates.add(Integer.parseInt(r.trim()));
         }
-        int seconds = Integer.getInteger("bench.seconds", 15);
-        int warmup = Integer.getInteger("bench.warmupSeconds", 5);
+        // 3 rates x 6 phases x 10 s, the key phase and the stack's start: about 5 minutes on a quiet machine.
+        int seconds = Integer.getInteger("bench.seconds", 8);
+        int warmup = Integer.getInteger("bench.warmupSeconds", 2);
         int keyCount = Integer.getInteger("bench.keys", 20_000);
         String jfr = System.getProperty("bench.jfr");
 
+        long started = System.nanoTime();
         modelforge(repo, "up");
         List<OpenLoop.Result> results = new ArrayList<>();
         try {
@@ -66,10 +68,10 @@ public final class BestQueryLoadBench {
             try (OpenLoop registry = new OpenLoop(base.getHost(), base.getPort());
                  StaticJsonServer floor = new StaticJsonServer(sample.body(), sampleTag);
                  OpenLoop toFloor = new OpenLoop("127.0.0.1", floor.port())) {
-                System.out.println("warm-up: 20 s at 1000/s, then " + warmup + " s before each measured phase");
-                registry.run("warm-up", 1000, 10, fixed(BY_PROFILE, reader));
-                registry.run("warm-up", 1000, 10, fixed(BY_DESCRIPTION, reader));
-                toFloor.run("warm-up", 1000, 5, fixed(BY_PROFILE, reader));
+                System.out.println("warm-up: 10 s at 1000/s, then " + warmup + " s before each measured phase");
+                registry.run("warm-up", 1000, 5, fixed(BY_PROFILE, reader));
+                registry.run("warm-up", 1000, 5, fixed(BY_DESCRIPTION, reader));
+                toFloor.run("warm-up", 1000, 3, fixed(BY_PROFILE, reader));
                 for (int rate : rates) {
                     results.add(phase(toFloor, "static JSON server (floor)", rate, seconds, warmup,
                             fixed(BY_PROFILE, reader)));
@@ -106,6 +108,7 @@ public final class BestQueryLoadBench {
         System.out.println("| phase | rate | achieved | 200 | 304 | errors | p50 ms | p95 ms | p99 ms | max ms |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         results.forEach(r -> System.out.println(r.row()));
+        System.out.printf("%nwhole run (up, pipeline, phases, down): %.0f s%n", (System.nanoTime() - started) / 1e9);
     }
 
     private static OpenLoop.Result phase(OpenLoop loop, String name, int rate, int seconds, int warmup,
@@ -230,6 +233,8 @@ public final class BestQueryLoadBench {
 
     private static List<String> createKeys(HttpClient http, URI base, String admin, int n) throws Exception {
         long t0 = System.nanoTime();
+        // Key names are unique (trust issue): the reader key of the set-up and the fleet's keys must not collide.
+        String prefix = "bench-reader-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> futures = new ArrayList<>();
@@ -237,7 +242,7 @@ public final class BestQueryLoadBench {
                 int k = i;
                 futures.add(pool.submit(() -> {
                     HttpResponse<String> r = http.send(post(base, "/api/v1/api-keys", admin,
-                            "{\"name\":\"bench-reader-" + k + "\",\"role\":\"reader\"}"), HttpResponse.BodyHandlers.ofString());
+                            "{\"name\":\"" + prefix + k + "\",\"role\":\"reader\"}"), HttpResponse.BodyHandlers.ofString());
                     check(r.statusCode() == 201, "key creation answered " + r.statusCode());
                     return JSON.readTree(r.body()).get("secret").asText();
                 }));
