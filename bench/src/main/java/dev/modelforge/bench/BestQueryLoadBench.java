@@ -54,7 +54,7 @@ public final class BestQueryLoadBench {
 
         long started = System.nanoTime();
         modelforge(repo, "up");
-        List<OpenLoop.Result> results = new ArrayList<>();
+        List<String> results = new ArrayList<>();
         try {
             URI base = URI.create(Files.readString(repo.resolve(".modelforge/registry-url")).trim());
             String admin = Files.readString(repo.resolve(".modelforge/admin-key")).trim();
@@ -64,6 +64,7 @@ public final class BestQueryLoadBench {
             HttpResponse<byte[]> sample = http.send(get(base, BY_PROFILE, reader), HttpResponse.BodyHandlers.ofByteArray());
             check(sample.statusCode() == 200, "best answered " + sample.statusCode());
             String sampleTag = sample.headers().firstValue("ETag").orElse("\"static\"");
+            long pid = registryProcess(repo).pid();
 
             try (OpenLoop registry = new OpenLoop(base.getHost(), base.getPort());
                  StaticJsonServer floor = new StaticJsonServer(sample.body(), sampleTag);
@@ -73,21 +74,21 @@ public final class BestQueryLoadBench {
                 registry.run("warm-up", 1000, 5, fixed(BY_DESCRIPTION, reader));
                 toFloor.run("warm-up", 1000, 3, fixed(BY_PROFILE, reader));
                 for (int rate : rates) {
-                    results.add(phase(toFloor, "static JSON server (floor)", rate, seconds, warmup,
+                    results.add(phase(toFloor, -1, "static JSON server (floor)", rate, seconds, warmup,
                             fixed(BY_PROFILE, reader)));
-                    results.add(phase(toFloor, "static JSON server, If-None-Match (floor)", rate, seconds, warmup,
+                    results.add(phase(toFloor, -1, "static JSON server, If-None-Match (floor)", rate, seconds, warmup,
                             conditional(BY_PROFILE, reader)));
                     if (jfr != null && rate == rates.get(rates.size() - 1)) {
                         startJfr(repo, Path.of(jfr).toAbsolutePath(), warmup + seconds);
                     }
-                    results.add(phase(registry, "registry ?device=x86-server", rate, seconds, warmup,
+                    results.add(phase(registry, pid, "registry ?device=x86-server", rate, seconds, warmup,
                             fixed(BY_PROFILE, reader)));
-                    results.add(phase(registry, "registry ?arch=x86_64&cores=8&...", rate, seconds, warmup,
+                    results.add(phase(registry, pid, "registry ?arch=x86_64&cores=8&...", rate, seconds, warmup,
                             fixed(BY_DESCRIPTION, reader)));
-                    results.add(phase(registry, "registry ?device=, If-None-Match", rate, seconds, warmup,
+                    results.add(phase(registry, pid, "registry ?device=, If-None-Match", rate, seconds, warmup,
                             conditional(BY_PROFILE, reader)));
                     try (Invalidator inv = new Invalidator(http, base, admin)) {
-                        results.add(phase(registry, "registry ?device=, If-None-Match, promotion every 1 s", rate,
+                        results.add(phase(registry, pid, "registry ?device=, If-None-Match, promotion every 1 s", rate,
                                 seconds, warmup, conditional(BY_PROFILE, reader)));
                         System.out.println("  (" + inv.count.get() + " promotions during the phase)");
                     }
@@ -96,7 +97,7 @@ public final class BestQueryLoadBench {
                     List<String> keys = createKeys(http, base, admin, keyCount);
                     int top = rates.get(rates.size() - 1);
                     AtomicInteger next = new AtomicInteger();
-                    results.add(phase(registry, "registry ?device=, " + keyCount + " distinct keys", top, seconds,
+                    results.add(phase(registry, pid, "registry ?device=, " + keyCount + " distinct keys", top, seconds,
                             warmup, () -> target(BY_PROFILE, keys.get(Math.floorMod(next.getAndIncrement(),
                                     keys.size())), null)));
                 }
@@ -105,19 +106,38 @@ public final class BestQueryLoadBench {
             modelforge(repo, "down");
         }
         System.out.println();
-        System.out.println("| phase | rate | achieved | 200 | 304 | errors | p50 ms | p95 ms | p99 ms | max ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        results.forEach(r -> System.out.println(r.row()));
+        System.out.println("| phase | rate | achieved | 200 | 304 | errors | p50 ms | p95 ms | p99 ms | max ms "
+                + "| registry CPU µs/req | load avg |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        results.forEach(System.out::println);
         System.out.printf("%nwhole run (up, pipeline, phases, down): %.0f s%n", (System.nanoTime() - started) / 1e9);
     }
 
-    private static OpenLoop.Result phase(OpenLoop loop, String name, int rate, int seconds, int warmup,
-                                         Supplier<OpenLoop.Target> targets) throws Exception {
+    /**
+     * One warmed-up, measured phase as a table row: the generator's figures, the registry's CPU time per answered
+     * request (user + system, from /proc; {@code pid} -1 for the floor server, which runs in this JVM) — the cost
+     * of a request whatever share of the cores the registry got — and the load average.
+     */
+    private static String phase(OpenLoop loop, long pid, String name, int rate, int seconds, int warmup,
+                                Supplier<OpenLoop.Target> targets) throws Exception {
         loop.run(name, rate, warmup, targets);
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        long cpu0 = pid < 0 ? 0 : cpuTicks(pid);
         OpenLoop.Result r = loop.run(name, rate, seconds, targets);
-        System.out.println(r.row() + "   load " + load + (r.errors().isEmpty() ? "" : "   errors " + r.errors()));
-        return r;
+        long cpu1 = pid < 0 ? 0 : cpuTicks(pid);
+        int answered = r.ok() + r.notModified();
+        String cpu = pid < 0 || answered == 0 ? "-"
+                : String.format(java.util.Locale.ROOT, "%.0f", (cpu1 - cpu0) * 10_000.0 / answered); // 100 ticks/s
+        String row = r.row() + " " + cpu + " | " + load.split(" ")[0] + " |";
+        System.out.println(row + (r.errors().isEmpty() ? "" : "   errors " + r.errors()));
+        return row;
+    }
+
+    /** User + system CPU ticks (1/100 s) the process has used, from /proc/PID/stat. */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static Supplier<OpenLoop.Target> fixed(String uri, String key) {
@@ -262,17 +282,21 @@ public final class BestQueryLoadBench {
 
     private static void startJfr(Path repo, Path dir, int seconds) throws Exception {
         Files.createDirectories(dir);
-        String marker = "-Dmodelforge.process=registry-service";
-        ProcessHandle registry = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains(repo.toString()))
-                        .orElse(false))
-                .findFirst().orElseThrow(() -> new IllegalStateException("registry process not found"));
+        ProcessHandle registry = registryProcess(repo);
         Path file = dir.resolve("registry.jfr");
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(registry.pid()), "JFR.start", "settings=profile", "duration=" + seconds + "s",
                 "filename=" + file).inheritIO().start();
         jcmd.waitFor();
         System.out.println("  JFR of the registry (pid " + registry.pid() + ") for " + seconds + " s -> " + file);
+    }
+
+    private static ProcessHandle registryProcess(Path repo) {
+        String marker = "-Dmodelforge.process=registry-service";
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains(repo.toString()))
+                        .orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("registry process not found"));
     }
 
     private static void modelforge(Path repo, String command) throws Exception {
