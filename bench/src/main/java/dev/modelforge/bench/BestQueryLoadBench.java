@@ -214,6 +214,12 @@ public final class BestQueryLoadBench {
 
     /** Uploads a tiny model, lets the workers finish with it, promotes its baseline on x86-server; a reader key. */
     private static String setUp(HttpClient http, URI base, String admin) throws Exception {
+        // Just after ready the bootstrap key can answer 401 (ConsolePageBench saw it): wait, bounded, until it works.
+        long keyDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (http.send(get(base, "/api/v1/models", admin), HttpResponse.BodyHandlers.discarding()).statusCode() == 401
+                && System.nanoTime() < keyDeadline) {
+            Thread.sleep(500);
+        }
         Path model = Files.createTempFile("bench-best-", ".onnx");
         UploadThroughputBench.writeModel(model, 4096);
         HttpResponse<String> up = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + MODEL + "/versions"))
