@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * generator runs against {@link StaticJsonServer} serving the same bytes: the floor on this machine.
  *
  * <p>Needs the build {@code ./modelforge up} needs; runs {@code ./modelforge up} and {@code down} in {@code bench.repo}
- * (the current directory). {@code bench.seconds} (8) measured per phase after {@code bench.warmupSeconds} (2);
+ * (the current directory). {@code bench.seconds} (6) measured per phase after {@code bench.warmupSeconds} (2);
  * {@code bench.jfr=DIR} records a JFR profile of the registry during the by-profile phase at the top rate.
  */
 public final class BestQueryLoadBench {
@@ -46,8 +46,8 @@ public final class BestQueryLoadBench {
         for (String r : System.getProperty("bench.rates", "500,1000,2000").split(",")) {
             rates.add(Integer.parseInt(r.trim()));
         }
-        // 3 rates x 6 phases x 10 s, the key phase and the stack's start: about 5 minutes on a quiet machine.
-        int seconds = Integer.getInteger("bench.seconds", 8);
+        // 3 rates x 6 phases x 8 s, the key phase and the stack's start: under 5 minutes on a quiet machine.
+        int seconds = Integer.getInteger("bench.seconds", 6);
         int warmup = Integer.getInteger("bench.warmupSeconds", 2);
         int keyCount = Integer.getInteger("bench.keys", 20_000);
         String jfr = System.getProperty("bench.jfr");
