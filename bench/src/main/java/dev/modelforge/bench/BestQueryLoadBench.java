@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * generator runs against {@link StaticJsonServer} serving the same bytes: the floor on this machine.
  *
  * <p>Needs the build {@code ./modelforge up} needs; runs {@code ./modelforge up} and {@code down} in {@code bench.repo}
- * (the current directory). {@code bench.seconds} (15) measured per phase after {@code bench.warmupSeconds} (5);
+ * (the current directory). {@code bench.seconds} (6) measured per phase after {@code bench.warmupSeconds} (2);
  * {@code bench.jfr=DIR} records a JFR profile of the registry during the by-profile phase at the top rate.
  */
 public final class BestQueryLoadBench {
@@ -46,13 +46,15 @@ public final class BestQueryLoadBench {
         for (String r : System.getProperty("bench.rates", "500,1000,2000").split(",")) {
             rates.add(Integer.parseInt(r.trim()));
         }
-        int seconds = Integer.getInteger("bench.seconds", 15);
-        int warmup = Integer.getInteger("bench.warmupSeconds", 5);
+        // 3 rates x 6 phases x 8 s, the key phase and the stack's start: under 5 minutes on a quiet machine.
+        int seconds = Integer.getInteger("bench.seconds", 6);
+        int warmup = Integer.getInteger("bench.warmupSeconds", 2);
         int keyCount = Integer.getInteger("bench.keys", 20_000);
         String jfr = System.getProperty("bench.jfr");
 
+        long started = System.nanoTime();
         modelforge(repo, "up");
-        List<OpenLoop.Result> results = new ArrayList<>();
+        List<String> results = new ArrayList<>();
         try {
             URI base = URI.create(Files.readString(repo.resolve(".modelforge/registry-url")).trim());
             String admin = Files.readString(repo.resolve(".modelforge/admin-key")).trim();
@@ -62,30 +64,31 @@ public final class BestQueryLoadBench {
             HttpResponse<byte[]> sample = http.send(get(base, BY_PROFILE, reader), HttpResponse.BodyHandlers.ofByteArray());
             check(sample.statusCode() == 200, "best answered " + sample.statusCode());
             String sampleTag = sample.headers().firstValue("ETag").orElse("\"static\"");
+            long pid = registryProcess(repo).pid();
 
             try (OpenLoop registry = new OpenLoop(base.getHost(), base.getPort());
                  StaticJsonServer floor = new StaticJsonServer(sample.body(), sampleTag);
                  OpenLoop toFloor = new OpenLoop("127.0.0.1", floor.port())) {
-                System.out.println("warm-up: 20 s at 1000/s, then " + warmup + " s before each measured phase");
-                registry.run("warm-up", 1000, 10, fixed(BY_PROFILE, reader));
-                registry.run("warm-up", 1000, 10, fixed(BY_DESCRIPTION, reader));
-                toFloor.run("warm-up", 1000, 5, fixed(BY_PROFILE, reader));
+                System.out.println("warm-up: 10 s at 1000/s, then " + warmup + " s before each measured phase");
+                registry.run("warm-up", 1000, 5, fixed(BY_PROFILE, reader));
+                registry.run("warm-up", 1000, 5, fixed(BY_DESCRIPTION, reader));
+                toFloor.run("warm-up", 1000, 3, fixed(BY_PROFILE, reader));
                 for (int rate : rates) {
-                    results.add(phase(toFloor, "static JSON server (floor)", rate, seconds, warmup,
+                    results.add(phase(toFloor, -1, "static JSON server (floor)", rate, seconds, warmup,
                             fixed(BY_PROFILE, reader)));
-                    results.add(phase(toFloor, "static JSON server, If-None-Match (floor)", rate, seconds, warmup,
+                    results.add(phase(toFloor, -1, "static JSON server, If-None-Match (floor)", rate, seconds, warmup,
                             conditional(BY_PROFILE, reader)));
                     if (jfr != null && rate == rates.get(rates.size() - 1)) {
                         startJfr(repo, Path.of(jfr).toAbsolutePath(), warmup + seconds);
                     }
-                    results.add(phase(registry, "registry ?device=x86-server", rate, seconds, warmup,
+                    results.add(phase(registry, pid, "registry ?device=x86-server", rate, seconds, warmup,
                             fixed(BY_PROFILE, reader)));
-                    results.add(phase(registry, "registry ?arch=x86_64&cores=8&...", rate, seconds, warmup,
+                    results.add(phase(registry, pid, "registry ?arch=x86_64&cores=8&...", rate, seconds, warmup,
                             fixed(BY_DESCRIPTION, reader)));
-                    results.add(phase(registry, "registry ?device=, If-None-Match", rate, seconds, warmup,
+                    results.add(phase(registry, pid, "registry ?device=, If-None-Match", rate, seconds, warmup,
                             conditional(BY_PROFILE, reader)));
                     try (Invalidator inv = new Invalidator(http, base, admin)) {
-                        results.add(phase(registry, "registry ?device=, If-None-Match, promotion every 1 s", rate,
+                        results.add(phase(registry, pid, "registry ?device=, If-None-Match, promotion every 1 s", rate,
                                 seconds, warmup, conditional(BY_PROFILE, reader)));
                         System.out.println("  (" + inv.count.get() + " promotions during the phase)");
                     }
@@ -94,7 +97,7 @@ public final class BestQueryLoadBench {
                     List<String> keys = createKeys(http, base, admin, keyCount);
                     int top = rates.get(rates.size() - 1);
                     AtomicInteger next = new AtomicInteger();
-                    results.add(phase(registry, "registry ?device=, " + keyCount + " distinct keys", top, seconds,
+                    results.add(phase(registry, pid, "registry ?device=, " + keyCount + " distinct keys", top, seconds,
                             warmup, () -> target(BY_PROFILE, keys.get(Math.floorMod(next.getAndIncrement(),
                                     keys.size())), null)));
                 }
@@ -103,18 +106,38 @@ public final class BestQueryLoadBench {
             modelforge(repo, "down");
         }
         System.out.println();
-        System.out.println("| phase | rate | achieved | 200 | 304 | errors | p50 ms | p95 ms | p99 ms | max ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        results.forEach(r -> System.out.println(r.row()));
+        System.out.println("| phase | rate | achieved | 200 | 304 | errors | p50 ms | p95 ms | p99 ms | max ms "
+                + "| registry CPU µs/req | load avg |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        results.forEach(System.out::println);
+        System.out.printf("%nwhole run (up, pipeline, phases, down): %.0f s%n", (System.nanoTime() - started) / 1e9);
     }
 
-    private static OpenLoop.Result phase(OpenLoop loop, String name, int rate, int seconds, int warmup,
-                                         Supplier<OpenLoop.Target> targets) throws Exception {
+    /**
+     * One warmed-up, measured phase as a table row: the generator's figures, the registry's CPU time per answered
+     * request (user + system, from /proc; {@code pid} -1 for the floor server, which runs in this JVM) — the cost
+     * of a request whatever share of the cores the registry got — and the load average.
+     */
+    private static String phase(OpenLoop loop, long pid, String name, int rate, int seconds, int warmup,
+                                Supplier<OpenLoop.Target> targets) throws Exception {
         loop.run(name, rate, warmup, targets);
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        long cpu0 = pid < 0 ? 0 : cpuTicks(pid);
         OpenLoop.Result r = loop.run(name, rate, seconds, targets);
-        System.out.println(r.row() + "   load " + load + (r.errors().isEmpty() ? "" : "   errors " + r.errors()));
-        return r;
+        long cpu1 = pid < 0 ? 0 : cpuTicks(pid);
+        int answered = r.ok() + r.notModified();
+        String cpu = pid < 0 || answered == 0 ? "-"
+                : String.format(java.util.Locale.ROOT, "%.0f", (cpu1 - cpu0) * 10_000.0 / answered); // 100 ticks/s
+        String row = r.row() + " " + cpu + " | " + load.split(" ")[0] + " |";
+        System.out.println(row + (r.errors().isEmpty() ? "" : "   errors " + r.errors()));
+        return row;
+    }
+
+    /** User + system CPU ticks (1/100 s) the process has used, from /proc/PID/stat. */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static Supplier<OpenLoop.Target> fixed(String uri, String key) {
@@ -191,6 +214,12 @@ public final class BestQueryLoadBench {
 
     /** Uploads a tiny model, lets the workers finish with it, promotes its baseline on x86-server; a reader key. */
     private static String setUp(HttpClient http, URI base, String admin) throws Exception {
+        // Just after ready the bootstrap key can answer 401 (ConsolePageBench saw it): wait, bounded, until it works.
+        long keyDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (http.send(get(base, "/api/v1/models", admin), HttpResponse.BodyHandlers.discarding()).statusCode() == 401
+                && System.nanoTime() < keyDeadline) {
+            Thread.sleep(500);
+        }
         Path model = Files.createTempFile("bench-best-", ".onnx");
         UploadThroughputBench.writeModel(model, 4096);
         HttpResponse<String> up = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + MODEL + "/versions"))
@@ -230,6 +259,8 @@ public final class BestQueryLoadBench {
 
     private static List<String> createKeys(HttpClient http, URI base, String admin, int n) throws Exception {
         long t0 = System.nanoTime();
+        // Key names are unique (trust issue): the reader key of the set-up and the fleet's keys must not collide.
+        String prefix = "bench-reader-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> futures = new ArrayList<>();
@@ -237,7 +268,7 @@ public final class BestQueryLoadBench {
                 int k = i;
                 futures.add(pool.submit(() -> {
                     HttpResponse<String> r = http.send(post(base, "/api/v1/api-keys", admin,
-                            "{\"name\":\"bench-reader-" + k + "\",\"role\":\"reader\"}"), HttpResponse.BodyHandlers.ofString());
+                            "{\"name\":\"" + prefix + k + "\",\"role\":\"reader\"}"), HttpResponse.BodyHandlers.ofString());
                     check(r.statusCode() == 201, "key creation answered " + r.statusCode());
                     return JSON.readTree(r.body()).get("secret").asText();
                 }));
@@ -257,17 +288,21 @@ public final class BestQueryLoadBench {
 
     private static void startJfr(Path repo, Path dir, int seconds) throws Exception {
         Files.createDirectories(dir);
-        String marker = "-Dmodelforge.process=registry-service";
-        ProcessHandle registry = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains(repo.toString()))
-                        .orElse(false))
-                .findFirst().orElseThrow(() -> new IllegalStateException("registry process not found"));
+        ProcessHandle registry = registryProcess(repo);
         Path file = dir.resolve("registry.jfr");
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(registry.pid()), "JFR.start", "settings=profile", "duration=" + seconds + "s",
                 "filename=" + file).inheritIO().start();
         jcmd.waitFor();
         System.out.println("  JFR of the registry (pid " + registry.pid() + ") for " + seconds + " s -> " + file);
+    }
+
+    private static ProcessHandle registryProcess(Path repo) {
+        String marker = "-Dmodelforge.process=registry-service";
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains(repo.toString()))
+                        .orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("registry process not found"));
     }
 
     private static void modelforge(Path repo, String command) throws Exception {

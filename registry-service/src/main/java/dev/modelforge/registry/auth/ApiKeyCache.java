@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  * bound on staleness is {@code modelforge.auth.key-cache-ttl} (1 s): the table is trusted only while its last
  * confirmation (a poll that <em>started</em> after any change it could have missed) is younger than that, so a
  * revoked key stops working on every replica within it and a new key works within it. When the database cannot be
- * polled, {@link #lookup} answers {@link Lookup#UNSURE} and each request is checked in the database again.
+ * polled, {@link #lookup} answers {@link Lookup#UNSURE} and each request is checked in the database again — except
+ * for the keys the table knows, which keep working for {@code modelforge.auth.key-stale-if-error} (60 s) past the
+ * bound (stale-if-error): a database blip must not lock out every fleet, and while the database is down nobody can
+ * revoke a key there either. Unknown keys still go to the database (503 while it is down).
  *
  * <p>Time also ends keys without a write: an entry carries the instant it stops working (the key's expiry, or for a
  * rotated-out secret the end of its grace), checked on every lookup. The replica that revokes or rotates a key
@@ -62,6 +65,9 @@ public class ApiKeyCache {
     @ConfigProperty(name = "modelforge.auth.key-cache-ttl", defaultValue = "1s")
     Duration ttl;
 
+    @ConfigProperty(name = "modelforge.auth.key-stale-if-error", defaultValue = "60s")
+    Duration staleIfError;
+
     @ConfigProperty(name = "modelforge.auth.key-poll-interval", defaultValue = "250ms")
     Duration pollInterval;
 
@@ -86,11 +92,19 @@ public class ApiKeyCache {
 
     Lookup lookup(String keyHash) {
         Table t = table;
-        if (t == null || System.nanoTime() - t.confirmedAtNanos() >= ttl.toNanos()) {
+        if (t == null) {
+            return Lookup.UNSURE;
+        }
+        long age = System.nanoTime() - t.confirmedAtNanos();
+        if (age >= ttl.toNanos() + staleIfError.toNanos()) {
             return Lookup.UNSURE;
         }
         Entry e = t.byHash().get(keyHash);
-        return e != null && e.validAt(Instant.now()) ? Lookup.KNOWN : Lookup.UNKNOWN;
+        boolean known = e != null && e.validAt(Instant.now());
+        if (age >= ttl.toNanos()) { // the poll has not succeeded for a while: a known key only, stale-if-error
+            return known ? Lookup.KNOWN : Lookup.UNSURE;
+        }
+        return known ? Lookup.KNOWN : Lookup.UNKNOWN;
     }
 
     /** The identity of an active key, or null; meaningful right after {@link #lookup} said KNOWN. */

@@ -30,8 +30,18 @@ import java.util.stream.Collectors;
 public class BestAnswers {
 
     /** The URL an answer currently carries, its ETag base, and its serialized forms by representation. */
-    record Rendered(PresignedUrls.Signed url, String tag, ConcurrentHashMap<String, byte[]> bodies) {
+    record Rendered(PresignedUrls.Signed url, String tag, ConcurrentHashMap<String, Form> forms) {
     }
+
+    /** One representation: its quoted ETag and body bytes, both computed once per snapshot and URL. */
+    record Form(String etag, byte[] body) {
+    }
+
+    /**
+     * The header a stale-if-error answer carries: the seconds since the answer was read from the database (it is
+     * older than the staleness bound because the database or storage could not be read since).
+     */
+    public static final String STALE_HEADER = "ModelForge-Stale";
 
     /** Representations kept per snapshot; more (odd descriptions, many field sets) are rendered per request. */
     private static final int MAX_BODIES = 32;
@@ -73,23 +83,28 @@ public class BestAnswers {
         return fields;
     }
 
-    Response respond(Served s, boolean resolved, String why, SortedSet<String> fields, String ifNoneMatch) {
+    /**
+     * The answer for a snapshot; {@code variant} is {@link #variant} of the other arguments (callers that see the same
+     * description again keep it), {@code staleSeconds} the age of a stale-if-error answer, or -1 for a fresh one.
+     */
+    Response respond(Served s, boolean resolved, String why, SortedSet<String> fields, String variant,
+                     String ifNoneMatch, long staleSeconds) {
         Rendered r = current(s);
-        String variant = variant(resolved, why, fields);
-        String etag = "\"" + r.tag() + (variant.isEmpty() ? "" : "-" + Integer.toHexString(variant.hashCode())) + "\"";
-        if (matches(ifNoneMatch, etag)) {
-            return Response.notModified().header(HttpHeaders.ETAG, etag)
-                    .header(HttpHeaders.CACHE_CONTROL, cacheControl).build();
-        }
-        byte[] body = r.bodies().get(variant);
-        if (body == null) {
-            body = render(s, r.url().url(), resolved, why, fields);
-            if (r.bodies().size() < MAX_BODIES) {
-                r.bodies().putIfAbsent(variant, body);
+        Form form = r.forms().get(variant);
+        if (form == null) {
+            form = new Form("\"" + r.tag() + "-" + Integer.toHexString(variant.hashCode()) + "\"",
+                    render(s, r.url().url(), resolved, why, fields));
+            if (r.forms().size() < MAX_BODIES) {
+                r.forms().putIfAbsent(variant, form);
             }
         }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.ETAG, etag)
-                .header(HttpHeaders.CACHE_CONTROL, cacheControl).build();
+        Response.ResponseBuilder answer = matches(ifNoneMatch, form.etag()) ? Response.notModified()
+                : Response.ok(form.body(), MediaType.APPLICATION_JSON_TYPE);
+        answer.header(HttpHeaders.ETAG, form.etag()).header(HttpHeaders.CACHE_CONTROL, cacheControl);
+        if (staleSeconds >= 0) {
+            answer.header(STALE_HEADER, staleSeconds);
+        }
+        return answer.build();
     }
 
     /**
@@ -105,14 +120,15 @@ public class BestAnswers {
         byte[] body = render(s, url.url(), false, null, null);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(body);
-        Rendered fresh = new Rendered(url, s.promotionId() + "-" + url.generation() + "-"
-                + Long.toHexString(crc.getValue()), new ConcurrentHashMap<>());
-        fresh.bodies().put("", body);
+        String tag = s.promotionId() + "-" + url.generation() + "-" + Long.toHexString(crc.getValue());
+        Rendered fresh = new Rendered(url, tag, new ConcurrentHashMap<>());
+        fresh.forms().put("", new Form("\"" + tag + "\"", body));
         s.rendered().compareAndSet(r, fresh);
         return fresh;
     }
 
-    private static String variant(boolean resolved, String why, SortedSet<String> fields) {
+    /** The key of a representation: "" for the whole answer by profile name. */
+    static String variant(boolean resolved, String why, SortedSet<String> fields) {
         if (!resolved && fields == null) {
             return "";
         }
@@ -122,6 +138,9 @@ public class BestAnswers {
     static boolean matches(String ifNoneMatch, String etag) {
         if (ifNoneMatch == null) {
             return false;
+        }
+        if (ifNoneMatch.equals(etag)) {
+            return true; // what a polling device sends back
         }
         for (String candidate : ifNoneMatch.split(",")) {
             String c = candidate.trim();

@@ -31,6 +31,10 @@ import java.util.Set;
  * {@link PromotionEventsListener} does when another replica's promotion arrives on Kafka. Caffeine discards a
  * refresh that raced a replacement of its key, so an old state read before the change is not stored after it; a
  * replacement that loses a race with another one is still read after its own commit and lives at most the TTL.
+ *
+ * <p>Stale-if-error ({@link LastKnown}): while the database cannot be read, the last served answer of a pair (and the
+ * last active-profile list) is answered for up to {@link PromotionConfig#staleIfError()} past the TTL, marked stale;
+ * "nothing serves here" answers are not kept (a blip answers those 503, as before).
  */
 @ApplicationScoped
 public class BestVariantCache {
@@ -49,38 +53,61 @@ public class BestVariantCache {
 
     private LoadingCache<Key, Object> entries;
     private LoadingCache<Boolean, List<DeviceProfile>> activeProfiles;
+    private LastKnown<Key, Object> lastEntries;
+    private LastKnown<Boolean, List<DeviceProfile>> lastActive;
 
     @PostConstruct
     void init() {
         Duration ttl = config.cacheTtl();
+        lastEntries = new LastKnown<>(config.cacheMaxEntries(), ttl, config.staleIfError());
+        lastActive = new LastKnown<>(1, ttl, config.staleIfError());
         entries = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries())
                 .expireAfterWrite(ttl).refreshAfterWrite(ttl.dividedBy(2))
                 .executor(Infrastructure.getDefaultWorkerPool())
                 .build(new CacheLoader<Key, Object>() {
                     @Override
                     public Object load(Key k) {
-                        return loader.load(k.model(), k.profile());
+                        return read(k);
                     }
 
                     @Override
                     public Map<Key, Object> loadAll(Set<? extends Key> keys) {
-                        return loader.loadAll(keys);
+                        Map<Key, Object> all = loader.loadAll(keys);
+                        all.forEach((k, v) -> lastEntries.remember(k, v, BestVariantCache::served));
+                        return all;
                     }
                 });
+        lastEntries.of(entries);
         activeProfiles = Caffeine.newBuilder().maximumSize(1)
                 .expireAfterWrite(ttl).refreshAfterWrite(ttl.dividedBy(2))
                 .executor(Infrastructure.getDefaultWorkerPool())
-                .build(k -> QuarkusTransaction.requiringNew().call(profiles::active));
+                .build(k -> lastActive.load(k, x -> QuarkusTransaction.requiringNew().call(profiles::active),
+                        list -> true));
+        lastActive.of(activeProfiles);
     }
 
-    /** The snapshot if memory holds a fresh one (never blocks), else null. */
+    private Object read(Key k) {
+        return lastEntries.load(k, x -> loader.load(x.model(), x.profile()), BestVariantCache::served);
+    }
+
+    private static boolean served(Object snapshot) {
+        return snapshot instanceof BestVariantLoader.Served;
+    }
+
+    /**
+     * The snapshot if memory holds a fresh one, or a {@link LastKnown.Stale} one while the database cannot be read;
+     * else null. Never blocks.
+     */
     Object ifPresent(String model, String profile) {
-        return entries.getIfPresent(new Key(model, profile));
+        return lastEntries.ifPresent(new Key(model, profile));
     }
 
-    /** The snapshot, read from the database when absent or expired. Blocking. */
+    /**
+     * The snapshot, read from the database when absent or expired; a {@link LastKnown.Stale} one when that read fails
+     * with an outage within the stale-if-error bound. Blocking.
+     */
     Object get(String model, String profile) {
-        return entries.get(new Key(model, profile));
+        return lastEntries.get(new Key(model, profile));
     }
 
     /** The snapshots of many pairs; what memory lacks is read together in one bulk read. Blocking. */
@@ -90,12 +117,18 @@ public class BestVariantCache {
 
     /** The active profiles (for device descriptions) if memory holds a fresh list, else null. Never blocks. */
     List<DeviceProfile> activeIfPresent() {
-        return activeProfiles.getIfPresent(Boolean.TRUE);
+        return unwrap(lastActive.ifPresent(Boolean.TRUE));
     }
 
     /** The active profiles, re-read at most once per TTL (profiles change rarely). Blocking on a miss. */
     List<DeviceProfile> active() {
-        return activeProfiles.get(Boolean.TRUE);
+        return unwrap(lastActive.get(Boolean.TRUE));
+    }
+
+    /** The profile list itself: a stale one is marked on the answer it leads to, not here. */
+    @SuppressWarnings("unchecked")
+    private static List<DeviceProfile> unwrap(Object value) {
+        return value instanceof LastKnown.Stale<?> s ? (List<DeviceProfile>) s.value() : (List<DeviceProfile>) value;
     }
 
     /**
@@ -111,7 +144,7 @@ public class BestVariantCache {
             return;
         }
         try {
-            entries.put(key, loader.load(model, profile));
+            entries.put(key, read(key));
         } catch (RuntimeException e) {
             entries.invalidate(key); // could not read it: the next request reads it again
         }
@@ -119,6 +152,7 @@ public class BestVariantCache {
 
     public void invalidateAll() {
         entries.invalidateAll();
+        lastEntries.invalidateAll();
     }
 
     /** After commit only: dropping before would let a concurrent reader re-cache the old state. */
@@ -130,7 +164,8 @@ public class BestVariantCache {
     void onProfile(@Observes(during = TransactionPhase.AFTER_SUCCESS)
                    dev.modelforge.registry.profile.ProfileChanged changed) {
         activeProfiles.invalidateAll();
-        entries.invalidateAll();
+        lastActive.invalidateAll();
+        invalidateAll();
     }
 
     /** A "nothing promoted: benchmarks pending" answer changes with every queued or finished benchmark. */

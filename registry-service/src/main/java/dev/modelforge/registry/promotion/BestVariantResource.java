@@ -1,7 +1,10 @@
 package dev.modelforge.registry.promotion;
 
 import dev.modelforge.registry.auth.Roles;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -21,7 +24,9 @@ import jakarta.ws.rs.core.Response;
  * compact answer; {@code If-None-Match} with the last {@code ETag} for a bodiless 304.
  *
  * <p>Fleets poll this hundreds of times a second, so it is a non-blocking method: a fresh snapshot in memory is
- * answered on the event loop; only a miss moves to a worker thread for the database read.
+ * answered on the event loop; only a miss moves to a worker thread for the database read. It is left out of
+ * Micrometer's per-request HTTP timers (application.properties); {@code modelforge.best.answers} counts its answers
+ * by outcome instead, one pre-registered counter each.
  */
 @Path("/api/v1/models/{name}/best")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,6 +35,27 @@ public class BestVariantResource {
     @Inject
     BestVariants best;
 
+    @Inject
+    MeterRegistry meters;
+
+    private Counter ok;
+    private Counter notModified;
+    private Counter stale;
+    private Counter failed;
+
+    @PostConstruct
+    void counters() {
+        ok = answers("ok");
+        notModified = answers("not-modified");
+        stale = answers("stale");
+        failed = answers("error");
+    }
+
+    private Counter answers(String outcome) {
+        return Counter.builder("modelforge.best.answers").description("best-variant answers by outcome")
+                .tag("outcome", outcome).register(meters);
+    }
+
     @GET
     @RolesAllowed(Roles.READER)
     public Uni<Response> get(@PathParam("name") String name, @QueryParam("device") String device,
@@ -37,11 +63,27 @@ public class BestVariantResource {
                              @QueryParam("memoryMb") Integer memoryMb, @QueryParam("isa") String isa,
                              @QueryParam("accelerator") String accelerator, @QueryParam("fields") String fields,
                              @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        BestVariants.Query q = best.query(name, device, arch, cores, memoryMb, isa, accelerator, fields, ifNoneMatch);
-        Response fast = best.fromMemory(q);
-        if (fast != null) {
-            return Uni.createFrom().item(fast);
+        Response fast;
+        BestVariants.Query q;
+        try {
+            q = best.query(name, device, arch, cores, memoryMb, isa, accelerator, fields, ifNoneMatch);
+            fast = best.fromMemory(q);
+        } catch (RuntimeException e) {
+            failed.increment();
+            throw e;
         }
-        return Uni.createFrom().item(() -> best.answer(q)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        if (fast != null) {
+            return Uni.createFrom().item(count(fast));
+        }
+        return Uni.createFrom().item(() -> count(best.answer(q))).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().invoke(e -> failed.increment());
+    }
+
+    private Response count(Response r) {
+        (r.getStatus() == 304 ? notModified : ok).increment();
+        if (r.getHeaders().containsKey(BestAnswers.STALE_HEADER)) {
+            stale.increment();
+        }
+        return r;
     }
 }

@@ -1,5 +1,7 @@
 package dev.modelforge.registry.promotion;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.modelforge.api.promotion.BestVariant;
 import dev.modelforge.api.promotion.ParetoPoint;
 import dev.modelforge.api.profile.DeviceProfile;
@@ -52,6 +54,17 @@ public class BestVariants {
     @Inject
     Candidates candidates;
 
+    /** A description's match against one active-profile list (the list object: a re-read list resolves again). */
+    private record Resolved(List<DeviceProfile> active, DeviceResolver.Resolution resolution, String variant) {
+    }
+
+    /**
+     * Device descriptions resolved against the current profile list: fleets send the same few descriptions thousands
+     * of times a second, and the match (filter, sort, the reason sentence) is the same for each. Bounded, so random
+     * descriptions cannot grow the heap; a miss just resolves again.
+     */
+    private final Cache<DeviceResolver.Device, Resolved> resolutions = Caffeine.newBuilder().maximumSize(1_000).build();
+
     /** Validates a request (400 on a bad description or unknown field) without touching the database. */
     public Query query(String model, String profile, String arch, Integer cores, Integer memoryMb, String isa,
                        String accelerator, String fields, String ifNoneMatch) {
@@ -71,40 +84,55 @@ public class BestVariants {
     public Response fromMemory(Query q) {
         if (q.profile() != null) {
             Object v = cache.ifPresent(q.model(), q.profile());
-            return v == null ? null : respond(v, q, false, null);
+            return v == null ? null : respond(v, q, null);
         }
         List<DeviceProfile> active = cache.activeIfPresent();
         if (active == null) {
             return null;
         }
-        DeviceResolver.Resolution r = resolve(q.device(), active);
-        Object v = cache.ifPresent(q.model(), r.profile().name());
-        return v == null ? null : respond(v, q, true, r.why());
+        Resolved r = resolve(q.device(), active);
+        Object v = cache.ifPresent(q.model(), r.resolution().profile().name());
+        return v == null ? null : respond(v, q, r);
     }
 
     /** The answer, reading the database where memory has nothing fresh. Blocking. */
     public Response answer(Query q) {
         if (q.profile() != null) {
-            return respond(cache.get(q.model(), q.profile()), q, false, null);
+            return respond(cache.get(q.model(), q.profile()), q, null);
         }
-        DeviceResolver.Resolution r = resolve(q.device(), cache.active());
-        return respond(cache.get(q.model(), r.profile().name()), q, true, r.why());
+        Resolved r = resolve(q.device(), cache.active());
+        return respond(cache.get(q.model(), r.resolution().profile().name()), q, r);
     }
 
-    private static DeviceResolver.Resolution resolve(DeviceResolver.Device device, List<DeviceProfile> active) {
+    private Resolved resolve(DeviceResolver.Device device, List<DeviceProfile> active) {
+        Resolved known = resolutions.getIfPresent(device);
+        if (known != null && known.active() == active) {
+            return known;
+        }
         StringBuilder whyNot = new StringBuilder();
         DeviceResolver.Resolution r = DeviceResolver.resolve(device, active, whyNot);
         if (r == null) {
             throw PromotionProblems.noMatchingProfile(whyNot.toString());
         }
-        return r;
+        Resolved fresh = new Resolved(active, r, BestAnswers.variant(true, r.why(), null));
+        resolutions.put(device, fresh);
+        return fresh;
     }
 
-    private Response respond(Object snapshot, Query q, boolean resolved, String why) {
+    /** {@code r} is the description's resolution, or null when a profile was named. */
+    private Response respond(Object snapshot, Query q, Resolved r) {
+        long staleSeconds = -1;
+        if (snapshot instanceof LastKnown.Stale<?> stale) {
+            staleSeconds = stale.ageSeconds();
+            snapshot = stale.value();
+        }
         if (snapshot instanceof ProblemException e) {
             throw e;
         }
-        return answers.respond((Served) snapshot, resolved, why, q.fields(), q.ifNoneMatch());
+        boolean resolved = r != null;
+        String why = resolved ? r.resolution().why() : null;
+        String variant = resolved && q.fields() == null ? r.variant() : BestAnswers.variant(resolved, why, q.fields());
+        return answers.respond((Served) snapshot, resolved, why, q.fields(), variant, q.ifNoneMatch(), staleSeconds);
     }
 
     /**
@@ -139,6 +167,9 @@ public class BestVariants {
     }
 
     private static BestVariant toApi(Object snapshot) {
+        if (snapshot instanceof LastKnown.Stale<?> stale) {
+            snapshot = stale.value();
+        }
         if (snapshot instanceof ProblemException e) {
             throw e;
         }

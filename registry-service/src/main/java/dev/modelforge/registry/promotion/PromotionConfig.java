@@ -30,4 +30,11 @@ public interface PromotionConfig {
      */
     @WithDefault("10000")
     int cacheMaxEntries();
+
+    /**
+     * Stale-if-error: how long past {@link #cacheTtl()} a best-variant answer is still served (marked with the
+     * {@code ModelForge-Stale} header) while the database or object storage cannot be read; after that, 503.
+     */
+    @WithDefault("60s")
+    Duration staleIfError();
 }

@@ -72,6 +72,19 @@ class BestAnswerCachingTest {
     }
 
     @Test
+    void answersAreCountedByOutcomeNotTimedPerRequest() throws Exception {
+        profile();
+        promotedBaseline("etag-metrics");
+        String etag = best("etag-metrics", null).then().statusCode(200).extract().header("ETag");
+        best("etag-metrics", etag).then().statusCode(304);
+        String metrics = given().auth().oauth2(key("reader")).get("/q/metrics").then().statusCode(200).extract()
+                .asString();
+        assertThat(metrics).contains("modelforge_best_answers_total{outcome=\"not-modified\"")
+                .contains("modelforge_best_answers_total{outcome=\"ok\"")
+                .doesNotContain("/best\"");
+    }
+
+    @Test
     void anUnchangedAnswerIsA304WithoutBody() throws Exception {
         profile();
         String base = promotedBaseline("etag-304");
