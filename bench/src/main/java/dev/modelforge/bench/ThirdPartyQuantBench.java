@@ -39,6 +39,8 @@ public final class ThirdPartyQuantBench {
         int[] batches = QuantizationBench.batches(args.length > 4 ? args[4] : "1,64");
         String method = args.length > 5 ? args[5] : "minmax";
         int lines = args.length > 6 ? Integer.parseInt(args[6]) : Math.max(1, h / 32);
+        // int8-static's fallback by tensor: 0 = off, else the output cosine on the calibration samples it aims for
+        double fallbackCosine = args.length > 7 ? Double.parseDouble(args[7]) : 0;
         // PaddleOCR feeds its detector ImageNet-normalised pixels, its classifier/recogniser (x - 0.5) / 0.5.
         boolean imagenet = model.getFileName().toString().contains("det");
         Path work = Files.createTempDirectory("thirdparty-quant-bench");
@@ -47,7 +49,7 @@ public final class ThirdPartyQuantBench {
         Path eval = images(imagenet, work.resolve("eval.npz"), 2, Math.max(8, largest), h, w, lines);
         Path out = work.resolve("int8.onnx");
         CompressionReport r = new Compressor().compress(new CompressionRequest(model, out,
-                Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method))), Optional.of(calib),
+                Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method, "fallbackCosine", fallbackCosine))), Optional.of(calib),
                 Optional.of(eval), 1, ValidationGate.loadAndRunOnly(), null));
         NdArray x = Npz.read(eval).get("x");
         System.out.printf("ThirdPartyQuantBench: %s, %d paired iterations per cell, %d cores, load %s%n",

@@ -126,8 +126,11 @@ public final class Calibrator {
         return 0;
     }
 
-    /** A copy of {@code model} whose graph also outputs every tensor in {@code tensors}. */
-    static OnnxMl.ModelProto exposeTensors(OnnxMl.ModelProto model, Set<String> tensors) {
+    /**
+     * A copy of {@code model} whose graph also outputs every tensor in {@code tensors} (also used by int8-static's
+     * tensor fallback to read the float activations it measures quantization noise on).
+     */
+    public static OnnxMl.ModelProto exposeTensors(OnnxMl.ModelProto model, Set<String> tensors) {
         OnnxMl.GraphProto graph = model.getGraph();
         Set<String> outputs = new HashSet<>();
         graph.getOutputList().forEach(o -> outputs.add(o.getName()));

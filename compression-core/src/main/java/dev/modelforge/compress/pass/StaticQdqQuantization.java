@@ -61,6 +61,11 @@ public final class StaticQdqQuantization implements Pass {
                         "a Conv behind a float MaxPool whose input is not shown non-negative: keep float compute"
                                 + " (int8 weights) or quantize it anyway (ORT then runs that MaxPool on uint8); auto"
                                 + " measures both"),
+                ParamSpec.number("fallbackCosine", 0, 0, 1, "fallback by tensor: leave the noisiest activation tensors"
+                        + " without Q/DQ (float there) while the output cosine on the calibration samples is below this;"
+                        + " 0 = off"),
+                ParamSpec.number("fallbackBudget", 0.1, 0, 1, "at most this fraction of the quantized tensors keep"
+                        + " float under fallbackCosine"),
                 ParamSpec.integer("calibrationBatchSize", 16, 1, 4096, "samples per calibration run"),
                 ParamSpec.integer("maxCalibrationSamples", 0, 0, Integer.MAX_VALUE,
                         "use at most this many calibration samples (0 = all)"));
@@ -72,7 +77,8 @@ public final class StaticQdqQuantization implements Pass {
         Path data = ctx.calibrationData().orElseThrow(() -> new PassException(NAME,
                 "needs a calibration set: " + ctx.audience().supplyCalibration() + " (an .npz with arrays named like"
                         + " the graph inputs, or an ONNX test-data directory/.zip) of representative inputs"));
-        QdqQuantizer quantizer = new QdqQuantizer(NAME, options, ctx.params());
+        QdqQuantizer quantizer = new QdqQuantizer(NAME, options, ctx.params())
+                .withTensorFallback(ctx.params().number("fallbackCosine"), ctx.params().number("fallbackBudget"));
         Model prepared = quantizer.prepare(in);
         EvalDataset dataset = load(data, prepared.toProto(), ctx.audience());
         try {

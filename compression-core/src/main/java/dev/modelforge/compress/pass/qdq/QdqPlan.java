@@ -33,6 +33,7 @@ final class QdqPlan {
     private final Map<Node, Decision> decisions = new LinkedHashMap<>();
     private final Map<Node, Node> foldedInto = new LinkedHashMap<>();
     private final Set<String> guarded = new LinkedHashSet<>();
+    private final Set<String> floatTensors = new LinkedHashSet<>();
 
     void quantizeActivation(String tensor) {
         activations.putIfAbsent(tensor, tensor);
@@ -40,6 +41,21 @@ final class QdqPlan {
 
     void shareActivation(String tensor, String source) {
         activations.putIfAbsent(tensor, root(source));
+    }
+
+    /**
+     * Leaves {@code tensor} without a Q/DQ pair (accuracy fallback by tensor): its producer writes and its readers
+     * read float there. Tensors sharing its parameters keep them (its range is still calibrated).
+     */
+    void keepFloat(String tensor) {
+        if (activations.containsKey(tensor)) {
+            floatTensors.add(tensor);
+        }
+    }
+
+    /** Tensors {@link #keepFloat} took out of {@link #activations()}. */
+    Set<String> floatTensors() {
+        return Collections.unmodifiableSet(floatTensors);
     }
 
     boolean isQuantized(String tensor) {
@@ -88,7 +104,9 @@ final class QdqPlan {
 
     /** Activation tensors with Q/DQ → the tensor their parameters come from, in graph order. */
     Map<String, String> activations() {
-        return Collections.unmodifiableMap(activations);
+        Map<String, String> paired = new LinkedHashMap<>(activations);
+        paired.keySet().removeAll(floatTensors);
+        return Collections.unmodifiableMap(paired);
     }
 
     /** Tensors the calibrator must observe. */

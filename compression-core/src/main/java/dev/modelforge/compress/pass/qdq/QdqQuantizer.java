@@ -55,6 +55,8 @@ public final class QdqQuantizer {
     private int divisions;
     private QdqPlan plan;
     private Optional<String> opsetNote = Optional.empty();
+    private double fallbackCosine;
+    private double fallbackBudget;
 
     private final PassReport.Builder report;
 
@@ -63,6 +65,17 @@ public final class QdqQuantizer {
         this.passName = passName;
         this.options = options;
         this.report = new PassReport.Builder(passName, params);
+    }
+
+    /**
+     * Turns on the fallback by tensor ({@link TensorFallback}): after calibration, up to {@code budgetFraction} of the
+     * quantized tensors lose their Q/DQ pair, noisiest first, while that raises the output cosine on the calibration
+     * samples towards {@code targetCosine}. A target of 0 (the default) skips the search.
+     */
+    public QdqQuantizer withTensorFallback(double targetCosine, double budgetFraction) {
+        this.fallbackCosine = targetCosine;
+        this.fallbackBudget = budgetFraction;
+        return this;
     }
 
     /**
@@ -102,6 +115,22 @@ public final class QdqQuantizer {
      * @param progress called after every calibration batch
      * @throws PassException if a planned tensor produced no finite value
      */
+    private void fallBack(Model prepared, EvalDataset dataset, Map<String, QuantParams> rootParams)
+            throws PassException {
+        try {
+            TensorFallback.Outcome o = new TensorFallback(prepared, options, rootParams::get,
+                    new EvalDatasetCalibrationData(dataset)).search(fallbackCosine, fallbackBudget);
+            o.floatTensors().forEach(plan::keepFloat);
+            report.note(String.format(java.util.Locale.ROOT, "fallback by tensor: %d of %d quantized tensors keep float"
+                    + " (no Q/DQ pair), chosen by their quantization noise on the calibration samples; output cosine"
+                    + " there %.4f -> %.4f (target %.4f, %d trial rewrites)%s", o.floatTensors().size(),
+                    plan.activations().size() + o.floatTensors().size(), o.cosineBefore(), o.cosineAfter(),
+                    fallbackCosine, o.trials(), o.floatTensors().isEmpty() ? "" : ": " + o.floatTensors()));
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new PassException(passName, "fallback by tensor could not run the model: " + e.getMessage(), e);
+        }
+    }
+
     public PassResult quantize(Model in, Model prepared, EvalDataset dataset, CalibrationProgress progress)
             throws PassException {
         if (plan == null) {
@@ -121,6 +150,9 @@ public final class QdqQuantizer {
             observerBytes += observer.stateBytes();
         }
         QdqReport.Details details = QdqReport.capture(plan, calibration, rootParams, options.activationType());
+        if (fallbackCosine > 0) {
+            fallBack(prepared, dataset, rootParams);
+        }
         QdqRewriter rewriter = new QdqRewriter(prepared.graph(), plan, options, rootParams::get);
         Map<Node, QdqRewriter.WeightInfo> weights = rewriter.rewrite();
         for (Node act : rewriter.reapplied()) {

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl;
 import dev.modelforge.compress.CompressionRequest;
 import dev.modelforge.compress.Compressor;
 import dev.modelforge.compress.recipe.Recipe;
+import dev.modelforge.compress.recipe.RecipeStep;
 import dev.modelforge.compress.report.CompressionReport;
 import dev.modelforge.compress.testing.TextImages;
 import dev.modelforge.compress.testing.ThirdPartyModels;
@@ -37,12 +38,15 @@ class PaddleOcrStaticQuantTest {
      * BatchNorms folded into the Convs ({@link AffineFolding}), constant divisors as products ({@link
      * ConstantDivision}) and min-max calibration, the classifier measures 0.9993 and the detector 0.981
      * (percentile calibration: 0.929 — clipping the large activations this detector's logits depend on costs more
-     * than it saves). The detector's remaining loss is spread over its
-     * ~200 quantized tensors rather than one layer, so 0.98 is asserted for it, short of the issue's 0.99.
+     * than it saves). The detector's remaining loss is spread over its ~230 quantized tensors rather than one layer,
+     * and excluding nodes does not help (their neighbours still quantize the same tensors); the fallback by tensor
+     * ({@link TensorFallback}, {@code fallbackCosine=0.995} on the calibration samples) leaves ~21 of them without a
+     * Q/DQ pair and the held-out cosine reaches 0.993, so the issue's 0.99 is asserted for both.
      */
     @ParameterizedTest
-    @CsvSource({"ppocr-mobile-v2-cls, 48, 192, 1, 0.99", "ppocr-v4-det, 128, 128, 4, 0.98"})
-    void oldOpsetPaddleModelsQuantizeAndStayFaithful(String id, int h, int w, int lines, double minCosine)
+    @CsvSource({"ppocr-mobile-v2-cls, 48, 192, 1, 0.99, 0", "ppocr-v4-det, 128, 128, 4, 0.99, 0.995"})
+    void oldOpsetPaddleModelsQuantizeAndStayFaithful(String id, int h, int w, int lines, double minCosine,
+                                                     double fallbackCosine)
             throws Exception {
         Path in = ThirdPartyModels.resolve(ThirdPartyModels.byId(id));
         boolean detector = id.contains("det");
@@ -51,7 +55,8 @@ class PaddleOcrStaticQuantTest {
         Path eval = detector ? TextImages.imagenet(tmp.resolve("eval.npz"), 2, 8, h, w, lines)
                 : TextImages.symmetric(tmp.resolve("eval.npz"), 2, 8, h, w, lines);
         Path out = tmp.resolve(id + "-int8.onnx");
-        CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, Recipe.resolve("int8-static"),
+        CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, Recipe.of(
+                RecipeStep.of("int8-static").with("fallbackCosine", fallbackCosine)),
                 Optional.of(calibration), Optional.of(eval), 1, new ValidationGate(100.0, minCosine), null));
         assertThat(r.validation().passed()).as(r.validation().failure()).isTrue();
         assertThat(r.validation().metrics().cosineSimilarity()).isGreaterThanOrEqualTo(minCosine);
@@ -59,6 +64,11 @@ class PaddleOcrStaticQuantTest {
         OnnxMl.ModelProto optimized = OrtHarness.optimized(OnnxFiles.read(out), tmp);
         Map<String, Integer> ops = OrtHarness.ops(optimized);
         assertThat(ops.getOrDefault("QLinearConv", 0)).as(ops.toString()).isGreaterThan(10);
+        if (fallbackCosine > 0) {
+            assertThat(r.passes().get(0).notes()).anyMatch(n -> n.startsWith("fallback by tensor"));
+            r.passes().get(0).notes().stream().filter(n -> n.startsWith("fallback by tensor"))
+                    .forEach(System.out::println);
+        }
         System.out.printf("PADDLE %s: size %.3fx cosine %.5f optimised ops %s, DQ->Q pairs %d%n", id, r.sizeRatio(),
                 r.validation().metrics().cosineSimilarity(), ops, OrtHarness.dqToQPairs(optimized));
     }

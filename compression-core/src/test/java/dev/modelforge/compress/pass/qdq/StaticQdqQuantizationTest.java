@@ -175,6 +175,30 @@ class StaticQdqQuantizationTest {
     }
 
     @Test
+    void fallbackByTensorDropsPairsWithinItsBudgetAndNeverLowersTheCosine() throws Exception {
+        Path data = calibration("x", 16, 3, 8, 8);
+        PassResult plain = quantize(TinyModels.cnn(13), data, Map.of());
+        assertThat(plain.report().notes()).noneMatch(n -> n.startsWith("fallback by tensor"));
+        // an unreachable target: the search runs until its budget (half the quantized tensors) is spent
+        PassResult fallback = quantize(TinyModels.cnn(13), data, Map.of("fallbackCosine", 1.0, "fallbackBudget", 0.5));
+        String note = fallback.report().notes().stream().filter(n -> n.startsWith("fallback by tensor")).findFirst()
+                .orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(\\d+) of (\\d+) quantized tensors .* cosine there ([0-9.]+) -> ([0-9.]+)").matcher(note);
+        assertThat(m.find()).as(note).isTrue();
+        int kept = Integer.parseInt(m.group(1));
+        assertThat(kept).as(note).isLessThanOrEqualTo(Integer.parseInt(m.group(2)) / 2);
+        assertThat(Double.parseDouble(m.group(4))).as(note).isGreaterThanOrEqualTo(Double.parseDouble(m.group(3)));
+        int before = OrtHarness.ops(plain.model().toProto()).get("QuantizeLinear");
+        int after = OrtHarness.ops(fallback.model().toProto()).get("QuantizeLinear");
+        assertThat(before - after).as(note).isEqualTo(kept);
+        float[] input = ProtoGraph.random(5, 4 * 3 * 64, 2f);
+        float[] expected = OrtHarness.run(TinyModels.cnn(13), "x", input, 4, 3, 8, 8);
+        float[] actual = OrtHarness.run(fallback.model().toProto(), "x", input, 4, 3, 8, 8);
+        assertThat(OrtHarness.maxAbsDiff(expected, actual)).isLessThan(0.05 * OrtHarness.maxAbs(expected));
+    }
+
+    @Test
     void sameInputGivesByteIdenticalOutput() throws Exception {
         Path data = calibration("x", 24, 3, 8, 8);
         Map<String, Object> params = Map.of("calibration", "percentile", "percentile", 99.9);
