@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  * workers: every version keeps its queued jobs, as a busy registry would), promotes each model's latest baseline on
  * x86-server by hand, signs in through the console's form, then requests each page one after another (closed loop,
  * one client) and reports percentiles of the full round trip on loopback, an upper bound of the server's time.
- * System properties: {@code bench.models} (20), {@code bench.versions} (10), {@code bench.seedThreads} (4),
+ * System properties: {@code bench.models} (20), {@code bench.versions} (10), {@code bench.seedThreads} (3),
  * {@code bench.requests} (200 per page),
  * {@code bench.warmup} (50 per page), {@code bench.registryJar}, {@code bench.registryXmx} (256m).
  */
@@ -89,11 +89,11 @@ public final class ConsolePageBench {
     }
 
     /**
-     * Seeds the models {@code bench.seedThreads} (4) at a time, each model's versions in order: one upload after
+     * Seeds the models {@code bench.seedThreads} (3) at a time, each model's versions in order: one upload after
      * another took most of the run (200 uploads) on a loaded machine, and the pages are measured after, not during.
      */
     private static void seed(HttpClient http, URI base, Path work, int models, int versions) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Integer.getInteger("bench.seedThreads", 4));
+        ExecutorService pool = Executors.newFixedThreadPool(Integer.getInteger("bench.seedThreads", 3));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int m = 0; m < models; m++) {
@@ -116,9 +116,17 @@ public final class ConsolePageBench {
         Path file = work.resolve(name + ".onnx");
         for (int v = 1; v <= versions; v++) {
             UploadThroughputBench.writeModel(file, 4096 + 16L * (m * versions + v)); // distinct bytes per version
-            BenchRegistry.check(http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name + "/versions?allowSignatureChange=true"))
+            HttpRequest upload = HttpRequest.newBuilder(base.resolve("/api/v1/models/" + name
+                            + "/versions?allowSignatureChange=true"))
                     .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString()), 201);
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+            HttpResponse<String> r = http.send(upload, HttpResponse.BodyHandlers.ofString());
+            // 503 is the registry's "retry later" (object storage slow to answer on a loaded machine); nothing was kept
+            for (int attempt = 1; r.statusCode() == 503 && attempt <= 5; attempt++) {
+                Thread.sleep(1000L * attempt);
+                r = http.send(upload, HttpResponse.BodyHandlers.ofString());
+            }
+            BenchRegistry.check(r, 201);
         }
         String variants = BenchRegistry.check(http.send(HttpRequest.newBuilder(
                 base.resolve("/api/v1/models/" + name + "/versions/" + versions + "/variants"))
