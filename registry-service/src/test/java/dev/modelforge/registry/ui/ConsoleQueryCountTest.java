@@ -116,6 +116,10 @@ class ConsoleQueryCountTest {
         print("model page, 6 versions", model6);
         print("version page, 2 versions", version2);
         print("version page, 6 versions", version6);
+        // what a request costs once the console's caches hold the model (the usual case, printed for the README)
+        print("model page, 6 versions, cached", asAdmin(() -> ConsolePages.Templates.model(
+                models.model(PROMOTER, model, null, null)).render()));
+        print("version page, 6 versions, cached", asAdmin(() -> versions.version(READER, model, 6)));
         assertThat(model6.value()).contains("data-testid=\"pareto-x86-server\"", "/versions/6\"");
         assertThat(model6.count()).as("statements: %s", model6.statements()).isEqualTo(model2.count());
         assertThat(version6.count()).as("statements: %s", version6.statements()).isEqualTo(version2.count());
