@@ -8,7 +8,6 @@ import dev.modelforge.api.profile.DeviceProfile;
 import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.profile.DeviceProfileService;
 import dev.modelforge.registry.promotion.BestVariantLoader.Served;
-import dev.modelforge.registry.variant.VariantEntity;
 import dev.modelforge.registry.version.ModelVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +18,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 
 /**
@@ -52,7 +50,7 @@ public class BestVariants {
     DeviceProfileService profiles;
 
     @Inject
-    Candidates candidates;
+    ParetoQuery paretoQuery;
 
     /** A description's match against one active-profile list (the list object: a re-read list resolves again). */
     private record Resolved(List<DeviceProfile> active, DeviceResolver.Resolution resolution, String variant) {
@@ -185,15 +183,6 @@ public class BestVariants {
             throw ProblemException.invalidRequest("device (a profile name) is required");
         }
         profiles.get(profile);
-        List<Candidate> all = candidates.of(version, profile);
-        Set<String> front = Pareto.front(all);
-        return all.stream().map(c -> {
-            Measurement m = c.measurement();
-            long size = m != null ? m.sizeBytes()
-                    : VariantEntity.<VariantEntity>findById(java.util.UUID.fromString(c.variantId())).artifact.sizeBytes;
-            return new ParetoPoint(c.variantId(), c.recipe(), c.baseline(), m != null, c.benchmarkFailure(),
-                    m == null ? null : m.p50LatencyMillis(), m == null ? null : m.p95LatencyMillis(), size,
-                    m == null ? null : m.accuracyPercent(), front.contains(c.variantId()));
-        }).toList();
+        return paretoQuery.of(version, List.of(profile)).get(profile);
     }
 }

@@ -8,14 +8,11 @@ import dev.modelforge.api.promotion.ParetoPoint;
 import dev.modelforge.api.promotion.Promotion;
 import dev.modelforge.api.promotion.PromotionKind;
 import dev.modelforge.api.promotion.PromotionOutcome;
-import dev.modelforge.api.profile.DeviceProfile;
 import dev.modelforge.api.version.ModelVersionDto;
-import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.job.VersionJobsResource;
 import dev.modelforge.registry.model.ModelResource;
-import dev.modelforge.registry.profile.DeviceProfileService;
 import dev.modelforge.registry.promotion.BestVariants;
-import dev.modelforge.registry.promotion.PromotionEntity;
+import dev.modelforge.registry.promotion.ParetoQuery;
 import dev.modelforge.registry.promotion.PromotionService;
 import dev.modelforge.registry.ui.Views.Chart;
 import dev.modelforge.registry.ui.Views.Chrome;
@@ -35,8 +32,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,53 +50,28 @@ public class ModelViews {
     VersionResource versions;
 
     @Inject
-    BestVariants best;
-
-    @Inject
     PromotionService promotions;
 
     @Inject
-    DeviceProfileService profiles;
+    ServedSummaries summaries;
+
+    @Inject
+    ParetoQuery paretoQuery;
 
     @Transactional
     public ModelsView list(Chrome chrome, String q, String tag) {
         PageDto<ModelDto> page = models.list(blankToNull(q), blankToNull(tag), 0, 200);
-        List<String> active = profiles.active().stream().map(DeviceProfile::name).toList();
-        List<ModelRow> rows = new ArrayList<>();
+        List<String> active = summaries.activeProfiles();
         List<String> names = page.items().stream().map(ModelDto::name).toList();
-        Set<BestVariants.Pair> serving = servingPairs(names);
-        serving.removeIf(p -> !active.contains(p.profile()));
-        Map<BestVariants.Pair, BestVariants.Answer> served = best.byProfiles(serving);
+        Map<String, List<ServedCell>> cells = summaries.of(names, active);
         Map<String, String> statuses = latestStatuses(names);
+        List<ModelRow> rows = new ArrayList<>();
         for (ModelDto m : page.items()) {
             String status = m.latestVersion() == 0 ? "no versions" : statuses.getOrDefault(m.name(), "—");
-            List<ServedCell> cells = new ArrayList<>();
-            for (String profile : active) {
-                BestVariants.Answer answer = served.get(new BestVariants.Pair(m.name(), profile));
-                cells.add(answer != null ? served(profile, answer)
-                        : new ServedCell(profile, false, null, null, null,
-                        "nothing promoted yet; the model page says why"));
-            }
-            rows.add(new ModelRow(m.name(), m.owner(), m.description(), m.tags(), m.latestVersion(), status, cells));
+            rows.add(new ModelRow(m.name(), m.owner(), m.description(), m.tags(), m.latestVersion(), status,
+                    cells.get(m.name())));
         }
         return new ModelsView(chrome, q == null ? "" : q, tag == null ? "" : tag, active, rows, page.total());
-    }
-
-    /**
-     * The (model, profile) pairs that have an effective promotion, in one query for the whole page: the list asks the
-     * best-variant query only where something serves, and leaves the costlier "why nothing" to the model page.
-     */
-    private static Set<BestVariants.Pair> servingPairs(List<String> models) {
-        if (models.isEmpty()) {
-            return new HashSet<>();
-        }
-        List<Object[]> pairs = PromotionEntity.getEntityManager().createQuery(
-                        "select distinct p.model.name, p.profile from PromotionEntity p "
-                                + "where p.model.name in :names and p.effectiveAt is not null", Object[].class)
-                .setParameter("names", models).getResultList();
-        Set<BestVariants.Pair> out = new HashSet<>();
-        pairs.forEach(r -> out.add(new BestVariants.Pair((String) r[0], (String) r[1])));
-        return out;
     }
 
     /** Each listed model's latest version status in one query (a version per model would load its artifacts). */
@@ -118,74 +88,72 @@ public class ModelViews {
         return out;
     }
 
-    private static ServedCell served(String profile, BestVariants.Answer answer) {
-        BestVariant b = answer.served();
-        if (b == null) {
-            return new ServedCell(profile, false, null, null, null, answer.nothing().getMessage());
-        }
-        return new ServedCell(profile, true, b.recipe().label() + " (v" + b.version() + ")",
-                b.deltas() == null ? "—" : Format.ratio(b.deltas().sizeRatio()),
-                b.deltas() == null ? "—" : Format.ratio(b.deltas().latencyRatio()), null);
-    }
-
     @Transactional
     public ModelView model(Chrome chrome, String name, String flash, String error) {
         ModelDto model = models.get(name);
         List<ModelVersionDto> all = new ArrayList<>(versions.list(name, false));
         java.util.Collections.reverse(all); // newest first
         List<Promotion> history = promotions.history(name, null, null);
-        List<DeviceProfile> active = profiles.active();
+        List<String> active = summaries.activeProfiles();
+        ModelVersion latest = model.latestVersion() == 0 ? null : VersionJobsResource.lookup(name, model.latestVersion());
+        Map<String, BestVariants.Answer> served = summaries.answers(name, active);
+        Map<String, List<ParetoPoint>> pareto = latest == null ? Map.of() : paretoQuery.of(latest, active);
         List<DeviceRow> devices = new ArrayList<>();
         List<Chart> charts = new ArrayList<>();
         List<PromoteForm> forms = new ArrayList<>();
-        ModelVersion latest = model.latestVersion() == 0 ? null : VersionJobsResource.lookup(name, model.latestVersion());
-        for (DeviceProfile p : active) {
-            devices.add(device(name, p.name(), history));
-            List<ParetoPoint> points = latest == null ? List.of() : best.pareto(latest, p.name());
+        for (String p : active) {
+            devices.add(device(p, served.get(p), history));
+            List<ParetoPoint> points = pareto.getOrDefault(p, List.of());
             if (model.latestVersion() > 0) {
-                charts.add(chart(name, model.latestVersion(), p.name(), history, points));
+                charts.add(chart(model.latestVersion(), p, history, points, served.get(p)));
             }
             if (chrome.promoter()) {
-                forms.add(promoteForm(model.latestVersion(), p.name(), history, points));
+                forms.add(promoteForm(model.latestVersion(), p, history, points));
             }
         }
         List<TimelineRow> timeline = history.stream().map(ModelViews::timelineRow).toList();
         return new ModelView(chrome, model, devices, all, timeline, charts, forms, flash, error);
     }
 
-    private DeviceRow device(String model, String profile, List<Promotion> history) {
+    private static DeviceRow device(String profile, BestVariants.Answer answer, List<Promotion> history) {
         Optional<Promotion> decision = history.stream().filter(p -> p.device().equals(profile)).findFirst();
-        try {
-            BestVariant b = best.byProfile(model, profile);
-            var bench = b.benchmark();
-            Double accuracy = bench == null || bench.accuracy() == null ? null
-                    : bench.accuracy().top1Accuracy() != null ? bench.accuracy().top1Accuracy() * 100
-                    : bench.accuracy().top1Agreement() == null ? null : bench.accuracy().top1Agreement() * 100;
-            String reason = history.stream().filter(p -> p.id().equals(b.promotionId())).findFirst()
-                    .map(Promotion::reason).orElse("");
-            return new DeviceRow(profile, true, "v" + b.version(), b.variantId(), b.recipe().label(),
-                    Format.bytes(b.sizeBytes()),
-                    bench == null || bench.latency() == null ? "—" : Format.millis(bench.latency().p95Millis()),
-                    Format.percent(accuracy),
-                    b.deltas() == null ? "—" : Format.ratio(b.deltas().latencyRatio()),
-                    b.deltas() == null ? "—" : Format.ratio(b.deltas().sizeRatio()),
-                    b.deltas() == null ? "—" : Format.points(b.deltas().accuracyDeltaPoints()),
-                    bench != null && bench.emulated(), reason, List.of());
-        } catch (ProblemException e) {
+        BestVariant b = answer.served();
+        if (b == null) {
             List<String> candidates = decision.filter(d -> d.outcome() == PromotionOutcome.NOTHING_ELIGIBLE)
                     .map(d -> d.verdicts().stream().map(v -> "v" + v.version() + " " + v.recipe() + ": "
                             + String.join("; ", v.reasons())).toList()).orElse(List.of());
             return new DeviceRow(profile, false, null, null, null, null, null, null, null, null, null, false,
-                    e.getMessage(), candidates);
+                    answer.nothing().getMessage(), candidates);
         }
+        var bench = b.benchmark();
+        Double accuracy = bench == null || bench.accuracy() == null ? null
+                : bench.accuracy().top1Accuracy() != null ? bench.accuracy().top1Accuracy() * 100
+                : bench.accuracy().top1Agreement() == null ? null : bench.accuracy().top1Agreement() * 100;
+        String reason = history.stream().filter(p -> p.id().equals(b.promotionId())).findFirst()
+                .map(Promotion::reason).orElse("");
+        return new DeviceRow(profile, true, "v" + b.version(), b.variantId(), b.recipe().label(),
+                Format.bytes(b.sizeBytes()),
+                bench == null || bench.latency() == null ? "—" : Format.millis(bench.latency().p95Millis()),
+                Format.percent(accuracy),
+                b.deltas() == null ? "—" : Format.ratio(b.deltas().latencyRatio()),
+                b.deltas() == null ? "—" : Format.ratio(b.deltas().sizeRatio()),
+                b.deltas() == null ? "—" : Format.points(b.deltas().accuracyDeltaPoints()),
+                bench != null && bench.emulated(), reason, List.of());
     }
 
-    /** The chart of one version on one profile; used by the model page (latest version) and the version page. */
-    Chart chart(ModelVersion version, String profile, List<Promotion> history) {
-        return chart(version.model.name, version.version, profile, history, best.pareto(version, profile));
+    /** The charts of one version on the given profiles (the version page); what serves is read in one bulk read. */
+    List<Chart> charts(ModelVersion version, List<String> profiles, List<Promotion> history) {
+        Map<String, BestVariants.Answer> served = summaries.answers(version.model.name, profiles);
+        Map<String, List<ParetoPoint>> pareto = paretoQuery.of(version, profiles);
+        List<Chart> out = new ArrayList<>();
+        for (String p : profiles) {
+            out.add(chart(version.version, p, history, pareto.get(p), served.get(p)));
+        }
+        return out;
     }
 
-    private Chart chart(String model, int version, String profile, List<Promotion> history, List<ParetoPoint> points) {
+    private static Chart chart(int version, String profile, List<Promotion> history, List<ParetoPoint> points,
+                               BestVariants.Answer served) {
         Map<String, List<String>> rejected = new HashMap<>();
         Optional<Promotion> decision = history.stream()
                 .filter(p -> p.device().equals(profile) && p.kind() == PromotionKind.POLICY
@@ -198,7 +166,9 @@ public class ModelViews {
                 }
             }
         });
-        String promoted = servingFromVersion(model, profile, version);
+        // the variant serving the profile, when it comes from this version
+        BestVariant b = served == null ? null : served.served();
+        String promoted = b != null && b.version() == version ? b.variantId() : null;
         boolean fidelity = points.stream().anyMatch(p -> p.baseline() && p.benchmarked())
                 && isFidelity(points);
         return ParetoChart.layout(profile, version, points, promoted, rejected, fidelity);
@@ -208,15 +178,6 @@ public class ModelViews {
     private static boolean isFidelity(List<ParetoPoint> points) {
         return points.stream().filter(ParetoPoint::baseline).anyMatch(p -> Double.valueOf(100.0)
                 .equals(p.accuracyPercent()));
-    }
-
-    private String servingFromVersion(String model, String profile, int version) {
-        try {
-            BestVariant b = best.byProfile(model, profile);
-            return b.version() == version ? b.variantId() : null;
-        } catch (ProblemException e) {
-            return null;
-        }
     }
 
     private static PromoteForm promoteForm(int latest, String profile, List<Promotion> history,

@@ -111,8 +111,19 @@ final class ParetoChart {
         return Math.round(v * 10) / 10.0;
     }
 
-    private static String fmt(double v, int digits) {
+    /** {@code v} with at most {@code digits} decimals, trailing zeros dropped (no regex: it runs per mark and tick). */
+    static String fmt(double v, int digits) {
         String s = String.format(Locale.ROOT, "%." + digits + "f", v);
-        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        if (s.indexOf('.') < 0) {
+            return s;
+        }
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (s.charAt(end - 1) == '.') {
+            end--;
+        }
+        return s.substring(0, end);
     }
 }

@@ -22,4 +22,11 @@ public interface UiConfig {
     /** How often the version page's live progress is recomputed when no registry event arrived (other replicas). */
     @WithDefault("2s")
     Duration progressTick();
+
+    /**
+     * How long the models list keeps what serves each (model, profile) ({@link ServedSummaries}). Changes made on
+     * this replica show at once (its events drop the entries); this bounds how late another replica's do.
+     */
+    @WithDefault("5s")
+    Duration summaryTtl();
 }

@@ -38,6 +38,8 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +83,8 @@ public class VersionViews {
     public VersionView version(Chrome chrome, String name, int number) {
         ModelVersionDto version = versions.get(name, number);
         List<Promotion> history = promotions.history(name, null, null);
-        Progress progress = progress(version, history);
+        ModelVersion entity = VersionJobsResource.lookup(name, number);
+        Progress progress = progress(entity, version, history);
         List<Variant> all = variants.list(name, number);
         List<VariantRow> rows = all.stream().map(v -> new VariantRow(v.id(), v.recipe().label(), v.sha256(),
                 Format.bytes(v.sizeBytes()), String.join(", ", v.profiles()))).toList();
@@ -98,24 +101,21 @@ public class VersionViews {
             latest.values().forEach(r -> bench.add(benchRow(v, r)));
         }
         bench.sort(Comparator.comparing(BenchRow::profile).thenComparing(BenchRow::recipe));
-        List<Chart> charts = new ArrayList<>();
-        ModelVersion entity = VersionJobsResource.lookup(name, number);
-        for (ProfileProgress p : progress.profiles()) {
-            if (profiles.find(p.profile()).isPresent()) {
-                charts.add(models.chart(entity, p.profile(), history));
-            }
-        }
+        // charts for the version's profiles that still exist (a deleted profile keeps its jobs, not its chart)
+        Set<String> existing = new HashSet<>(profiles.list().stream().map(DeviceProfile::name).toList());
+        List<Chart> charts = models.charts(entity, progress.profiles().stream().map(ProfileProgress::profile)
+                .filter(existing::contains).toList(), history);
         return new VersionView(chrome, version, progress, rows, bench, charts);
     }
 
     /** The live part of the version page; also what the progress stream sends. */
     @Transactional
     public Progress progress(String name, int number) {
-        return progress(VersionJobsResource.lookup(name, number).toDto(), promotions.history(name, null, null));
+        ModelVersion entity = VersionJobsResource.lookup(name, number);
+        return progress(entity, entity.toDto(), promotions.history(name, null, null));
     }
 
-    private Progress progress(ModelVersionDto version, List<Promotion> history) {
-        ModelVersion entity = VersionJobsResource.lookup(version.modelName(), version.version());
+    private Progress progress(ModelVersion entity, ModelVersionDto version, List<Promotion> history) {
         List<CompressionJob> cj = compressionJobs.listFor(entity);
         List<BenchmarkJobView> bj = benchmarkJobs.listFor(entity);
         TreeSet<String> names = new TreeSet<>();
