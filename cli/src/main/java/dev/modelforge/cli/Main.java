@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
                 ReviewCommand.Reject.class,
                 ProfilesCommand.class,
                 KeysCommand.class,
+                AdminCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -3,6 +3,7 @@ package dev.modelforge.e2e;
 import dev.modelforge.api.auth.CreateApiKeyRequest;
 import dev.modelforge.api.auth.Role;
 import dev.modelforge.api.client.RegistryClient;
+import dev.modelforge.localstack.ExternalServices;
 import dev.modelforge.localstack.LocalStack;
 import dev.modelforge.worker.compression.it.Pipeline;
 import dev.modelforge.worker.compression.it.ServiceProcess;
@@ -31,9 +32,12 @@ final class E2eStack implements AutoCloseable {
     /** Stops the service JVMs when the test JVM is interrupted (Ctrl-C, surefire's timeout) before @AfterAll. */
     private final Thread shutdownHook = new Thread(this::closeQuietly, "e2e-stack-shutdown");
     private RegistryClient promoter;
+    /** Extra environment of every worker this starts. */
+    private final Map<String, String> workerEnv;
 
-    private E2eStack(LocalStack stack) {
+    private E2eStack(LocalStack stack, Map<String, String> workerEnv) {
         this.stack = stack;
+        this.workerEnv = Map.copyOf(workerEnv);
     }
 
     /**
@@ -41,12 +45,22 @@ final class E2eStack implements AutoCloseable {
      * serve exist.
      */
     static E2eStack start(Path workDir, Path logDir) throws IOException {
-        E2eStack s = new E2eStack(LocalStack.start(workDir.resolve("stack")));
+        return start(workDir, logDir, ExternalServices.none(), Map.of(), Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, Path)}, using the services {@code external} provides (e.g. a Kafka broker in its own
+     * JVM that a test can stop), with extra registry and worker environment.
+     */
+    static E2eStack start(Path workDir, Path logDir, ExternalServices external, Map<String, String> registryEnv,
+                          Map<String, String> workerEnv) throws IOException {
+        E2eStack s = new E2eStack(LocalStack.start(workDir.resolve("stack"), external), workerEnv);
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         try {
-            s.pipeline = Pipeline.start(s.stack, logDir, Map.of(
-                    // decide a version that lost a compression job within a second, not the default ten
-                    "MODELFORGE_PROMOTION_SWEEP_INTERVAL", "1s"));
+            Map<String, String> env = new HashMap<>(registryEnv);
+            // decide a version that lost a compression job within a second, not the default ten
+            env.putIfAbsent("MODELFORGE_PROMOTION_SWEEP_INTERVAL", "1s");
+            s.pipeline = Pipeline.start(s.stack, logDir, env);
             s.promoter = new RegistryClient(s.admin().baseUri(),
                     s.admin().createApiKey(new CreateApiKeyRequest("e2e-promoter", Role.PROMOTER)).secret());
             return s;
@@ -63,7 +77,7 @@ final class E2eStack implements AutoCloseable {
     void startWorkers(List<String> profiles, String plan) throws IOException {
         CompletableFuture<Void> compression = CompletableFuture.runAsync(() -> {
             try {
-                pipeline.startWorker("e2e-compress");
+                pipeline.startWorker("e2e-compress", workerEnv);
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -85,6 +99,7 @@ final class E2eStack implements AutoCloseable {
      */
     void startBenchmarkWorker(String id, List<String> profiles, String plan) throws IOException {
         Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
+        env.putAll(workerEnv);
         env.put("MODELFORGE_REGISTRY_URL", admin().baseUri().toString());
         env.put("MODELFORGE_WORKER_API_KEY",
                 admin().createApiKey(new CreateApiKeyRequest(id, Role.WORKER)).secret());
@@ -93,7 +108,7 @@ final class E2eStack implements AutoCloseable {
         env.put("MODELFORGE_BENCHMARK_PLAN", plan);
         env.put("MODELFORGE_BENCHMARK_PAIRED_PROCESSES", "1");
         env.put("MODELFORGE_BENCHMARK_BATCH_SIZES", "1");
-        env.put("MODELFORGE_WORKER_INITIAL_BACKOFF", "200ms");
+        env.putIfAbsent("MODELFORGE_WORKER_INITIAL_BACKOFF", "200ms");
         ServiceProcess worker = ServiceProcess.start(id, ServiceProcess.quarkusJar("benchmark-worker"), env,
                 ServiceProcess.freePort(), pipeline.logDir(), "512m");
         benchmarkWorkers.add(worker);
@@ -107,6 +122,16 @@ final class E2eStack implements AutoCloseable {
     /** A key with only the {@code promoter} role: approvals, manual promotion, rollback. */
     RegistryClient promoter() {
         return promoter;
+    }
+
+    /** The registry and compression worker harness: restart the registry, start another compression worker. */
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The worker environment given at start, for workers a test starts itself. */
+    Map<String, String> workerEnv() {
+        return workerEnv;
     }
 
     String kafkaBootstrap() {

@@ -14,9 +14,11 @@ import org.jboss.logging.Logger;
  * <p>Blocking because a job downloads, compresses and uploads for seconds to minutes on a worker thread, one job at
  * a time per worker. The message is acknowledged (and its offset becomes committable) only when this method
  * returns, i.e. after the registry accepted the result: a worker killed mid-job leaves the offset uncommitted and
- * the job is redelivered to another member of the group. A method that throws (unreadable message, retries
+ * the job is redelivered to another member of the group. While the registry or storage is down the method blocks
+ * in its retries, which pauses this consumer (one message at a time): no later message is dead-lettered because of
+ * the outage. A method that throws (unreadable message, a 4xx rejection, retries of a non-outage failure
  * exhausted) nacks, and the channel's {@code dead-letter-queue} failure strategy forwards the record to
- * {@code modelforge.compression-jobs.dlq}.
+ * {@code modelforge.compression-jobs.dlq}, where {@code modelforge admin dlq replay} finds it.
  */
 @ApplicationScoped
 public class JobConsumer {

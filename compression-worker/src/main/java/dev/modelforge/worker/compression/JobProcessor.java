@@ -1,6 +1,9 @@
 package dev.modelforge.worker.compression;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelforge.api.client.LeaseHeartbeat;
+import dev.modelforge.api.client.OutageRetry;
+import io.minio.errors.ErrorResponseException;
 import dev.modelforge.api.job.CompressionJob;
 import dev.modelforge.onnx.ScratchDirs;
 import dev.modelforge.api.job.CompressionJobMessage;
@@ -27,7 +30,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Does one compression job from start to registration, with bounded retries.
+ * Does one compression job from start to registration, riding out outages of the registry and storage.
  *
  * <p>Idempotency comes from the registry: {@code claim} answers 409 for a job that is already finished (a
  * redelivery after the result was registered) or leased by another live worker, and registering the same (version,
@@ -37,6 +40,11 @@ import java.util.stream.Stream;
  * <p>The claim's lease token goes with every later call; a heartbeat (a progress report with the last percentage)
  * keeps the lease while a long pass reports nothing. If the registry says the lease is lost, the job is given up:
  * another worker has it, or will once the registry re-queues it.
+ *
+ * <p>Retries follow {@link OutageRetry}: an outage (registry or storage unreachable, 5xx) is retried with a capped
+ * backoff while the lease lasts, keeping what was done — the uploaded variant is registered, never recompressed —
+ * and blocking this worker's consumption meanwhile; a failure that is not an outage is retried a few times and then
+ * dead-lettered, and a 4xx rejection is dead-lettered at once.
  */
 @ApplicationScoped
 public class JobProcessor {
@@ -50,10 +58,12 @@ public class JobProcessor {
         /** The registry already had a final state for the job; nothing was done. */
         DUPLICATE,
         /** The recipe refused the model; the job is failed with the reason. */
-        REFUSED
+        REFUSED,
+        /** An outage outlasted the lease; the registry re-queues the job and emits it again. */
+        ABANDONED
     }
 
-    /** Retries are exhausted; the job is marked dead and the message must go to the dead-letter topic. */
+    /** The job can never succeed, or retries of a non-outage failure are exhausted: the message goes to the DLQ. */
     public static class DeadJobException extends RuntimeException {
         DeadJobException(String message, Throwable cause) {
             super(message, cause);
@@ -80,33 +90,65 @@ public class JobProcessor {
     }
 
     public Outcome process(CompressionJobMessage job) {
-        int max = Math.max(1, config.maxAttempts());
-        long backoff = config.initialBackoff().toMillis();
+        OutageRetry retry = new OutageRetry(config.retry());
         Lease lease = null;
+        Computed computed = null;
+        String refusal = null;
         try {
-            for (int attempt = 1; ; attempt++) {
+            while (true) {
                 try {
                     if (lease == null) {
                         lease = claim(job);
+                        retry.onSuccess();
                     }
-                    return attempt(job, lease);
+                    if (refusal != null) {
+                        return reportRefused(job, lease, refusal);
+                    }
+                    if (computed == null) {
+                        computed = compute(job, lease);
+                        retry.onSuccess();
+                    }
+                    registry.registerVariant(job.jobId(), lease.token, new VariantRegistration(workerId(),
+                            computed.toolVersion(), computed.stored(), computed.report()));
+                    LOG.infof("job %s (%s) registered %s", job.jobId(), job.recipe().label(),
+                            computed.stored().storageKey());
+                    return Outcome.REGISTERED;
                 } catch (JobsApi.JobFinishedException e) {
                     LOG.infof("job %s is finished or leased by another worker, dropping this delivery", job.jobId());
                     return Outcome.DUPLICATE;
                 } catch (RecipeExecutor.RecipeRefusedException e) {
                     LOG.infof("job %s (%s) refused: %s", job.jobId(), job.recipe().label(), e.getMessage());
-                    return reportRefused(job, lease, e.getMessage());
+                    refusal = e.getMessage();
+                } catch (JobsApi.JobRejectedException e) {
+                    LOG.errorf("job %s rejected by the registry: %s", job.jobId(), e.getMessage());
+                    throw new DeadJobException("job " + job.jobId() + " rejected: " + e.getMessage(), e);
                 } catch (Exception e) {
-                    String reason = "attempt " + attempt + "/" + max + ": " + describe(e);
-                    if (attempt >= max) {
-                        LOG.errorf(e, "job %s is dead after %d attempts", job.jobId(), attempt);
-                        report(job, lease, FailureKind.DEAD, reason);
-                        throw new DeadJobException("job " + job.jobId() + " dead: " + reason, e);
+                    boolean outage = isOutage(e);
+                    OutageRetry.Decision d = retry.onFailure(outage, describe(e), Instant.now(),
+                            lease == null ? null : lease.heartbeat.expiresAt());
+                    switch (d.verdict()) {
+                        case RETRY -> {
+                            LOG.warnf("job %s failed (%s), retrying in %d ms%s", job.jobId(), d.reason(),
+                                    d.delay().toMillis(), computed == null ? "" : " (the variant is kept)");
+                            if (!outage) {
+                                report(job, lease, FailureKind.RETRYING, d.reason());
+                            }
+                            OutageRetry.sleep(d.delay());
+                        }
+                        case ABANDON -> {
+                            // The registry re-queues the job when the lease expires and emits it again.
+                            LOG.warnf("job %s: %s; giving this delivery up, the registry re-queues it",
+                                    job.jobId(), d.reason());
+                            return Outcome.ABANDONED;
+                        }
+                        default -> {
+                            LOG.errorf(e, "job %s is dead: %s", job.jobId(), d.reason());
+                            if (!outage) {
+                                report(job, lease, FailureKind.DEAD, d.reason());
+                            }
+                            throw new DeadJobException("job " + job.jobId() + " dead: " + d.reason(), e);
+                        }
                     }
-                    LOG.warnf("job %s failed (%s), retrying in %d ms", job.jobId(), reason, backoff);
-                    report(job, lease, FailureKind.RETRYING, reason);
-                    sleep(backoff);
-                    backoff *= 2;
                 }
             }
         } finally {
@@ -116,13 +158,30 @@ public class JobProcessor {
         }
     }
 
+    /**
+     * Whether a failure is an outage of the registry or of object storage (retried while the lease lasts) rather
+     * than something wrong with the job or the worker (retried a few times, then dead).
+     */
+    static boolean isOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JobsApi.RegistryUnavailableException) {
+                return true;
+            }
+            if (t instanceof ErrorResponseException s3 && s3.response() != null
+                    && OutageRetry.isTransientStatus(s3.response().code())) {
+                return true;
+            }
+        }
+        return OutageRetry.isConnectionFailure(e);
+    }
+
     /** Claims the job and starts its heartbeat. */
     private Lease claim(CompressionJobMessage job) {
         RestResponse<CompressionJob> claimed = registry.claim(job.jobId(), new JobClaim(workerId()));
         String token = claimed.getHeaderString(Leases.TOKEN_HEADER);
         Lease lease = new Lease(token);
         lease.heartbeat = LeaseHeartbeat.start("lease-" + job.jobId(),
-                LeaseHeartbeat.intervalFor(claimed.getHeaderString(Leases.EXPIRES_HEADER), Instant.now()), () -> {
+                claimed.getHeaderString(Leases.EXPIRES_HEADER), Instant.now(), () -> {
                     try {
                         registry.progress(job.jobId(), token, new JobProgress(workerId(), lease.percent, "working"));
                         return true;
@@ -133,7 +192,11 @@ public class JobProcessor {
         return lease;
     }
 
-    private Outcome attempt(CompressionJobMessage job, Lease lease) throws Exception {
+    /** What a compression produced and stored: all the registration needs, kept across registry outages. */
+    private record Computed(StoredObject stored, String toolVersion, JsonNode report) {
+    }
+
+    private Computed compute(CompressionJobMessage job, Lease lease) throws Exception {
         Path dir = ScratchDirs.createDirectory(config.workDir().orElse(null), "modelforge-job-");
         try {
             Path original = dir.resolve("original.onnx");
@@ -147,10 +210,7 @@ public class JobProcessor {
                     (phase, fraction) -> progress.send(phase, 10 + (int) Math.round(80 * clamp(fraction)), false));
             progress.send("uploading", 90, true);
             StoredObject stored = blobs.uploadContentAddressed(out.model());
-            registry.registerVariant(job.jobId(), lease.token,
-                    new VariantRegistration(workerId(), out.toolVersion(), stored, out.report()));
-            LOG.infof("job %s (%s) registered %s", job.jobId(), job.recipe().label(), stored.storageKey());
-            return Outcome.REGISTERED;
+            return new Computed(stored, out.toolVersion(), out.report());
         } finally {
             deleteTree(dir);
         }
@@ -173,7 +233,7 @@ public class JobProcessor {
         return Outcome.REFUSED;
     }
 
-    /** Best effort: the registry being down must not hide the original failure. */
+    /** Best effort: the registry being unreachable must not hide the original failure. */
     private void report(CompressionJobMessage job, Lease lease, FailureKind kind, String reason) {
         if (lease == null) {
             return; // never claimed (the registry was unreachable): there is nothing to report on
@@ -192,15 +252,6 @@ public class JobProcessor {
 
     private static double clamp(double fraction) {
         return Double.isNaN(fraction) ? 0 : Math.max(0, Math.min(1, fraction));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
-        }
     }
 
     private static void deleteTree(Path dir) {
@@ -246,7 +297,9 @@ public class JobProcessor {
             lastSent = now;
             lastPercent = percent;
             try {
+                Instant sent = Instant.now();
                 registry.progress(jobId, lease.token, new JobProgress(workerId(), percent, phase));
+                lease.heartbeat.confirmed(sent);
             } catch (JobsApi.JobFinishedException e) {
                 throw e;
             } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.modelforge.worker.compression;
 
+import dev.modelforge.api.client.OutageRetry;
 import dev.modelforge.api.job.CompressionJob;
 import dev.modelforge.api.job.JobClaim;
 import dev.modelforge.api.job.JobFailure;
@@ -49,13 +50,38 @@ public interface JobsApi {
     Variant registerVariant(@PathParam("id") String id, @HeaderParam(Leases.TOKEN_HEADER) String leaseToken,
                             VariantRegistration registration);
 
-    /** 409 becomes {@link JobFinishedException}; other errors keep the client's default exception. */
+    /**
+     * 409 becomes {@link JobFinishedException}; 5xx, 408 and 429 {@link RegistryUnavailableException} (retried while
+     * the lease lasts); any other 4xx {@link JobRejectedException} (no retry helps: dead-letter).
+     */
     @ClientExceptionMapper
     static RuntimeException toException(Response response) {
-        if (response.getStatus() == 409) {
-            return new JobFinishedException(response.readEntity(String.class));
+        int status = response.getStatus();
+        if (status < 400) {
+            return null;
         }
-        return null;
+        String body = response.hasEntity() ? response.readEntity(String.class) : "";
+        if (status == 409) {
+            return new JobFinishedException(body);
+        }
+        if (OutageRetry.isTransientStatus(status)) {
+            return new RegistryUnavailableException("registry answered " + status + ": " + body);
+        }
+        return new JobRejectedException("registry answered " + status + ": " + body);
+    }
+
+    /** The registry is down or overloaded (5xx, 408, 429): try again later. */
+    class RegistryUnavailableException extends RuntimeException {
+        RegistryUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** The registry refused the call for good (a 4xx other than 408, 409, 429): the job cannot succeed as sent. */
+    class JobRejectedException extends RuntimeException {
+        JobRejectedException(String message) {
+            super(message);
+        }
     }
 
     /** The registry says the job is already succeeded, failed or dead, or its lease is not this worker's. */

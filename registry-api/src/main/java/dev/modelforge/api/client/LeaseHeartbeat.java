@@ -22,8 +22,12 @@ public final class LeaseHeartbeat implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
     private volatile boolean lost;
+    private final Duration leaseDuration;
+    private volatile Instant expiresAt;
 
-    private LeaseHeartbeat(String name, Duration interval, BooleanSupplier beat) {
+    private LeaseHeartbeat(String name, Duration interval, Instant expiresAt, BooleanSupplier beat) {
+        this.expiresAt = expiresAt;
+        this.leaseDuration = interval.multipliedBy(3);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -32,9 +36,12 @@ public final class LeaseHeartbeat implements AutoCloseable {
         long millis = interval.toMillis();
         timer.scheduleAtFixedRate(() -> {
             try {
+                Instant sent = Instant.now();
                 if (!beat.getAsBoolean()) {
                     lost = true;
                     timer.shutdown();
+                } else {
+                    confirmed(sent);
                 }
             } catch (RuntimeException e) {
                 // transient: the next beat tries again, well within the lease
@@ -51,7 +58,44 @@ public final class LeaseHeartbeat implements AutoCloseable {
      * @return the running heartbeat; close it when the job's work is done
      */
     public static LeaseHeartbeat start(String name, Duration interval, BooleanSupplier beat) {
-        return new LeaseHeartbeat(name, interval, beat);
+        return new LeaseHeartbeat(name, interval, null, beat);
+    }
+
+    /**
+     * Starts beating for a lease just granted, and keeps track of its expiry (see {@link #expiresAt()}).
+     *
+     * @param name          thread name, for thread dumps
+     * @param expiresHeader the {@link Leases#EXPIRES_HEADER} value of the claim (null: a 30 s beat, expiry unknown)
+     * @param now           when the claim was answered
+     * @param beat          sends one heartbeat; answers false when the registry says the lease is lost
+     * @return the running heartbeat; close it when the job's work is done
+     */
+    public static LeaseHeartbeat start(String name, String expiresHeader, Instant now, BooleanSupplier beat) {
+        Instant expires = expiresHeader == null || expiresHeader.isBlank() ? null : Instant.parse(expiresHeader.trim());
+        return new LeaseHeartbeat(name, intervalFor(expiresHeader, now), expires, beat);
+    }
+
+    /**
+     * The registry extended the lease by its full duration at {@code sentAt} (a heartbeat, a progress report).
+     *
+     * @param sentAt when the confirmed call was sent (conservative: the registry extended it a little later)
+     */
+    public void confirmed(Instant sentAt) {
+        Instant extended = sentAt.plus(leaseDuration);
+        Instant current = expiresAt;
+        if (current != null && extended.isAfter(current)) {
+            expiresAt = extended;
+        }
+    }
+
+    /**
+     * When the lease expires as last confirmed by the registry: what a worker riding out a registry outage measures
+     * its patience against.
+     *
+     * @return the expiry, or null when the claim did not say
+     */
+    public Instant expiresAt() {
+        return expiresAt;
     }
 
     /**

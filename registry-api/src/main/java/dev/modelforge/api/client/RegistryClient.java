@@ -9,6 +9,8 @@ import dev.modelforge.api.auth.ApiKeyCreated;
 import dev.modelforge.api.benchmark.BenchmarkJobView;
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.job.CompressionJob;
+import dev.modelforge.api.job.DeadLetterReplay;
+import dev.modelforge.api.job.DeadLetteredJob;
 import dev.modelforge.api.profile.DeviceProfile;
 import dev.modelforge.api.promotion.BestVariant;
 import dev.modelforge.api.promotion.ParetoPoint;
@@ -346,6 +348,31 @@ public final class RegistryClient {
     /** @return the benchmark results of a variant, on every profile */
     public List<BenchmarkResult> listBenchmarks(String variantId) {
         return send(request("/api/v1/variants/" + segment(variantId) + "/benchmarks").GET(), new TypeReference<>() { });
+    }
+
+    // ---- Job dead letters (issue 15) ----
+
+    /**
+     * Lists a job dead-letter topic (admin).
+     *
+     * @param topic {@code compression-jobs} or {@code benchmark-jobs}
+     * @param limit the newest this many records
+     * @return the records, oldest first, with each job's current status
+     */
+    public List<DeadLetteredJob> listDeadLetters(String topic, int limit) {
+        return send(request("/api/v1/admin/dead-letters/" + segment(topic) + "?limit=" + limit).GET(),
+                new TypeReference<>() { });
+    }
+
+    /**
+     * Re-queues the dead-lettered jobs of a topic that have not succeeded since (admin).
+     *
+     * @param topic {@code compression-jobs} or {@code benchmark-jobs}
+     * @return what was done per job
+     */
+    public DeadLetterReplay replayDeadLetters(String topic) {
+        return send(request("/api/v1/admin/dead-letters/" + segment(topic) + "/replay")
+                .POST(HttpRequest.BodyPublishers.noBody()), DeadLetterReplay.class);
     }
 
     // ---- Device profiles (issue 5) ----

@@ -21,6 +21,8 @@ public final class PipelineProblemTypes {
     public static final String LEASE_LOST = ProblemTypes.BASE + "lease-lost";
     /** Another worker holds a live lease on the job; the delivery must be dropped. */
     public static final String LEASE_HELD = ProblemTypes.BASE + "lease-held";
+    /** 404: the admin named a dead-letter topic that is not a job dead-letter topic. */
+    public static final String DEAD_LETTER_TOPIC_UNKNOWN = ProblemTypes.BASE + "dead-letter-topic-unknown";
     /** A worker's claimed artifact is not what storage holds (missing, other size, other sha256). */
     public static final String ARTIFACT_MISMATCH = ProblemTypes.BASE + "artifact-mismatch";
     /** No variant with that id. */

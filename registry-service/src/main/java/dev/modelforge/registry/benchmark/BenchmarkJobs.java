@@ -7,6 +7,7 @@ import dev.modelforge.api.benchmark.BenchmarkJob;
 import dev.modelforge.api.benchmark.BenchmarkJobView;
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.benchmark.BenchmarkStatus;
+import dev.modelforge.api.job.DeadLetterReplay;
 import dev.modelforge.api.job.JobStatus;
 import dev.modelforge.api.job.StoredObject;
 import dev.modelforge.api.profile.DeviceProfile;
@@ -199,6 +200,35 @@ public class BenchmarkJobs {
             }
         }
         return ids.size();
+    }
+
+    /**
+     * Replays a dead-lettered benchmark job (see {@link JobLeases#replay}); its message is emitted again with the
+     * profile's current revision. A job whose profile was deleted cannot run: it stays as it is.
+     *
+     * @return what was done, or empty when the registry has no such job (or its profile is gone)
+     */
+    @Transactional
+    public Optional<DeadLetterReplay.Outcome> replay(UUID id, Instant now) {
+        BenchmarkJobEntity job = em.find(BenchmarkJobEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null) {
+            return Optional.empty();
+        }
+        Optional<DeviceProfile> profile = profiles.find(job.profile);
+        if (profile.isEmpty()) {
+            return Optional.empty();
+        }
+        DeadLetterReplay.Outcome outcome = leases.replay(job, now);
+        if (outcome == DeadLetterReplay.Outcome.REQUEUED) {
+            emit(job, profile.get());
+        }
+        return Optional.of(outcome);
+    }
+
+    /** @return the job's status, or null when there is no such job */
+    public JobStatus statusOf(UUID id) {
+        BenchmarkJobEntity job = BenchmarkJobEntity.findById(id);
+        return job == null ? null : job.status;
     }
 
     public BenchmarkJobView get(String id) {

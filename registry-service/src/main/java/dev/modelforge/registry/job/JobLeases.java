@@ -1,5 +1,6 @@
 package dev.modelforge.registry.job;
 
+import dev.modelforge.api.job.DeadLetterReplay;
 import dev.modelforge.api.job.JobStatus;
 import dev.modelforge.api.job.PipelineProblemTypes;
 import dev.modelforge.registry.auth.ApiKey;
@@ -130,6 +131,27 @@ public class JobLeases {
         job.requeued("lease of worker '" + job.workerId + "' expired; re-queued after attempt " + job.attempts
                 + " of " + config.maxAttempts(), now);
         return true;
+    }
+
+    /**
+     * An admin replays the job from a dead-letter topic. A job that succeeded, or that a live worker holds, is left
+     * alone (the answer says why); any other is queued again with a fresh set of lease attempts — the caller emits
+     * its message again.
+     *
+     * @return {@link DeadLetterReplay.Outcome#REQUEUED} when the caller must emit the job
+     */
+    public DeadLetterReplay.Outcome replay(WorkerJob job, Instant now) {
+        if (job.status == JobStatus.SUCCEEDED) {
+            return DeadLetterReplay.Outcome.ALREADY_SUCCEEDED;
+        }
+        if (job.status == JobStatus.RUNNING && isLive(job, now)) {
+            return DeadLetterReplay.Outcome.LEASED;
+        }
+        job.attempts = 0;
+        job.finishedAt = null;
+        job.requeued("replayed from the dead-letter topic (was " + job.status.wireName()
+                + (job.error == null ? "" : ": " + job.error) + ")", now);
+        return DeadLetterReplay.Outcome.REQUEUED;
     }
 
     /** The failure reason of a job whose last lease expired. */

@@ -1,6 +1,7 @@
 package dev.modelforge.registry.job;
 
 import dev.modelforge.api.job.CompressionJob;
+import dev.modelforge.api.job.DeadLetterReplay;
 import dev.modelforge.api.job.FailureKind;
 import dev.modelforge.api.job.JobClaim;
 import dev.modelforge.api.job.JobFailure;
@@ -24,6 +25,7 @@ import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -196,6 +198,32 @@ public class JobService {
             tracker.update(job.version);
         }
         return ids.size();
+    }
+
+    /**
+     * Replays a dead-lettered compression job (see {@link JobLeases#replay}); its message is emitted again through
+     * the outbox, and the version's status follows the job.
+     *
+     * @return what was done, or empty when the registry has no such job
+     */
+    @Transactional
+    public Optional<DeadLetterReplay.Outcome> replay(UUID id, Instant now) {
+        CompressionJobEntity job = CompressionJobEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null) {
+            return Optional.empty();
+        }
+        var outcome = leases.replay(job, now);
+        if (outcome == DeadLetterReplay.Outcome.REQUEUED) {
+            planner.emit(job);
+            tracker.update(job.version);
+        }
+        return Optional.of(outcome);
+    }
+
+    /** @return the job's status, or null when there is no such job */
+    public JobStatus statusOf(UUID id) {
+        CompressionJobEntity job = CompressionJobEntity.findById(id);
+        return job == null ? null : job.status;
     }
 
     private static String workerId(String id) {

@@ -4,20 +4,23 @@ import dev.modelforge.api.benchmark.BenchmarkJob;
 import dev.modelforge.api.benchmark.BenchmarkResult;
 import dev.modelforge.api.benchmark.BenchmarkJobView;
 import dev.modelforge.api.client.LeaseHeartbeat;
+import dev.modelforge.api.client.OutageRetry;
 import dev.modelforge.api.job.JobClaim;
 import dev.modelforge.api.job.Leases;
-import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * One delivery of a job from start to the registry's acceptance of its result, with bounded retries.
+ * One delivery of a job from start to the registry's acceptance of its result, riding out outages.
  *
- * <p>What is retried: transient failures — the registry or storage unreachable, 5xx, a wrong key — with a doubling
- * backoff, {@code maxAttempts} attempts in all. The measurement is never repeated for a retry: an attempt that
- * failed to deliver keeps its result and the next attempt only posts it again (the registry is idempotent on the
- * job id). A failed measurement is not a failure here: it is a result like any other.
+ * <p>What is retried ({@link OutageRetry}): an outage — the registry or storage unreachable, 5xx, 408, 429 — with a
+ * capped doubling backoff while the lease lasts (before the lease, for the outage patience), blocking this
+ * profile's consumer meanwhile; anything else a few times. The measurement is never repeated for a retry: an
+ * attempt that failed to deliver keeps its result and the next attempt only posts it again (the registry is
+ * idempotent on the job id). When an outage outlasts the lease the delivery is given up, not dead-lettered: the
+ * registry's lease sweep re-queues the job. A failed measurement is not a failure here: it is a result like any
+ * other.
  *
  * <p>{@code start} leases the job to this worker; a heartbeat keeps the lease while the job is measured (minutes, in
  * child processes), and the result goes with the lease token. A heartbeat told the lease is lost (the registry gave
@@ -34,10 +37,13 @@ public final class BenchmarkJobProcessor {
         /** The registry accepted the result (first time or as a repeat of the same job). */
         DELIVERED,
         /** The registry already had the job's result; nothing was measured. */
-        DUPLICATE
+        DUPLICATE,
+        /** An outage outlasted the lease: the registry re-queues the job and emits it again. */
+        ABANDONED
     }
 
-    /** The job cannot be completed: rejected for good, or transient failures outlasted the attempts. */
+    /** The job cannot be completed: rejected for good, retries of a non-outage failure exhausted, or an outage
+     * outlasted the patience before the job was leased. */
     public static final class DeadJob extends RuntimeException {
         private final int attempts;
 
@@ -54,21 +60,18 @@ public final class BenchmarkJobProcessor {
 
     private final BenchmarkJobHandler handler;
     private final RegistryBenchmarkClient registry;
-    private final int maxAttempts;
-    private final Duration initialBackoff;
+    private final OutageRetry.Settings retry;
 
     /**
-     * @param handler        measurement of one job
-     * @param registry       the registry
-     * @param maxAttempts    attempts for transient failures (at least 1)
-     * @param initialBackoff wait before the second attempt, doubled for each further one
+     * @param handler measurement of one job
+     * @param registry the registry
+     * @param retry   how outages and other failures are retried
      */
-    public BenchmarkJobProcessor(BenchmarkJobHandler handler, RegistryBenchmarkClient registry, int maxAttempts,
-                                 Duration initialBackoff) {
+    public BenchmarkJobProcessor(BenchmarkJobHandler handler, RegistryBenchmarkClient registry,
+                                 OutageRetry.Settings retry) {
         this.handler = handler;
         this.registry = registry;
-        this.maxAttempts = Math.max(1, maxAttempts);
-        this.initialBackoff = initialBackoff;
+        this.retry = retry;
     }
 
     /**
@@ -78,18 +81,19 @@ public final class BenchmarkJobProcessor {
      * @throws DeadJob when the message must go to the dead-letter topic
      */
     public Outcome process(BenchmarkJob job, String workerId) {
+        OutageRetry policy = new OutageRetry(retry);
         String token = null;
         LeaseHeartbeat heartbeat = null;
         BenchmarkResult result = null;
-        long backoff = initialBackoff.toMillis();
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
                     if (token == null) {
+                        Instant asked = Instant.now();
                         RestResponse<BenchmarkJobView> started = registry.start(job.jobId(), new JobClaim(workerId));
                         String leaseToken = started.getHeaderString(Leases.TOKEN_HEADER);
-                        heartbeat = LeaseHeartbeat.start("lease-" + job.jobId(), LeaseHeartbeat.intervalFor(
-                                started.getHeaderString(Leases.EXPIRES_HEADER), Instant.now()), () -> {
+                        heartbeat = LeaseHeartbeat.start("lease-" + job.jobId(),
+                                started.getHeaderString(Leases.EXPIRES_HEADER), asked, () -> {
                                     try {
                                         registry.heartbeat(job.jobId(), leaseToken);
                                         return true;
@@ -98,9 +102,11 @@ public final class BenchmarkJobProcessor {
                                     }
                                 });
                         token = leaseToken;
+                        policy.onSuccess();
                     }
                     if (result == null) {
                         result = handler.handle(job);
+                        policy.onSuccess();
                     }
                     if (heartbeat.lost()) {
                         throw new JobAlreadyFinished("the lease of job " + job.jobId() + " was lost while measuring");
@@ -116,14 +122,22 @@ public final class BenchmarkJobProcessor {
                 } catch (RejectedJob e) {
                     throw new DeadJob(e.getMessage(), attempt, e);
                 } catch (RuntimeException e) {
-                    String reason = "attempt " + attempt + "/" + maxAttempts + ": " + describe(e);
-                    if (attempt >= maxAttempts) {
-                        throw new DeadJob(reason, attempt, e);
+                    boolean outage = e instanceof TransientFailure || OutageRetry.isConnectionFailure(e);
+                    OutageRetry.Decision d = policy.onFailure(outage, describe(e), Instant.now(),
+                            heartbeat == null ? null : heartbeat.expiresAt());
+                    switch (d.verdict()) {
+                        case RETRY -> {
+                            LOG.warnf("job %s: %s; retrying in %d ms%s", job.jobId(), d.reason(),
+                                    d.delay().toMillis(), result == null ? "" : " (the measured result is kept)");
+                            OutageRetry.sleep(d.delay());
+                        }
+                        case ABANDON -> {
+                            LOG.warnf("job %s: %s; giving this delivery up, the registry re-queues the job",
+                                    job.jobId(), d.reason());
+                            return Outcome.ABANDONED;
+                        }
+                        default -> throw new DeadJob(d.reason(), attempt, e);
                     }
-                    LOG.warnf("job %s: %s; retrying in %d ms%s", job.jobId(), reason, backoff,
-                            result == null ? "" : " (the measured result is kept)");
-                    sleep(backoff);
-                    backoff *= 2;
                 }
             }
         } finally {
@@ -160,14 +174,5 @@ public final class BenchmarkJobProcessor {
         String message = e.getMessage();
         String s = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         return s.length() > 1000 ? s.substring(0, 1000) : s;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
-        }
     }
 }

@@ -66,7 +66,7 @@ public class ProfileJobConsumers {
         }
         BenchmarkJobHandler handler = new BenchmarkJobHandler(ArtifactStore.of(storage), runner, this::profile, work,
                 config.batchSizes(), config.plan().with(config.pairedProcesses(), config.jobSpread()));
-        processor = new BenchmarkJobProcessor(handler, registry, worker.maxAttempts(), worker.initialBackoff());
+        processor = new BenchmarkJobProcessor(handler, registry, worker.retry());
         deadLetters = new DeadLetters(bootstrap);
         String id = worker.id().filter(s -> !s.isBlank()).orElse(ManagementFactory.getRuntimeMXBean().getName());
         for (String profile : config.profiles()) {

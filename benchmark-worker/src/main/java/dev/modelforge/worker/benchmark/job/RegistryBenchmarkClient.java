@@ -2,6 +2,7 @@ package dev.modelforge.worker.benchmark.job;
 
 import dev.modelforge.api.benchmark.BenchmarkJobView;
 import dev.modelforge.api.benchmark.BenchmarkResult;
+import dev.modelforge.api.client.OutageRetry;
 import dev.modelforge.api.job.JobClaim;
 import dev.modelforge.api.job.Leases;
 import dev.modelforge.api.profile.DeviceProfile;
@@ -87,9 +88,9 @@ public interface RegistryBenchmarkClient {
     DeviceProfile profile(@PathParam("name") String name);
 
     /**
-     * Why transient: 5xx, 408 and 429 say "later"; 401/403 mean a wrong or missing worker key, which an operator
-     * fixes without the job being at fault, so those are retried (and dead-lettered only when retries run out).
-     * Every other 4xx is the job's or the worker's own fault and will not change on a retry.
+     * Why transient: 5xx, 408 and 429 say "later" (retried while the lease lasts). Every other 4xx — a wrong or
+     * missing worker key included — will not change on a retry: the message is dead-lettered, and an operator
+     * replays it ({@code modelforge admin dlq replay}) once the cause is fixed.
      */
     @ClientExceptionMapper
     static RuntimeException toException(Response response) {
@@ -100,12 +101,11 @@ public interface RegistryBenchmarkClient {
                 || body.contains(Leases.LEASE_HELD))) {
             return new JobAlreadyFinished(body);
         }
-        if (status >= 500 || status == 408 || status == 429) {
+        if (OutageRetry.isTransientStatus(status)) {
             return new TransientFailure(what, null);
         }
         if (status == 401 || status == 403) {
-            return new TransientFailure(what + " (set MODELFORGE_WORKER_API_KEY to a registry key with role worker)",
-                    null);
+            return new RejectedJob(what + " (set MODELFORGE_WORKER_API_KEY to a registry key with role worker)");
         }
         if (status >= 400) {
             return new RejectedJob(what);

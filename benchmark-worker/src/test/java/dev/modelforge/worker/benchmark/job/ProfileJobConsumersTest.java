@@ -228,7 +228,7 @@ class ProfileJobConsumersTest {
     }
 
     @Test
-    void retriesAreBoundedThenTheJobIsDeadLetteredWithTheReason() throws Exception {
+    void anOutageBeforeTheLeaseIsRiddenOutForThePatienceThenDeadLetteredWithTheReason() throws Exception {
         StoredObject cnn = upload("f/cnn.onnx", fixture("digits_cnn.onnx"));
         String id = job("f");
         RegistryStandIn.queue(id, "v-f", "test-cpu");
@@ -238,11 +238,13 @@ class ProfileJobConsumersTest {
         publish(key, mapper.writeValueAsString(new BenchmarkJob(id, "v-f", "test-cpu", cnn, null, null, null)));
 
         ConsumerRecord<String, String> dead = deadLetters(key, 1).get(0);
-        assertThat(header(dead, DeadLetters.ATTEMPTS)).isEqualTo("6");
-        assertThat(header(dead, DeadLetters.REASON)).contains("attempt 6/6").contains("503");
+        // far more than the 6 attempts a bug gets: an outage is not poison until it outlasts the 3 s patience
+        int attempts = Integer.parseInt(header(dead, DeadLetters.ATTEMPTS));
+        assertThat(attempts).isGreaterThan(6);
+        assertThat(header(dead, DeadLetters.REASON)).contains("unreachable").contains("503");
         assertThat(header(dead, DeadLetters.CAUSE)).isEqualTo(TransientFailure.class.getName());
         assertThat(dead.value()).contains(id);
-        assertThat(RegistryStandIn.seen("POST", start)).hasSize(6).extracting(Seen::status).containsOnly(503);
+        assertThat(RegistryStandIn.seen("POST", start)).hasSize(attempts).extracting(Seen::status).containsOnly(503);
         assertThat(RegistryStandIn.RESULTS_BY_JOB).doesNotContainKey(id);
         RegistryStandIn.failNext(start, 0);
     }

@@ -110,6 +110,8 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
                 "modelforge.worker.api-key", WORKER_KEY,
                 "modelforge.worker.max-attempts", "6",
                 "modelforge.worker.initial-backoff", "100ms",
+                "modelforge.worker.max-backoff", "400ms",
+                "modelforge.worker.outage-patience", "3s",
                 "modelforge.benchmark.profiles", "test-cpu",
                 "modelforge.benchmark.plan", "quick",
                 "modelforge.benchmark.paired-processes", "1",

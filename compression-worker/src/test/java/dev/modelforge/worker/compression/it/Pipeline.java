@@ -32,17 +32,21 @@ public final class Pipeline implements AutoCloseable {
 
     private final LocalStack stack;
     private final Path logDir;
-    private final ServiceProcess registry;
+    private ServiceProcess registry;
+    private final Map<String, String> registryEnv;
+    private final int registryPort;
     private final RegistryClient admin;
     private final RegistryClient uploader;
     private final String workerKey;
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private Pipeline(LocalStack stack, Path logDir, ServiceProcess registry) {
+    private Pipeline(LocalStack stack, Path logDir, ServiceProcess registry, Map<String, String> registryEnv) {
         this.stack = stack;
         this.logDir = logDir;
         this.registry = registry;
+        this.registryEnv = Map.copyOf(registryEnv);
+        this.registryPort = registry.port();
         this.admin = new RegistryClient(URI.create(registry.baseUrl()), ADMIN_KEY);
         this.uploader = new RegistryClient(URI.create(registry.baseUrl()),
                 admin.createApiKey(new CreateApiKeyRequest("pipeline-uploader", Role.UPLOADER)).secret());
@@ -66,16 +70,50 @@ public final class Pipeline implements AutoCloseable {
         env.putIfAbsent("MODELFORGE_LEASE_SWEEP_INTERVAL", "1s");
         ServiceProcess registry = ServiceProcess.start("registry", ServiceProcess.quarkusJar("registry-service"),
                 env, ServiceProcess.freePort(), logDir, "768m");
-        return new Pipeline(stack, logDir, registry);
+        return new Pipeline(stack, logDir, registry, env);
+    }
+
+    /** The registry process (a new one after {@link #startRegistry()}). */
+    public ServiceProcess registry() {
+        return registry;
+    }
+
+    /** SIGKILL the registry: no graceful shutdown, in-flight requests cut. */
+    public void killRegistry() {
+        registry.kill();
+    }
+
+    /** Stops the registry gracefully (SIGTERM). */
+    public void stopRegistry() {
+        registry.close();
+    }
+
+    /**
+     * Starts the registry again with the same environment on the same port, so workers and clients configured with
+     * its URL find it again; waits until it is ready.
+     */
+    public ServiceProcess startRegistry() throws IOException {
+        if (registry.isAlive()) {
+            throw new IllegalStateException("the registry is still running");
+        }
+        registry = ServiceProcess.start("registry", ServiceProcess.quarkusJar("registry-service"), registryEnv,
+                registryPort, logDir, "768m");
+        return registry;
     }
 
     /** Starts a compression worker process named {@code id} in the shared consumer group. */
     public ServiceProcess startWorker(String id) throws IOException {
+        return startWorker(id, Map.of());
+    }
+
+    /** Starts a compression worker with extra environment (e.g. {@code MODELFORGE_WORKER_LEASE_MARGIN}). */
+    public ServiceProcess startWorker(String id, Map<String, String> extraEnv) throws IOException {
         Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
+        env.putAll(extraEnv);
         env.put("MODELFORGE_REGISTRY_URL", registry.baseUrl());
         env.put("MODELFORGE_WORKER_API_KEY", workerKey);
         env.put("MODELFORGE_WORKER_ID", id);
-        env.put("MODELFORGE_WORKER_INITIAL_BACKOFF", "200ms");
+        env.putIfAbsent("MODELFORGE_WORKER_INITIAL_BACKOFF", "200ms");
         ServiceProcess w = ServiceProcess.start(id, ServiceProcess.quarkusJar("compression-worker"), env,
                 ServiceProcess.freePort(), logDir, "768m");
         workers.add(w);
@@ -85,6 +123,16 @@ public final class Pipeline implements AutoCloseable {
     public ModelVersionDto upload(String model, Path onnx, Path eval, Path calibration) {
         return uploader.upload(new UploadRequest(model, onnx, eval, calibration, null, null), (sent, total) -> { })
                 .version();
+    }
+
+    /** The compression workers started so far, killed ones included, oldest first. */
+    public List<ServiceProcess> workers() {
+        return List.copyOf(workers);
+    }
+
+    /** The bootstrap admin key, for raw HTTP calls. */
+    public String adminKey() {
+        return ADMIN_KEY;
     }
 
     public RegistryClient admin() {
