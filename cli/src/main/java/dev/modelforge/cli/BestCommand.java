@@ -126,8 +126,8 @@ final class BestCommand extends RegistryCommand {
 
     Path download(RegistryClient client, BestVariant best, Path dir) throws IOException {
         String label = best.recipe() == null ? "variant" : best.recipe().label();
-        return VerifiedDownload.save(client, URI.create(best.downloadUrl()), best.sha256(), best.sizeBytes(),
-                dir, best.modelName() + "-v" + best.version() + "-" + best.device() + "-" + label + ".onnx",
-                noProgress ? null : err());
+        return VerifiedDownload.saveModel(client, URI.create(best.downloadUrl()), best.sha256(), best.sizeBytes(),
+                dir, best.modelName() + "-v" + best.version() + "-" + best.device() + "-" + label,
+                path -> client.variantFileUri(best.variantId(), path), noProgress ? null : err());
     }
 }

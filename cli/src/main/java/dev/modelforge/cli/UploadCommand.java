@@ -40,7 +40,9 @@ public final class UploadCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model name, e.g. fraud-detector.")
     String model;
 
-    @Parameters(index = "0", paramLabel = "FILE.onnx", description = "The ONNX model file.")
+    @Parameters(index = "0", paramLabel = "FILE.onnx|DIR", description = "The ONNX model file, or a model directory"
+            + " (model.onnx plus its external-data files, for models past protobuf's 2 GB limit), sent as one tar"
+            + " stream.")
     Path file;
 
     @Option(names = "--eval", paramLabel = "FILE", description = "Evaluation data: .npz or ONNX test-data .zip.")
@@ -96,7 +98,14 @@ public final class UploadCommand implements Callable<Integer> {
         if (!ModelNames.isValid(model)) {
             throw new IllegalArgumentException("--model: " + ModelNames.explain(model));
         }
-        requireReadable("FILE.onnx", file);
+        boolean directory = Files.isDirectory(file);
+        if (directory && !DirectoryTar.isModelDirectory(file)) {
+            throw new IllegalArgumentException(file + " is a directory without model.onnx at its top; a model directory"
+                    + " is model.onnx plus the external-data files its tensors name");
+        }
+        if (!directory) {
+            requireReadable("FILE.onnx", file);
+        }
         requireReadable("--eval", eval);
         requireReadable("--calibration", calibration);
         RegistryClient client = registry.client();
@@ -104,7 +113,10 @@ public final class UploadCommand implements Callable<Integer> {
 
         String key = idempotencyKey;
         String sha = null;
-        if (key == null) {
+        java.util.List<DirectoryTar.Entry> entries = directory ? DirectoryTar.entries(file) : null;
+        if (key == null && directory) {
+            key = "sha256-dir:" + directoryDigest(entries);
+        } else if (key == null) {
             sha = sha256(file, noProgress ? null : new ProgressBar(err, "hashing  "));
             key = "sha256:" + sha;
         }
@@ -116,7 +128,9 @@ public final class UploadCommand implements Callable<Integer> {
         ProgressBar bar = noProgress ? null : new ProgressBar(err, "uploading");
         UploadResult result;
         try {
-            result = client.upload(request, bar == null ? dev.modelforge.api.client.UploadProgress.NONE : bar);
+            var progress = bar == null ? dev.modelforge.api.client.UploadProgress.NONE : bar;
+            result = directory ? client.uploadDirectory(request, DirectoryTar.stream(file, entries), progress)
+                    : client.upload(request, progress);
         } finally {
             if (bar != null) {
                 bar.finish();
@@ -134,7 +148,12 @@ public final class UploadCommand implements Callable<Integer> {
         } else {
             out.printf("%s %s version %d%n", result.created() ? "created" : "already uploaded:", v.modelName(), v.version());
             out.printf("sha256 %s%n", v.artifact().sha256());
-            out.printf("size   %d bytes%n", v.artifact().sizeBytes());
+            if (v.artifact().isDirectory()) {
+                out.printf("files  %d (%d bytes)%n", v.artifact().files().size(), v.artifact().files().stream()
+                        .mapToLong(dev.modelforge.api.version.ManifestFile::sizeBytes).sum());
+            } else {
+                out.printf("size   %d bytes%n", v.artifact().sizeBytes());
+            }
         }
         out.flush();
         return 0;
@@ -197,6 +216,25 @@ public final class UploadCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(what + ": cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The default retry key of a directory: SHA-256 over each file's path, SHA-256 and size, so a retried hook
+     * finds the version the first run created, and any changed file makes a new one.
+     */
+    private String directoryDigest(java.util.List<DirectoryTar.Entry> entries) throws IOException {
+        StringBuilder listing = new StringBuilder();
+        for (DirectoryTar.Entry e : entries) {
+            String sha = sha256(e.file(), noProgress ? null : new ProgressBar(spec.commandLine().getErr(),
+                    "hashing  "));
+            listing.append(e.path()).append(' ').append(sha).append(' ').append(e.size()).append('\n');
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -61,8 +61,9 @@ final class VariantsCommand extends RegistryCommand {
                 .orElseThrow(() -> new ExitCodes.CliFailure(ExitCodes.NOT_FOUND, "no variant " + id + " in " + model
                         + " v" + version + "; list them with: modelforge variants " + model + " " + version));
         String label = v.recipe().label().replaceAll("[^A-Za-z0-9._-]+", "_");
-        Path saved = VerifiedDownload.save(client, client.variantArtifactUri(id), v.sha256(), v.sizeBytes(), dir,
-                model + "-v" + version + "-" + label + ".onnx", noProgress ? null : err());
+        Path saved = VerifiedDownload.saveModel(client, client.variantArtifactUri(id), v.sha256(), v.sizeBytes(), dir,
+                model + "-v" + version + "-" + label, path -> client.variantFileUri(id, path),
+                noProgress ? null : err());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("variantId", id);
         body.put("sha256", v.sha256());

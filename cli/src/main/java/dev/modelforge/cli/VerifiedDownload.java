@@ -1,6 +1,9 @@
 package dev.modelforge.cli;
 
 import dev.modelforge.api.client.RegistryClient;
+import dev.modelforge.api.version.ManifestFile;
+import dev.modelforge.api.version.ModelManifest;
+import dev.modelforge.onnx.ExternalData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,6 +107,49 @@ final class VerifiedDownload {
     static String safeName(String name) {
         String s = name.replaceAll("[^A-Za-z0-9._+=-]+", "_");
         return s.startsWith(".") ? "_" + s.substring(1) : s;
+    }
+
+    /**
+     * Saves a model: a single file as {@code <baseName>.onnx}; a model directory (the artifact is then its manifest)
+     * as the directory {@code <baseName>/} holding model.onnx and its external-data files, each verified against
+     * its sha256. The manifest is verified like any download before its list is trusted.
+     *
+     * @param fileUri where the registry serves one file of the directory, by path
+     * @return the saved file or directory
+     */
+    static Path saveModel(RegistryClient client, URI url, String sha256, long sizeBytes, Path dir, String baseName,
+                          java.util.function.Function<String, URI> fileUri, PrintWriter progress) throws IOException {
+        Path saved = save(client, url, sha256, sizeBytes, dir, baseName + ".onnx", progress);
+        ModelManifest manifest = manifest(saved);
+        if (manifest == null) {
+            return saved;
+        }
+        Path root = dir.resolve(baseName);
+        try {
+            for (ManifestFile f : manifest.files()) {
+                String path = ExternalData.normalize(f.path()); // a manifest naming '../x' must not write there
+                Path target = ExternalData.resolve(root, path);
+                save(client, fileUri.apply(path), f.sha256(), f.sizeBytes(), target.getParent(),
+                        target.getFileName().toString(), progress);
+            }
+        } catch (dev.modelforge.onnx.InvalidOnnxException e) {
+            throw new ExitCodes.CliFailure(ExitCodes.CHECKSUM, "the registry's manifest lists an unsafe path: "
+                    + e.getMessage());
+        } finally {
+            Files.deleteIfExists(saved);
+        }
+        return root;
+    }
+
+    /** The manifest if {@code file} is one (an ONNX protobuf never starts with '{'), else null. */
+    private static ModelManifest manifest(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.read() != '{') {
+                return null;
+            }
+        }
+        ModelManifest m = RegistryClient.objectMapper().readValue(file.toFile(), ModelManifest.class);
+        return ModelManifest.FORMAT.equals(m.format()) && m.files() != null ? m : null;
     }
 
     private static MessageDigest sha256() {

@@ -42,6 +42,65 @@ public final class ExternalData {
         }
     }
 
+    /**
+     * A tensor's reference, as a streaming read of the model found it.
+     *
+     * @param tensor the tensor's name
+     * @param ref    where its bytes are; {@code length} is -1 when neither the model nor the dims say
+     */
+    public record TensorRef(String tensor, Ref ref) {
+    }
+
+    /**
+     * Checks references against the files of a model directory that is not on this machine (an upload):
+     * each location must name one of {@code fileSizes} and its byte range must lie inside that file.
+     *
+     * @param fileSizes path relative to the directory (with {@code /}) → size in bytes
+     * @throws InvalidOnnxException (BAD_EXTERNAL_DATA) naming the first tensor and location that do not resolve
+     */
+    public static void checkInside(java.util.Map<String, Long> fileSizes, java.util.List<TensorRef> references) {
+        for (TensorRef t : references) {
+            Ref ref = t.ref();
+            String location = normalize(ref.location());
+            Long size = fileSizes.get(location);
+            if (size == null) {
+                throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "tensor '" + t.tensor()
+                        + "' keeps its data in '" + ref.location() + "', which is not a file of the upload");
+            }
+            long length = Math.max(ref.length(), 0);
+            if (ref.offset() > size || length > size - ref.offset()) {
+                throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external tensor '" + t.tensor()
+                        + "' wants bytes [" + ref.offset() + ", " + (ref.offset() + length) + ") of '"
+                        + ref.location() + "' but that file has " + size + " bytes");
+            }
+        }
+    }
+
+    /**
+     * A safe relative location in canonical form ({@code ./} segments and repeated slashes dropped), as the
+     * files of a directory upload are keyed.
+     *
+     * @throws InvalidOnnxException (BAD_EXTERNAL_DATA) for an unsafe location
+     */
+    public static String normalize(String location) {
+        requireSafeLocation(location);
+        StringBuilder out = new StringBuilder();
+        for (String segment : location.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            out.append(segment);
+        }
+        if (out.length() == 0) {
+            throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "external data location '" + location
+                    + "' names no file");
+        }
+        return out.toString();
+    }
+
     /** True if the tensor's bytes are in a side file. */
     public static boolean isExternal(OnnxMl.TensorProtoOrBuilder tensor) {
         return tensor.hasDataLocation() && tensor.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL;
@@ -130,8 +189,13 @@ public final class ExternalData {
         }
     }
 
-    /** Why {@code location} could leave the model's directory, or null if it cannot. */
-    static String unsafeReason(String location) {
+    /**
+     * Why {@code location} could leave the model's directory, or null if it cannot.
+     *
+     * @param location a path from a model or an archive entry
+     * @return the reason, or null for a safe relative path
+     */
+    public static String unsafeReason(String location) {
         if (location == null || location.isEmpty()) {
             return "empty";
         }

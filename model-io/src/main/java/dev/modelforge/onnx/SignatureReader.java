@@ -64,7 +64,7 @@ public final class SignatureReader {
     public static ModelSignature validateSingleFile(InputStream in, ModelLimits limits) {
         StreamingModelParser parser = parse(in, limits, true);
         if (!parser.externalTensors().isEmpty()) {
-            StreamingModelParser.ExternalTensor t = parser.externalTensors().get(0);
+            ExternalData.TensorRef t = parser.externalTensors().get(0);
             String unsafe = ExternalData.unsafeReason(t.ref().location());
             throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "tensor '" + t.tensor()
                     + "' keeps its data in the external file '" + t.ref().location() + "'"
@@ -73,6 +73,39 @@ public final class SignatureReader {
                     + "(onnx.save(model, path, save_as_external_data=False)) if it is under 2 GB");
         }
         return parser.toSignature();
+    }
+
+    /**
+     * The upload check of the {@code model.onnx} of a model directory: the same checks as
+     * {@link #validateSingleFile}, except that external-data tensors are allowed; their references (with
+     * {@code length} filled in from dims and type when the model omits it) are returned for the caller to
+     * resolve against the directory's files with {@link ExternalData#checkInside}.
+     *
+     * @throws ModelLimitException  past one of {@code limits}
+     * @throws InvalidOnnxException if the bytes are not a runnable ONNX model, or a location is unsafe
+     * @throws UncheckedIOException if reading the stream fails
+     */
+    public static DirectoryModel validateDirectoryModel(InputStream in, ModelLimits limits) {
+        StreamingModelParser parser = parse(in, limits, true);
+        ModelSignature signature = parser.toSignature();
+        for (ExternalData.TensorRef t : parser.externalTensors()) {
+            String unsafe = ExternalData.unsafeReason(t.ref().location());
+            if (unsafe != null) {
+                throw new InvalidOnnxException(Reason.BAD_EXTERNAL_DATA, "tensor '" + t.tensor()
+                        + "' keeps its data at '" + t.ref().location() + "', which is rejected: " + unsafe
+                        + "; a location must be a relative path inside the model's directory");
+            }
+        }
+        return new DirectoryModel(signature, List.copyOf(parser.externalTensors()));
+    }
+
+    /**
+     * What {@link #validateDirectoryModel} learned: the signature and every external-data reference.
+     *
+     * @param signature  the model's signature
+     * @param references external-data references in initializer order (locations already checked to be safe)
+     */
+    public record DirectoryModel(ModelSignature signature, List<ExternalData.TensorRef> references) {
     }
 
     /**
@@ -92,7 +125,7 @@ public final class SignatureReader {
         }
         ModelSignature signature = parser.toSignature();
         Path base = OnnxFiles.baseDir(modelFile);
-        for (StreamingModelParser.ExternalTensor t : parser.externalTensors()) {
+        for (ExternalData.TensorRef t : parser.externalTensors()) {
             ExternalData.checkRange(base, t.tensor(), t.ref());
         }
         return signature;

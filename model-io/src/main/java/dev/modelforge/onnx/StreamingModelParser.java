@@ -31,7 +31,7 @@ final class StreamingModelParser {
     private final GraphCheck graph;
     private long nameBytes;
     private long signatureBytes;
-    private final List<ExternalTensor> externalTensors = new ArrayList<>();
+    private final List<ExternalData.TensorRef> externalTensors = new ArrayList<>();
     private boolean sawIrVersion;
     private boolean sawGraph;
     private long irVersion;
@@ -45,10 +45,6 @@ final class StreamingModelParser {
     private int initializerCount;
     private int nodeCount;
     private long parameterCount;
-
-    /** A tensor whose bytes live in a side file, as the model names it. */
-    record ExternalTensor(String tensor, ExternalData.Ref ref) {
-    }
 
     StreamingModelParser(CodedInputStream in, ModelLimits limits, boolean validate) {
         this.in = in;
@@ -106,7 +102,7 @@ final class StreamingModelParser {
         }
     }
 
-    List<ExternalTensor> externalTensors() {
+    List<ExternalData.TensorRef> externalTensors() {
         return externalTensors;
     }
 
@@ -218,7 +214,10 @@ final class StreamingModelParser {
         }
         initializerNames.add(t.name);
         if (t.external) {
-            externalTensors.add(new ExternalTensor(t.name, t.ref()));
+            ExternalData.Ref ref = t.ref();
+            long expected = ref.length() >= 0 ? ref.length() : t.expectedBytes();
+            externalTensors.add(new ExternalData.TensorRef(t.name, new ExternalData.Ref(ref.location(), ref.offset(),
+                    expected, ref.checksum())));
         }
         if (graph != null) {
             t.check();

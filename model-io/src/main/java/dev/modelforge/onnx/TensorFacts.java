@@ -49,6 +49,29 @@ final class TensorFacts {
                 + key + " '" + v + "' (expected a non-negative integer)");
     }
 
+    /**
+     * The bytes the dims and type call for, or -1 when they do not say (strings, unknown type, negative or
+     * overflowing dims): what an external reference without {@code length} must find in its file.
+     */
+    long expectedBytes() {
+        ElementType type = ElementType.fromOnnxOrUndefined(dataType);
+        if (type == ElementType.UNDEFINED || type == ElementType.STRING) {
+            return -1;
+        }
+        long bits = type.bits();
+        try {
+            for (long d : dims) {
+                if (d < 0) {
+                    return -1;
+                }
+                bits = Math.multiplyExact(bits, d);
+            }
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+        return bits / 8 + (bits % 8 == 0 ? 0 : 1);
+    }
+
     /** Refuses data that does not match the dims (the check ONNX Runtime would make at load time). */
     void check() {
         if (external) {

@@ -1,6 +1,8 @@
 package dev.modelforge.worker.compression;
 
 import dev.modelforge.api.job.StoredObject;
+import dev.modelforge.api.version.ManifestFile;
+import dev.modelforge.onnx.ExternalData;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
@@ -19,7 +21,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The worker's access to the shared bucket: downloads verified against the sha256 the registry recorded (hashed
@@ -61,6 +66,40 @@ public class BlobStore {
                     + object.sha256() + " (" + object.sizeBytes() + " bytes), got " + actual + " (" + size + " bytes)");
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Downloads a model directory into {@code dir}, each file verified by its sha256, and answers its
+     * {@code model.onnx}. Paths are checked again here: none may leave {@code dir}.
+     */
+    public Path downloadDirectory(StoredObject object, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (ManifestFile f : object.files()) {
+            Path target = ExternalData.resolve(dir, ExternalData.normalize(f.path()));
+            Files.createDirectories(target.getParent());
+            download(new StoredObject(f.storageKey(), f.sha256(), f.sizeBytes()), target);
+        }
+        Path model = dir.resolve(ManifestFile.MODEL_FILE);
+        if (!Files.isRegularFile(model)) {
+            throw new IOException("model directory " + object.sha256() + " has no " + ManifestFile.MODEL_FILE);
+        }
+        return model;
+    }
+
+    /**
+     * Stores every regular file under {@code dir} content-addressed and answers the directory as the registry
+     * registers it: the files by path (the registry writes the manifest).
+     */
+    public StoredObject uploadDirectory(Path dir) throws IOException {
+        List<ManifestFile> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                String path = dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                StoredObject stored = uploadContentAddressed(p);
+                files.add(new ManifestFile(path, stored.sha256(), stored.sizeBytes()));
+            }
+        }
+        return new StoredObject(null, null, 0, files);
     }
 
     /** Stores {@code file} under its content address unless identical bytes are already there. */

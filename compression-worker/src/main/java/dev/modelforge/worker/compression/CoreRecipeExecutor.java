@@ -1,7 +1,10 @@
 package dev.modelforge.worker.compression;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelforge.api.profile.RecipeRef;
+import dev.modelforge.api.version.ManifestFile;
+import dev.modelforge.onnx.OnnxFiles;
 import dev.modelforge.compress.CompressionException;
 import dev.modelforge.compress.CompressionRequest;
 import dev.modelforge.compress.Compressor;
@@ -38,8 +41,20 @@ public class CoreRecipeExecutor implements RecipeExecutor {
     @Override
     public Output run(Path original, Optional<Path> calibration, Optional<Path> eval, RecipeRef ref, Path workDir,
                       Progress progress) throws Exception {
+        return run(original, false, calibration, eval, ref, workDir, progress);
+    }
+
+    /**
+     * The variant is written as {@code variant/model.onnx}; the compressor puts weights past protobuf's limit into
+     * {@code model.onnx.data} beside it, and a directory original's variant is rewritten with its weights there
+     * too, so a directory model's variants are directories, and a variant too large for one file becomes one.
+     */
+    @Override
+    public Output run(Path original, boolean directory, Optional<Path> calibration, Optional<Path> eval,
+                      RecipeRef ref, Path workDir, Progress progress) throws Exception {
         Recipe recipe = new Recipe(ref.steps().stream().map(s -> new RecipeStep(s.name(), s.params())).toList());
-        Path out = workDir.resolve("variant.onnx");
+        Path variantDir = Files.createDirectories(workDir.resolve("variant"));
+        Path out = variantDir.resolve(ManifestFile.MODEL_FILE);
         CompressionReport report;
         try {
             report = compressor.compress(new CompressionRequest(original, out, recipe, calibration, eval,
@@ -54,13 +69,14 @@ public class CoreRecipeExecutor implements RecipeExecutor {
             throw new RecipeRefusedException(e.kind().name().toLowerCase().replace('_', '-') + ": "
                     + e.getMessage(), e);
         }
-        if (Files.exists(workDir.resolve("variant.onnx.data"))) {
-            // Variants above ONNX's 2 GB protobuf limit keep weights in a side file, which registration does not
-            // carry yet; refusing is honest, a half-stored variant would not be.
-            throw new RecipeRefusedException("variant needs external data (> 2 GB), not supported by the worker yet",
-                    null);
+        boolean external = Files.exists(variantDir.resolve(ManifestFile.MODEL_FILE + ".data"));
+        if (directory && !external) {
+            // validated as one file; the bytes ORT checked are the same, only their place changes
+            OnnxFiles.writeWithExternalData(OnnxFiles.read(out), variantDir, out);
         }
-        return new Output(out, json.readTree(report.toJson()), toolVersion());
+        JsonNode reportJson = json.readTree(report.toJson());
+        return directory || external ? new Output(out, reportJson, toolVersion(), variantDir)
+                : new Output(out, reportJson, toolVersion());
     }
 
     /** The compression tool and its version; part of a variant's identity. */

@@ -199,17 +199,22 @@ public class JobProcessor {
     private Computed compute(CompressionJobMessage job, Lease lease) throws Exception {
         Path dir = ScratchDirs.createDirectory(config.workDir().orElse(null), "modelforge-job-");
         try {
-            Path original = dir.resolve("original.onnx");
-            blobs.download(job.original(), original);
+            boolean directory = job.original().isDirectory();
+            Path original = directory ? blobs.downloadDirectory(job.original(), dir.resolve("original"))
+                    : dir.resolve("original.onnx");
+            if (!directory) {
+                blobs.download(job.original(), original);
+            }
             Optional<Path> calibration = fetch(job.calibration(), dir.resolve("calibration.data"));
             Optional<Path> eval = fetch(job.eval(), dir.resolve("eval.data"));
             Throttle progress = new Throttle(job.jobId(), lease);
             progress.send("downloaded", 10, true);
             Path work = Files.createDirectory(dir.resolve("work"));
-            RecipeExecutor.Output out = executor.run(original, calibration, eval, job.recipe(), work,
+            RecipeExecutor.Output out = executor.run(original, directory, calibration, eval, job.recipe(), work,
                     (phase, fraction) -> progress.send(phase, 10 + (int) Math.round(80 * clamp(fraction)), false));
             progress.send("uploading", 90, true);
-            StoredObject stored = blobs.uploadContentAddressed(out.model());
+            StoredObject stored = out.directory() != null ? blobs.uploadDirectory(out.directory())
+                    : blobs.uploadContentAddressed(out.model());
             return new Computed(stored, out.toolVersion(), out.report());
         } finally {
             deleteTree(dir);

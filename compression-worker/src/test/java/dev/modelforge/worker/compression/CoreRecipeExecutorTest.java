@@ -55,4 +55,31 @@ class CoreRecipeExecutorTest {
                 .hasMessageNotContaining("--calibration").hasMessageNotContaining(tmp.toString());
         assertThat(work.resolve("variant.onnx")).doesNotExist();
     }
+
+    /**
+     * A model directory's variant is a directory too: model.onnx with its weights in model.onnx.data beside it, every
+     * reference resolving there (what the registry then registers file by file).
+     */
+    @Test
+    void directoryOriginalGivesADirectoryVariant() throws Exception {
+        float[] w = new float[256 * 128];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) Math.sin(i * 0.1);
+        }
+        ModelBuilder b = ModelBuilder.create("mlp", 13).input("x", DataType.FLOAT, 1, 256)
+                .initializer(Tensor.ofFloats("w", new long[] {256, 128}, w));
+        b.node("MatMul", List.of("x", "w"), List.of("y"));
+        Path original = Files.createDirectory(tmp.resolve("original")).resolve("model.onnx");
+        ModelFiles.write(b.output("y", DataType.FLOAT, 1, 128).build(), original, "model.onnx.data", 0);
+        assertThat(tmp.resolve("original/model.onnx.data")).isRegularFile();
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        RecipeExecutor.Output out = executor().run(original, true, Optional.empty(), Optional.empty(),
+                RecipeRef.of("int8-dynamic"), work, (phase, fraction) -> { });
+        assertThat(out.directory()).isEqualTo(work.resolve("variant"));
+        assertThat(out.model()).isEqualTo(work.resolve("variant/model.onnx"));
+        assertThat(work.resolve("variant/model.onnx.data")).isRegularFile();
+        dev.modelforge.onnx.SignatureReader.readChecked(out.model());
+        assertThat(dev.modelforge.onnx.OnnxFiles.read(out.model()).getGraph().getInitializerList())
+                .anyMatch(dev.modelforge.onnx.ExternalData::isExternal);
+    }
 }

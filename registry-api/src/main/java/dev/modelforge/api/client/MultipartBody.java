@@ -46,6 +46,14 @@ final class MultipartBody {
         return this;
     }
 
+    MultipartBody stream(String name, StreamedModel model) {
+        bytes(header(name, model.fileName(), model.contentType()));
+        pieces.add(model);
+        length += model.length();
+        bytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        return this;
+    }
+
     /** Ends the body; call once, after the last part and before {@link #length()} or {@link #open()}. */
     MultipartBody finish() {
         bytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -61,6 +69,9 @@ final class MultipartBody {
                 Object p = parts.get(index);
                 if (p instanceof byte[] b) {
                     return new ByteArrayInputStream(b);
+                }
+                if (p instanceof StreamedModel m) {
+                    return m.open().get();
                 }
                 try {
                     return Files.newInputStream((Path) p);

@@ -205,6 +205,44 @@ public final class RegistryClient {
     }
 
     /**
+     * Where a file of a model-directory variant is (a presigned storage URL the registry redirects to).
+     *
+     * @param variantId the variant
+     * @param path      the file's path in the directory, e.g. {@code model.onnx.data}
+     * @return the URL to fetch it from
+     */
+    public URI variantFileUri(String variantId, String path) {
+        return redirectTarget("/api/v1/variants/" + query(variantId) + "/artifact/files/" + pathSegments(path));
+    }
+
+    /**
+     * Where a file of a model-directory version is (a presigned storage URL the registry redirects to).
+     *
+     * @param name    model name
+     * @param version version number
+     * @param path    the file's path in the directory
+     * @return the URL to fetch it from
+     */
+    public URI versionFileUri(String name, int version, String path) {
+        return redirectTarget("/api/v1/models/" + segment(name) + "/versions/" + version + "/artifact/files/"
+                + pathSegments(path));
+    }
+
+    private static String pathSegments(String path) {
+        return java.util.Arrays.stream(path.split("/")).map(RegistryClient::segment)
+                .collect(java.util.stream.Collectors.joining("/"));
+    }
+
+    private URI redirectTarget(String path) {
+        HttpResponse<String> r = exchange(request(path).GET(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 302) {
+            throw failure(r.statusCode(), r.body());
+        }
+        return URI.create(r.headers().firstValue("Location").orElseThrow(
+                () -> new RegistryClientException("redirect without Location", 302, null, null)));
+    }
+
+    /**
      * Asks where a variant's file can be downloaded (any variant, promoted or not).
      *
      * @param variantId the variant
@@ -269,6 +307,25 @@ public final class RegistryClient {
      * @return the version and whether it was newly created
      */
     public UploadResult upload(UploadRequest upload, UploadProgress progress) {
+        return upload(upload, null, progress);
+    }
+
+    /**
+     * Uploads a model directory (model.onnx plus its external-data files) as a new version: {@code tar} is the
+     * directory packed as a tar stream, sent as the raw body ({@code application/x-tar}) or, with datasets, as the
+     * {@code model} part of a multipart body; never held in memory. {@code upload.modelFile()} and
+     * {@code upload.sha256()} are not used.
+     *
+     * @param upload   metadata, datasets, idempotency key
+     * @param tar      the packed directory
+     * @param progress progress callback
+     * @return the version and whether it was newly created
+     */
+    public UploadResult uploadDirectory(UploadRequest upload, StreamedModel tar, UploadProgress progress) {
+        return upload(upload, tar, progress);
+    }
+
+    private UploadResult upload(UploadRequest upload, StreamedModel streamed, UploadProgress progress) {
         HttpRequest.Builder b = request("/api/v1/models/" + segment(upload.modelName()) + "/versions"
                 + (upload.allowSignatureChange() ? "?" + UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM + "=true" : ""),
                 null);
@@ -283,7 +340,11 @@ public final class RegistryClient {
                 if (upload.metadata() != null) {
                     multipart.text("metadata", JSON, json.writeValueAsString(upload.metadata()));
                 }
-                multipart.file("model", upload.modelFile(), "application/octet-stream");
+                if (streamed != null) {
+                    multipart.stream("model", streamed);
+                } else {
+                    multipart.file("model", upload.modelFile(), "application/octet-stream");
+                }
                 if (upload.evalFile() != null) {
                     multipart.file("eval", upload.evalFile(), "application/octet-stream");
                 }
@@ -294,6 +355,11 @@ public final class RegistryClient {
                 b.header("Content-Type", multipart.contentType());
                 length = multipart.length();
                 body = multipart::open;
+            } else if (streamed != null) {
+                metadataHeaders(b, upload.metadata());
+                b.header("Content-Type", streamed.contentType());
+                length = streamed.length();
+                body = streamed.open();
             } else {
                 metadataHeaders(b, upload.metadata());
                 b.header("Content-Type", "application/octet-stream");

@@ -217,8 +217,31 @@ public class ArtifactStore {
         a.sizeBytes = blob.sizeBytes();
         a.mediaType = blob.mediaType();
         a.storageKey = blob.storageKey();
+        a.modelBytes = blob.sizeBytes();
         a.createdAt = Instant.now();
         a.persist();
+        return a;
+    }
+
+    /**
+     * Finds or inserts the row of a model directory's manifest, after the rows of its files; runs in the caller's
+     * transaction.
+     *
+     * @param manifest the stored manifest JSON
+     * @param files    path inside the directory → the stored file
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Artifact registerDirectory(StoredBlob manifest, java.util.Map<String, StoredBlob> files) {
+        Artifact existing = Artifact.findById(manifest.sha256());
+        if (existing != null) {
+            return existing;
+        }
+        Artifact a = register(manifest);
+        files.forEach((path, blob) -> {
+            register(blob);
+            a.files.add(new ArtifactFile(path, blob.sha256(), blob.sizeBytes()));
+        });
+        a.modelBytes = files.values().stream().mapToLong(StoredBlob::sizeBytes).sum();
         return a;
     }
 

@@ -148,7 +148,7 @@ public class BenchmarkJobs {
     }
 
     private static StoredObject stored(Artifact a) {
-        return new StoredObject(a.storageKey, a.sha256, a.sizeBytes);
+        return a.toStoredObject();
     }
 
     /** The worker's claim: queued (or an expired lease) → running, with a new lease. */
@@ -277,7 +277,7 @@ public class BenchmarkJobs {
         leases.requireLive(job, claimant, Instant.now());
         // The size is the registry's own (measured when the artifact was stored), whatever the worker says.
         BenchmarkResult result = body.forJob(job.id.toString(), variantId, job.profile)
-                .withSizeBytes(job.variant.artifact.sizeBytes);
+                .withSizeBytes(job.variant.artifact.modelBytes);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         BenchmarkResultEntity row = new BenchmarkResultEntity();
         row.jobId = job.id;

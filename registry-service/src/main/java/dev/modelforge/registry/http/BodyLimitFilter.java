@@ -16,7 +16,7 @@ import jakarta.inject.Inject;
  * Per-route body limits. {@code quarkus.http.limits.max-body-size} is one global value and must admit the
  * largest upload (model plus datasets), which would let a JSON route buffer gigabytes too. This filter runs
  * before any route reads the body and holds each request to the limit of its kind: model uploads
- * ({@code application/octet-stream} and {@code multipart/form-data}) to the model maximum plus two
+ * ({@code application/octet-stream}, {@code application/x-tar} and {@code multipart/form-data}) to the model maximum plus two
  * datasets, everything else to {@code modelforge.http.max-json-body-size}.
  *
  * <p>The check uses {@code Content-Length}, so it costs nothing and refuses before a byte of the body is
@@ -45,7 +45,8 @@ public class BodyLimitFilter {
     private void check(RoutingContext rc) {
         var request = rc.request();
         String type = String.valueOf(request.getHeader(HttpHeaders.CONTENT_TYPE)).toLowerCase();
-        boolean upload = type.startsWith("application/octet-stream") || type.startsWith("multipart/form-data");
+        boolean upload = type.startsWith("application/octet-stream") || type.startsWith("multipart/form-data")
+                || type.startsWith("application/x-tar");
         long limit = upload
                 ? uploads.maxSize().asLongValue() + 2 * uploads.maxDatasetSize().asLongValue() + MULTIPART_OVERHEAD
                 : config.maxJsonBodySize().asLongValue();

@@ -10,6 +10,9 @@ import dev.modelforge.api.job.JobStatus;
 import dev.modelforge.api.job.PipelineProblemTypes;
 import dev.modelforge.api.variant.Variant;
 import dev.modelforge.api.variant.VariantRegistration;
+import dev.modelforge.registry.artifact.ArtifactStore;
+import dev.modelforge.registry.artifact.Manifests;
+import dev.modelforge.registry.artifact.StoredBlob;
 import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.planner.Planner;
 import dev.modelforge.registry.planner.VersionStatusTracker;
@@ -56,6 +59,12 @@ public class JobService {
 
     @Inject
     ArtifactVerifier verifier;
+
+    @Inject
+    Manifests manifests;
+
+    @Inject
+    ArtifactStore artifacts;
 
     @Inject
     Planner planner;
@@ -151,6 +160,25 @@ public class JobService {
             return repeated;
         }
         verifier.verify(reg.artifact());
+        StoredBlob manifest = null;
+        if (reg.artifact().isDirectory()) {
+            try {
+                manifest = manifests.store(reg.artifact().files());
+            } catch (IllegalArgumentException e) {
+                throw invalid("model directory: " + e.getMessage());
+            }
+        }
+        try {
+            Registration r = record(id, reg, claimant, manifest);
+            artifacts.release(manifest);
+            return r;
+        } catch (RuntimeException e) {
+            artifacts.discardIfUnreferenced(manifest);
+            throw e;
+        }
+    }
+
+    private Registration record(String id, VariantRegistration reg, JobLeases.Claimant claimant, StoredBlob manifest) {
         return QuarkusTransaction.requiringNew().call(() -> {
             CompressionJobEntity job = lock(id);
             Registration done = registered(job, claimant);
@@ -159,7 +187,7 @@ public class JobService {
             }
             leases.requireLive(job, claimant, Instant.now());
             VariantService.Registered registered = variants.register(job.version, job.recipe, reg.toolVersion(),
-                    reg.artifact(), reg.report(), job.profiles, job.id);
+                    reg.artifact(), manifest, reg.report(), job.profiles, job.id);
             job.progressPercent = 100;
             job.variantId = registered.variant().id;
             job.workerId = workerId(reg.workerId());

@@ -152,6 +152,6 @@ public class Planner {
     }
 
     private static StoredObject stored(Artifact a) {
-        return a == null ? null : new StoredObject(a.storageKey, a.sha256, a.sizeBytes);
+        return a == null ? null : a.toStoredObject();
     }
 }

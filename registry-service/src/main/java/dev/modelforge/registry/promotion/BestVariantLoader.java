@@ -200,11 +200,11 @@ public class BestVariantLoader {
             latencyRatio = v.id.equals(b.id) ? 1.0 : bench.latency().p50Millis() / base.latency().p50Millis();
         }
         if (ok && base != null && base.latency() != null) {
-            Double mine = Candidates.measurement(bench, v.id.equals(b.id), v.artifact.sizeBytes).accuracyPercent();
-            Double theirs = Candidates.measurement(base, true, b.artifact.sizeBytes).accuracyPercent();
+            Double mine = Candidates.measurement(bench, v.id.equals(b.id), v.artifact.modelBytes).accuracyPercent();
+            Double theirs = Candidates.measurement(base, true, b.artifact.modelBytes).accuracyPercent();
             accuracyDelta = mine == null || theirs == null ? null : mine - theirs;
         }
         return new BaselineDeltas(b.id.toString(), latencyRatio, ciLow, ciHigh,
-                (double) v.artifact.sizeBytes / b.artifact.sizeBytes, accuracyDelta);
+                (double) v.artifact.modelBytes / b.artifact.modelBytes, accuracyDelta);
     }
 }

@@ -69,7 +69,7 @@ public class Candidates {
                     + (r.failureDetail() == null ? "" : " (" + r.failureDetail() + ")");
             return new Candidate(id, v.version.version, recipe, baseline, null, why);
         }
-        return Candidate.measured(id, v.version.version, recipe, baseline, measurement(r, baseline, v.artifact.sizeBytes));
+        return Candidate.measured(id, v.version.version, recipe, baseline, measurement(r, baseline, v.artifact.modelBytes));
     }
 
     /**

@@ -26,8 +26,15 @@ public class ArtifactVerifier {
     @Inject
     ObjectStorage storage;
 
+    @Inject
+    dev.modelforge.registry.version.UploadConfig uploads;
+
     /** @throws ProblemException 422 {@code artifact-mismatch} when storage does not hold what the worker claims */
     public void verify(StoredObject stored) {
+        if (stored != null && stored.isDirectory()) {
+            verifyDirectory(stored);
+            return;
+        }
         if (stored == null || stored.sha256() == null || !stored.sha256().matches("[0-9a-f]{64}")
                 || stored.sizeBytes() <= 0) {
             throw VariantService.invalidReport("artifact needs a lower-case hex sha256 and a positive size");
@@ -59,6 +66,26 @@ public class ArtifactVerifier {
             LOG.warnf("object %s hashes to %s; removing it", key, actual);
             storage.remove(key);
             throw mismatch("the object at '" + key + "' hashes to " + actual + "; it was removed");
+        }
+    }
+
+    /**
+     * A model directory: the listing must be a valid one (model.onnx, safe canonical paths, at most
+     * {@code modelforge.upload.max-directory-files}) and every file is verified as a single object.
+     */
+    private void verifyDirectory(StoredObject stored) {
+        var sorted = stored.files().stream().sorted(java.util.Comparator.comparing(
+                f -> f.path() == null ? "" : f.path())).toList();
+        String problem = dev.modelforge.registry.artifact.Manifests.problem(sorted);
+        if (problem != null) {
+            throw VariantService.invalidReport("model directory: " + problem);
+        }
+        if (sorted.size() > uploads.maxDirectoryFiles()) {
+            throw VariantService.invalidReport("model directory has more than " + uploads.maxDirectoryFiles()
+                    + " files");
+        }
+        for (var f : sorted) {
+            verify(new StoredObject(f.storageKey(), f.sha256(), f.sizeBytes()));
         }
     }
 

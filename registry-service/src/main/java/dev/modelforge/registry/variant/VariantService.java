@@ -7,7 +7,10 @@ import dev.modelforge.api.profile.RecipeRef;
 import dev.modelforge.api.variant.Variant;
 import dev.modelforge.api.variant.VariantCreatedEvent;
 import dev.modelforge.api.version.MediaTypes;
+import dev.modelforge.api.version.ManifestFile;
 import dev.modelforge.registry.artifact.Artifact;
+import dev.modelforge.registry.artifact.ArtifactStore;
+import dev.modelforge.registry.artifact.StoredBlob;
 import dev.modelforge.registry.error.ProblemException;
 import dev.modelforge.registry.events.Outbox;
 import dev.modelforge.registry.storage.ObjectStorage;
@@ -71,12 +74,22 @@ public class VariantService {
     @Transactional(Transactional.TxType.MANDATORY)
     public Registered register(ModelVersion version, RecipeRef recipe, String toolVersion, StoredObject stored,
                                JsonNode report, Collection<String> profiles, UUID jobId) {
+        return register(version, recipe, toolVersion, stored, null, report, profiles, jobId);
+    }
+
+    /**
+     * As {@link #register(ModelVersion, RecipeRef, String, StoredObject, JsonNode, Collection, UUID)}; for a model
+     * directory ({@code stored.files()} set, each file verified) {@code manifest} is its stored manifest.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Registered register(ModelVersion version, RecipeRef recipe, String toolVersion, StoredObject stored,
+                               StoredBlob manifest, JsonNode report, Collection<String> profiles, UUID jobId) {
         Optional<VariantEntity> existing = VariantEntity.findFor(version, recipe.hash(), toolVersion);
         if (existing.isPresent()) {
             addProfiles(existing.get(), profiles);
             return new Registered(existing.get(), false);
         }
-        Artifact artifact = artifactFor(stored);
+        Artifact artifact = manifest == null ? artifactFor(stored) : directoryFor(stored, manifest);
         return new Registered(create(version, recipe, toolVersion, artifact, report, profiles, jobId), true);
     }
 
@@ -100,6 +113,9 @@ public class VariantService {
         variant.profiles = List.copyOf(merged);
         profilesAdded.fire(new VariantProfilesAdded(variant.id, List.copyOf(added)));
     }
+
+    @Inject
+    ArtifactStore artifacts;
 
     public Variant get(UUID id) {
         return VariantEntity.<VariantEntity>findByIdOptional(id).map(VariantEntity::toApi)
@@ -169,6 +185,15 @@ public class VariantService {
                 .setParameter(3, MediaTypes.ONNX).setParameter(4, key).setParameter(5, Instant.now())
                 .executeUpdate();
         return Artifact.findById(stored.sha256());
+    }
+
+    private Artifact directoryFor(StoredObject stored, StoredBlob manifest) {
+        var files = new java.util.TreeMap<String, StoredBlob>();
+        for (ManifestFile f : stored.files()) {
+            String type = f.path().equals(ManifestFile.MODEL_FILE) ? MediaTypes.ONNX : MediaTypes.OCTET_STREAM;
+            files.put(f.path(), new StoredBlob(f.sha256(), f.sizeBytes(), type, false, null));
+        }
+        return artifacts.registerDirectory(manifest, files);
     }
 
     static ProblemException invalidReport(String detail) {

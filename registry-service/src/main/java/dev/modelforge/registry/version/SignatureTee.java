@@ -23,16 +23,26 @@ final class SignatureTee extends FilterInputStream {
     private static final int PIPE_BYTES = 1 << 20;
 
     private final BytePipe toParser;
-    private final Future<ModelSignature> parsed;
+    private final Future<SignatureReader.DirectoryModel> parsed;
     private boolean parserGone;
 
     SignatureTee(InputStream in, ExecutorService parserThreads, ModelLimits limits) {
+        this(in, parserThreads, limits, false);
+    }
+
+    /**
+     * @param directory the {@code model.onnx} of a model directory: external-data references are collected
+     *                  ({@link #references()}) instead of refused
+     */
+    SignatureTee(InputStream in, ExecutorService parserThreads, ModelLimits limits, boolean directory) {
         super(in);
         toParser = new BytePipe(PIPE_BYTES);
         InputStream parserIn = toParser.reader();
         parsed = parserThreads.submit(() -> {
             try (parserIn) {
-                return SignatureReader.validateSingleFile(parserIn, limits);
+                return directory ? SignatureReader.validateDirectoryModel(parserIn, limits)
+                        : new SignatureReader.DirectoryModel(SignatureReader.validateSingleFile(parserIn, limits),
+                                java.util.List.of());
             }
         });
     }
@@ -81,6 +91,15 @@ final class SignatureTee extends FilterInputStream {
      * @throws InvalidOnnxException if the bytes are not a usable ONNX model
      */
     ModelSignature signature() {
+        return checked().signature();
+    }
+
+    /** The model's external-data references (empty for a single-file upload); waits like {@link #signature()}. */
+    java.util.List<dev.modelforge.onnx.ExternalData.TensorRef> references() {
+        return checked().references();
+    }
+
+    private SignatureReader.DirectoryModel checked() {
         closePipe();
         try {
             return parsed.get();

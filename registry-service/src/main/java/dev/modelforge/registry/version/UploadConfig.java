@@ -35,6 +35,13 @@ public interface UploadConfig {
     @WithDefault("1M")
     MemorySize receiveBuffer();
 
+    /**
+     * Files in one model-directory upload (a tar of {@code model.onnx} and its external data): each becomes an
+     * artifact row, so a tar of a million empty files must stop here.
+     */
+    @WithDefault("4096")
+    int maxDirectoryFiles();
+
     /** A raw upload whose client sends nothing for this long fails with 408 and stores nothing. */
     @WithDefault("60s")
     Duration bodyIdleTimeout();

@@ -55,6 +55,17 @@ public class VersionRegistrar {
     public UploadOutcome register(String modelName, StoredBlob model, StoredBlob eval, StoredBlob calibration,
                                   SignatureDto signature, SourceMetadata source, String idempotencyKey,
                                   Uploader uploader) {
+        return register(modelName, model, null, eval, calibration, signature, source, idempotencyKey, uploader);
+    }
+
+    /**
+     * Registers stored blobs as the model's next version; {@code files} (path → blob) makes {@code model} a model
+     * directory's manifest, null a single file.
+     */
+    @Transactional
+    public UploadOutcome register(String modelName, StoredBlob model, java.util.Map<String, StoredBlob> files,
+                                  StoredBlob eval, StoredBlob calibration, SignatureDto signature,
+                                  SourceMetadata source, String idempotencyKey, Uploader uploader) {
         Model m = models.lockOrCreate(modelName, uploader.actor());
         if (idempotencyKey != null) {
             Optional<ModelVersion> previous = ModelVersion.findByIdempotencyKey(m, idempotencyKey);
@@ -73,7 +84,7 @@ public class VersionRegistrar {
         v.model = m;
         v.version = ModelVersion.latestNumber(m) + 1;
         v.status = VersionStatus.UPLOADED;
-        v.artifact = artifacts.register(model);
+        v.artifact = files == null ? artifacts.register(model) : artifacts.registerDirectory(model, files);
         v.eval = eval == null ? null : artifacts.register(eval);
         v.calibration = calibration == null ? null : artifacts.register(calibration);
         v.signature = signature;

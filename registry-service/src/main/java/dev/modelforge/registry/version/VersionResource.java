@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelforge.api.version.ModelVersionDto;
 import dev.modelforge.api.version.SourceMetadata;
 import dev.modelforge.api.version.UploadHeaders;
+import dev.modelforge.api.problem.ProblemTypes;
+import dev.modelforge.api.version.MediaTypes;
 import dev.modelforge.registry.artifact.Artifact;
+import dev.modelforge.registry.artifact.ArtifactFile;
 import dev.modelforge.registry.auth.Actor;
 import dev.modelforge.registry.auth.Roles;
 import dev.modelforge.registry.error.ProblemException;
@@ -104,9 +107,37 @@ public class VersionResource {
     }
 
     /**
+     * A model directory ({@code model.onnx} plus its external-data files, for models past protobuf's 2 GB limit) as
+     * a tar stream in the body, streamed from the socket into storage file by file; metadata in headers as for
+     * {@link #uploadRaw}.
+     */
+    @POST
+    @Consumes(MediaTypes.TAR)
+    @RolesAllowed(Roles.UPLOADER)
+    public Response uploadDirectory(@PathParam("name") String name, @Context HttpServerRequest request,
+                                    @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
+                                    @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey,
+                                    @HeaderParam(UploadHeaders.GIT_SHA) String gitSha,
+                                    @HeaderParam(UploadHeaders.PIPELINE_URL) String pipelineUrl,
+                                    @HeaderParam(UploadHeaders.FRAMEWORK) String framework,
+                                    @HeaderParam(UploadHeaders.LABELS) String labels,
+                                    @HeaderParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE) String allowHeader,
+                                    @QueryParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM) String allowParam,
+                                    UriInfo uri) {
+        var source = new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
+        Uploader uploader = uploader(name, allowHeader, allowParam, null);
+        try (var body = RequestBodyStream.open(request, config.receiveBuffer().asLongValue(),
+                config.bodyIdleTimeout(), meters.counter("modelforge.upload.receive.pauses"))) {
+            return answer(uploads.uploadDirectory(name, body, contentLength, null, null, source, key(idempotencyKey),
+                    uploader), uri);
+        }
+    }
+
+    /**
      * The multipart path ({@code model}, optional {@code eval}, {@code calibration}, {@code metadata} JSON).
      * Quarkus spools file parts to {@code quarkus.http.body.uploads-directory} before this runs and deletes
-     * them when the request ends, so the disk holds each file once, temporarily.
+     * them when the request ends, so the disk holds each file once, temporarily. A {@code model} part of type
+     * {@code application/x-tar} (or named {@code *.tar}) is a model directory.
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -122,6 +153,10 @@ public class VersionResource {
                                     UriInfo uri) {
         ModelService.requireValidName(name);
         Uploader uploader = uploader(name, allowHeader, allowParam, allowField);
+        if (model != null && isTar(model)) {
+            return answer(uploads.uploadDirectoryFile(name, path(model), path(eval), path(calibration),
+                    parseMetadata(metadata), key(idempotencyKey), uploader), uri);
+        }
         return answer(uploads.uploadFiles(name, path(model), path(eval), path(calibration), parseMetadata(metadata),
                 key(idempotencyKey), uploader), uri);
     }
@@ -169,22 +204,54 @@ public class VersionResource {
     public Response artifact(@PathParam("name") String name, @PathParam("version") int version,
                              @QueryParam("redirect") @DefaultValue("true") boolean redirect) {
         Artifact a = require(name, version).artifact;
-        String fileName = name + "-v" + version + ".onnx";
-        String reprDigest = UploadHeaders.reprDigest(a.sha256);
+        String fileName = name + "-v" + version + (a.isDirectory() ? ".manifest.json" : ".onnx");
+        return serve(a.storageKey, a.sha256, a.sizeBytes, a.mediaType, fileName, redirect);
+    }
+
+    /**
+     * One file of a model-directory version ({@code model.onnx} or an external-data file), by its path in the
+     * directory; redirect or stream as {@link #artifact}. 404 for a single-file version or an unknown path.
+     */
+    @GET
+    @Path("{version}/artifact/files/{path: .+}")
+    @Produces(MediaType.WILDCARD)
+    @RolesAllowed(Roles.READER)
+    @Transactional
+    public Response artifactFile(@PathParam("name") String name, @PathParam("version") int version,
+                                 @PathParam("path") String filePath,
+                                 @QueryParam("redirect") @DefaultValue("true") boolean redirect) {
+        Artifact a = require(name, version).artifact;
+        ArtifactFile file = a.files.stream().filter(f -> f.path.equals(filePath)).findFirst()
+                .orElseThrow(() -> new ProblemException(404, ProblemTypes.NOT_FOUND, "Not found",
+                        "version " + version + " of '" + name + "' has no file '" + filePath + "'"
+                                + (a.isDirectory() ? "" : " (it is a single-file model)")));
+        String key = Artifact.keyFor(file.sha256);
+        String fileName = filePath.substring(filePath.lastIndexOf('/') + 1);
+        return serve(key, file.sha256, file.sizeBytes, MediaTypes.OCTET_STREAM, fileName, redirect);
+    }
+
+    private Response serve(String key, String sha256, long sizeBytes, String mediaType, String fileName,
+                           boolean redirect) {
         Response.ResponseBuilder r;
         if (redirect) {
-            r = Response.status(Response.Status.FOUND).location(URI.create(storage.presignedGet(a.storageKey, fileName)));
+            r = Response.status(Response.Status.FOUND).location(URI.create(storage.presignedGet(key, fileName)));
         } else {
-            String key = a.storageKey;
             StreamingOutput body = out -> {
                 try (InputStream in = storage.open(key)) {
                     in.transferTo(out);
                 }
             };
-            r = Response.ok(body, a.mediaType).header("Content-Length", a.sizeBytes)
+            r = Response.ok(body, mediaType).header("Content-Length", sizeBytes)
                     .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
         }
-        return r.header(UploadHeaders.CHECKSUM_SHA256, a.sha256).header("Repr-Digest", reprDigest).build();
+        return r.header(UploadHeaders.CHECKSUM_SHA256, sha256).header("Repr-Digest", UploadHeaders.reprDigest(sha256))
+                .build();
+    }
+
+    private static boolean isTar(FileUpload model) {
+        String type = model.contentType() == null ? "" : model.contentType().toLowerCase(java.util.Locale.ROOT);
+        String file = model.fileName() == null ? "" : model.fileName().toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith(MediaTypes.TAR) || file.endsWith(".tar");
     }
 
     private ModelVersion require(String name, int version) {

@@ -48,6 +48,9 @@ public class VersionUploadService {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    ModelDirectoryUploads directories;
+
     private ExecutorService parserThreads;
 
     @PostConstruct
@@ -94,15 +97,54 @@ public class VersionUploadService {
         if (size(model) == 0) {
             throw ProblemException.missingModelPart("the 'model' part is empty");
         }
-        for (Path dataset : new Path[] {eval, calibration}) {
-            if (dataset != null && size(dataset) > config.maxDatasetSize().asLongValue()) {
-                throw ProblemException.tooLarge(config.maxDatasetSize().asLongValue());
-            }
-        }
+        checkDatasetSizes(eval, calibration);
         try (InputStream in = Files.newInputStream(model)) {
             return upload(modelName, in, size(model), null, eval, calibration, source, idempotencyKey, uploader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A model directory (model.onnx plus external data) as a tar stream, raw body or spooled multipart part: each
+     * file is stored content-addressed as it streams past, and the version's artifact is their manifest.
+     */
+    public UploadOutcome uploadDirectory(String modelName, InputStream tar, long declaredLength, Path eval,
+                                         Path calibration, SourceMetadata source, String idempotencyKey,
+                                         Uploader uploader) {
+        checkBeforeReading(modelName, declaredLength, source);
+        if (declaredLength == 0) {
+            throw ProblemException.missingModelPart("the request body is empty; send the model directory as a tar");
+        }
+        checkDatasetSizes(eval, calibration);
+        return upload(modelName, stored -> {
+            try {
+                ModelDirectoryUploads.Stored d = directories.read(tar, parserThreads, stored);
+                return new StoredModel(d.manifest(), d.signature(), d.files());
+            } catch (RuntimeException e) {
+                if (tar instanceof RequestBodyStream request && request.failure() != null) {
+                    throw request.failure(); // the client went away or silent: the root cause, whatever it broke
+                }
+                throw e;
+            }
+        }, eval, calibration, source, idempotencyKey, uploader);
+    }
+
+    /** The multipart path with a tar as the 'model' part. */
+    public UploadOutcome uploadDirectoryFile(String modelName, Path tar, Path eval, Path calibration,
+                                             SourceMetadata source, String idempotencyKey, Uploader uploader) {
+        try (InputStream in = Files.newInputStream(tar)) {
+            return uploadDirectory(modelName, in, size(tar), eval, calibration, source, idempotencyKey, uploader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void checkDatasetSizes(Path eval, Path calibration) {
+        for (Path dataset : new Path[] {eval, calibration}) {
+            if (dataset != null && size(dataset) > config.maxDatasetSize().asLongValue()) {
+                throw ProblemException.tooLarge(config.maxDatasetSize().asLongValue());
+            }
         }
     }
 
@@ -116,17 +158,25 @@ public class VersionUploadService {
 
     private UploadOutcome upload(String modelName, InputStream body, long length, String declaredSha256, Path eval,
                                  Path calibration, SourceMetadata source, String idempotencyKey, Uploader uploader) {
+        return upload(modelName, stored -> storeModel(body, length, declaredSha256, stored), eval, calibration,
+                source, idempotencyKey, uploader);
+    }
+
+    private UploadOutcome upload(String modelName, java.util.function.Function<List<StoredBlob>, StoredModel> storer,
+                                 Path eval, Path calibration, SourceMetadata source, String idempotencyKey,
+                                 Uploader uploader) {
         List<StoredBlob> stored = new ArrayList<>(3);
         try {
-            StoredModel model = storeModel(body, length, declaredSha256, stored);
+            StoredModel model = storer.apply(stored);
             ModelSignature signature = model.signature();
             StoredBlob evalBlob = storeDataset("eval", eval, signature, stored);
             StoredBlob calibrationBlob = storeDataset("calibration", calibration, signature, stored);
-            UploadOutcome outcome = registrar.register(modelName, model.blob(), evalBlob, calibrationBlob,
-                    Signatures.toDto(signature), source, idempotencyKey, uploader);
+            UploadOutcome outcome = registrar.register(modelName, model.blob(), model.files(), evalBlob,
+                    calibrationBlob, Signatures.toDto(signature), source, idempotencyKey, uploader);
             stored.forEach(artifacts::release); // committed: the rows hold the objects now
             meters.counter("modelforge.uploads", "outcome", outcome.created() ? "created" : "idempotent").increment();
-            meters.counter("modelforge.upload.bytes").increment(model.blob().sizeBytes());
+            meters.counter("modelforge.upload.bytes").increment(model.files() == null ? model.blob().sizeBytes()
+                    : model.files().values().stream().mapToLong(StoredBlob::sizeBytes).sum());
             return outcome;
         } catch (RuntimeException e) {
             stored.forEach(artifacts::discardIfUnreferenced);
@@ -153,7 +203,7 @@ public class VersionUploadService {
         }
         stored.add(blob); // from here on, a failure must remove it
         try {
-            return new StoredModel(blob, tee.signature());
+            return new StoredModel(blob, tee.signature(), null);
         } catch (InvalidOnnxException e) {
             throw UploadProblems.of(e);
         }
@@ -192,6 +242,7 @@ public class VersionUploadService {
         }
     }
 
-    private record StoredModel(StoredBlob blob, ModelSignature signature) {
+    /** The stored model: its blob (a directory's manifest) and, for a directory, the files by path. */
+    private record StoredModel(StoredBlob blob, ModelSignature signature, java.util.Map<String, StoredBlob> files) {
     }
 }

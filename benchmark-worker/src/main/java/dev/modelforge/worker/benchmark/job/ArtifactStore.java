@@ -2,6 +2,9 @@ package dev.modelforge.worker.benchmark.job;
 
 import dev.modelforge.api.benchmark.FailureReason;
 import dev.modelforge.api.job.StoredObject;
+import dev.modelforge.api.version.ManifestFile;
+import dev.modelforge.onnx.ExternalData;
+import dev.modelforge.onnx.InvalidOnnxException;
 import dev.modelforge.worker.benchmark.measure.BenchmarkFailure;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -47,6 +50,38 @@ public final class ArtifactStore {
     public static ArtifactStore of(StorageConfig config) {
         return new ArtifactStore(MinioClient.builder().endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey()).region(config.region()).build(), config.bucket());
+    }
+
+    /**
+     * Fetches a model: a single file to {@code <name>.onnx} in {@code dir}, or a model directory (model.onnx plus
+     * external data, each file verified) to the directory {@code <name>/}, whose model.onnx is answered; ONNX
+     * Runtime then finds the external data beside it.
+     *
+     * @param object the model
+     * @param dir    the job's scratch directory
+     * @param name   base name, e.g. {@code variant}
+     * @return the model file to load
+     * @throws BenchmarkFailure as {@link #download}, and RUNTIME_ERROR for a directory path that would leave its
+     *                          directory
+     */
+    public Path downloadModel(StoredObject object, Path dir, String name) {
+        if (!object.isDirectory()) {
+            return download(object, dir.resolve(name + ".onnx"));
+        }
+        Path root = dir.resolve(name);
+        try {
+            Files.createDirectories(root);
+            for (ManifestFile f : object.files()) {
+                Path target = ExternalData.resolve(root, ExternalData.normalize(f.path()));
+                Files.createDirectories(target.getParent());
+                download(new StoredObject(f.storageKey(), f.sha256(), f.sizeBytes()), target);
+            }
+        } catch (InvalidOnnxException e) {
+            throw new BenchmarkFailure(FailureReason.RUNTIME_ERROR, "model directory: " + e.getMessage());
+        } catch (IOException e) {
+            throw new TransientFailure("cannot create " + root + ": " + e, e);
+        }
+        return root.resolve(ManifestFile.MODEL_FILE);
     }
 
     /**

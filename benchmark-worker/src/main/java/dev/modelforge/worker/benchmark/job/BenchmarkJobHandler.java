@@ -70,9 +70,9 @@ public final class BenchmarkJobHandler {
             dir = ScratchDirs.createDirectory(workDir, "benchmark-job-");
             DeviceProfile profile = job.profile() != null ? job.profile() : profiles.apply(job.deviceProfile());
             RuntimeSettings settings = RuntimeSettings.of(profile, batchSizes);
-            Path model = store.download(job.artifact(), dir.resolve("variant.onnx"));
+            Path model = store.downloadModel(job.artifact(), dir, "variant");
             boolean isBaseline = job.baseline() == null || job.variantId().equals(job.baselineVariantId());
-            Path baseline = isBaseline ? null : store.download(job.baseline(), dir.resolve("baseline.onnx"));
+            Path baseline = isBaseline ? null : store.downloadModel(job.baseline(), dir, "baseline");
             Path eval = job.eval() == null ? null : store.download(job.eval(), dir.resolve("eval" + extension(job.eval())));
             result = runner.run(new BenchmarkRequest(model, baseline, isBaseline ? null : job.baselineVariantId(), eval,
                     settings, plan, TargetHardware.of(profile.hardware())));
