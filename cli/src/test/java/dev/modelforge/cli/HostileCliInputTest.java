@@ -138,8 +138,8 @@ class HostileCliInputTest {
     private static List<Case> files() {
         return List.of(
                 new Case("upload of a missing file", 2, "does not exist", c -> upload(c.file("nope.onnx"))),
-                new Case("upload of a directory", 2, "is a directory", c -> {
-                    HostileFiles.write(c.file("model.onnx"), HostileFiles.matmul(HostileFiles.weight()));
+                new Case("upload of a directory without model.onnx", 2, "without model.onnx at its top", c -> {
+                    HostileFiles.write(c.file("weights.onnx"), HostileFiles.matmul(HostileFiles.weight()));
                     return upload(c.dir());
                 }),
                 new Case("upload of an empty file", 2, "is empty", c -> upload(HostileFiles.write(c.file("m.onnx"),
