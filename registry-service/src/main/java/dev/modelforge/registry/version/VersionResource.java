@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -87,23 +88,11 @@ public class VersionResource {
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     @RolesAllowed(Roles.UPLOADER)
     public Response uploadRaw(@PathParam("name") String name, @Context HttpServerRequest request,
-                              @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
-                              @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey,
-                              @HeaderParam(UploadHeaders.GIT_SHA) String gitSha,
-                              @HeaderParam(UploadHeaders.PIPELINE_URL) String pipelineUrl,
-                              @HeaderParam(UploadHeaders.FRAMEWORK) String framework,
-                              @HeaderParam(UploadHeaders.LABELS) String labels,
-                              @HeaderParam(UploadHeaders.REPR_DIGEST) String reprDigest,
-                              @HeaderParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE) String allowHeader,
-                              @QueryParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM) String allowParam, UriInfo uri) {
-        var source = new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
+                              @BeanParam RawUploadHeaders headers,
+                              @HeaderParam(UploadHeaders.REPR_DIGEST) String reprDigest, UriInfo uri) {
         String declared = declaredSha256(reprDigest);
-        Uploader uploader = uploader(name, allowHeader, allowParam, null);
-        try (var body = RequestBodyStream.open(request, config.receiveBuffer().asLongValue(),
-                config.bodyIdleTimeout(), meters.counter("modelforge.upload.receive.pauses"))) {
-            return answer(uploads.uploadRaw(name, body, contentLength, declared, source, key(idempotencyKey),
-                    uploader), uri);
-        }
+        return receive(name, request, headers, uri, (body, uploader) -> uploads.uploadRaw(name, body,
+                headers.contentLength, declared, headers.source(), key(headers.idempotencyKey), uploader));
     }
 
     /**
@@ -115,21 +104,48 @@ public class VersionResource {
     @Consumes(MediaTypes.TAR)
     @RolesAllowed(Roles.UPLOADER)
     public Response uploadDirectory(@PathParam("name") String name, @Context HttpServerRequest request,
-                                    @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
-                                    @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY) String idempotencyKey,
-                                    @HeaderParam(UploadHeaders.GIT_SHA) String gitSha,
-                                    @HeaderParam(UploadHeaders.PIPELINE_URL) String pipelineUrl,
-                                    @HeaderParam(UploadHeaders.FRAMEWORK) String framework,
-                                    @HeaderParam(UploadHeaders.LABELS) String labels,
-                                    @HeaderParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE) String allowHeader,
-                                    @QueryParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM) String allowParam,
-                                    UriInfo uri) {
-        var source = new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
-        Uploader uploader = uploader(name, allowHeader, allowParam, null);
+                                    @BeanParam RawUploadHeaders headers, UriInfo uri) {
+        return receive(name, request, headers, uri, (body, uploader) -> uploads.uploadDirectory(name, body,
+                headers.contentLength, null, null, headers.source(), key(headers.idempotencyKey), uploader));
+    }
+
+    /** What a streamed upload's body goes into once the uploader is known. */
+    @FunctionalInterface
+    private interface BodyUpload {
+        UploadOutcome upload(InputStream body, Uploader uploader);
+    }
+
+    private Response receive(String name, HttpServerRequest request, RawUploadHeaders headers, UriInfo uri,
+                             BodyUpload upload) {
+        Uploader uploader = uploader(name, headers.allowHeader, headers.allowParam, null);
         try (var body = RequestBodyStream.open(request, config.receiveBuffer().asLongValue(),
                 config.bodyIdleTimeout(), meters.counter("modelforge.upload.receive.pauses"))) {
-            return answer(uploads.uploadDirectory(name, body, contentLength, null, null, source, key(idempotencyKey),
-                    uploader), uri);
+            return answer(upload.upload(body, uploader), uri);
+        }
+    }
+
+    /** The metadata a streamed upload (file or directory) carries in its headers. */
+    public static class RawUploadHeaders {
+        @HeaderParam("Content-Length")
+        @DefaultValue("-1")
+        long contentLength;
+        @HeaderParam(UploadHeaders.IDEMPOTENCY_KEY)
+        String idempotencyKey;
+        @HeaderParam(UploadHeaders.GIT_SHA)
+        String gitSha;
+        @HeaderParam(UploadHeaders.PIPELINE_URL)
+        String pipelineUrl;
+        @HeaderParam(UploadHeaders.FRAMEWORK)
+        String framework;
+        @HeaderParam(UploadHeaders.LABELS)
+        String labels;
+        @HeaderParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE)
+        String allowHeader;
+        @QueryParam(UploadHeaders.ALLOW_SIGNATURE_CHANGE_PARAM)
+        String allowParam;
+
+        SourceMetadata source() {
+            return new SourceMetadata(gitSha, pipelineUrl, framework, parseLabels(labels));
         }
     }
 
