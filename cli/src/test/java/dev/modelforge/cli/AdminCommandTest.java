@@ -2,31 +2,10 @@ package dev.modelforge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code modelforge admin dlq list|replay} against canned registry answers. */
-class AdminCommandTest {
-    private CannedRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @BeforeEach
-    void start() throws IOException {
-        registry = new CannedRegistry();
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
-
-    private int run(String... args) {
-        return registry.runCli(out, err, args);
-    }
+class AdminCommandTest extends CannedCliTest {
 
     @Test
     void listShowsEachDeadLetteredJobWithItsStatusNow() {

@@ -2,38 +2,17 @@ package dev.modelforge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code modelforge keys create|list|revoke|rotate} against canned registry answers. */
-class KeysCommandTest {
+class KeysCommandTest extends CannedCliTest {
     private static final String KEY = """
             {"id":7,"name":"ci-fraud","prefix":"mf_abcde","role":"uploader","createdAt":"2026-12-01T10:00:00Z",
              "team":"fraud","createdBy":"key:1","expiresAt":null,"rotatedAt":null,"previousValidUntil":null,
              "revokedAt":null}""";
     private static final String CREATED = "{\"key\":" + KEY + ",\"secret\":\"mf_abcdefsecret\"}";
 
-    private CannedRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @BeforeEach
-    void start() throws IOException {
-        registry = new CannedRegistry();
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
-
-    private int run(String... args) {
-        return registry.runCli(out, err, args);
-    }
 
     @Test
     void createPrintsTheSecretOnceAndSendsTeamAndExpiry() {

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registry answers: what they print, and which exit code each failure class gets. The real pipeline is exercised
  * end to end by {@code ./modelforge demo}.
  */
-class WaitAndQueryCommandsTest {
+class WaitAndQueryCommandsTest extends CannedCliTest {
     private static final String V = "/api/v1/models/digits/versions/1";
     private static final String VERSION = """
             {"modelId":1,"modelName":"digits","version":1,"status":"%s",
@@ -74,23 +72,6 @@ class WaitAndQueryCommandsTest {
     @TempDir
     Path dir;
 
-    private CannedRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @BeforeEach
-    void start() throws IOException {
-        registry = new CannedRegistry();
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
-
-    private int run(String... args) {
-        return registry.runCli(out, err, args);
-    }
 
     private Path model() throws IOException {
         return Files.write(dir.resolve("digits.onnx"), "bytes".getBytes(StandardCharsets.UTF_8));
