@@ -44,7 +44,8 @@ class PaddleOcrStaticQuantTest {
      * Q/DQ pair and the held-out cosine reaches 0.993, so the issue's 0.99 is asserted for both.
      */
     @ParameterizedTest
-    @CsvSource({"ppocr-mobile-v2-cls, 48, 192, 1, 0.99, 0", "ppocr-v4-det, 128, 128, 4, 0.99, 0.995"})
+    @CsvSource({"ppocr-mobile-v2-cls, 48, 192, 1, 0.99, 0", "ppocr-v4-det, 128, 128, 4, 0.99, 0.995",
+        "ppocr-v4-rec, 48, 320, 1, 0.99, 0.995"})
     void oldOpsetPaddleModelsQuantizeAndStayFaithful(String id, int h, int w, int lines, double minCosine,
                                                      double fallbackCosine)
             throws Exception {
