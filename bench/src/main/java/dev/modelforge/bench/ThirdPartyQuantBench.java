@@ -23,8 +23,8 @@ import java.util.Optional;
  * spinning off, interleaved).
  *
  * <p>Run: {@code java -cp <bench classpath> dev.modelforge.bench.ThirdPartyQuantBench MODEL.onnx H W [iterations]
- * [batches] [calibration method, default minmax] [text lines per image, default H/32]} (input name {@code x},
- * NCHW, 3 channels).
+ * [batches] [calibration method, default minmax] [text lines per image, default H/32] [fallbackCosine, default 0 = off]
+ * [fallbackBudget, default 0.1]} (input name {@code x}, NCHW, 3 channels).
  */
 public final class ThirdPartyQuantBench {
 
@@ -41,6 +41,8 @@ public final class ThirdPartyQuantBench {
         int lines = args.length > 6 ? Integer.parseInt(args[6]) : Math.max(1, h / 32);
         // int8-static's fallback by tensor: 0 = off, else the output cosine on the calibration samples it aims for
         double fallbackCosine = args.length > 7 ? Double.parseDouble(args[7]) : 0;
+        // at most this fraction of the quantized tensors keep float under fallbackCosine (int8-static's default 0.1)
+        double fallbackBudget = args.length > 8 ? Double.parseDouble(args[8]) : 0.1;
         // PaddleOCR feeds its detector ImageNet-normalised pixels, its classifier/recogniser (x - 0.5) / 0.5.
         boolean imagenet = model.getFileName().toString().contains("det");
         Path work = Files.createTempDirectory("thirdparty-quant-bench");
@@ -49,7 +51,8 @@ public final class ThirdPartyQuantBench {
         Path eval = images(imagenet, work.resolve("eval.npz"), 2, Math.max(8, largest), h, w, lines);
         Path out = work.resolve("int8.onnx");
         CompressionReport r = new Compressor().compress(new CompressionRequest(model, out,
-                Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method, "fallbackCosine", fallbackCosine))), Optional.of(calib),
+                Recipe.of(new RecipeStep("int8-static", Map.of("calibration", method, "fallbackCosine", fallbackCosine,
+                        "fallbackBudget", fallbackBudget))), Optional.of(calib),
                 Optional.of(eval), 1, ValidationGate.loadAndRunOnly(), null));
         NdArray x = Npz.read(eval).get("x");
         System.out.printf("ThirdPartyQuantBench: %s, %d paired iterations per cell, %d cores, load %s%n",

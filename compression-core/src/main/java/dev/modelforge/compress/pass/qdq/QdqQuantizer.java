@@ -53,6 +53,7 @@ public final class QdqQuantizer {
     private List<BatchNormFolding.Fold> folds = List.of();
     private List<AffineFolding.Fold> affineFolds = List.of();
     private int divisions;
+    private int chains;
     private QdqPlan plan;
     private Optional<String> opsetNote = Optional.empty();
     private double fallbackCosine;
@@ -97,6 +98,7 @@ public final class QdqQuantizer {
         prepared.graph().sortTopologically();
         folds = BatchNormFolding.apply(prepared.graph());
         divisions = ConstantDivision.apply(prepared.graph());
+        chains = ConstantChains.apply(prepared.graph());
         affineFolds = AffineFolding.apply(prepared.graph());
         plan = QdqPlanner.plan(prepared.graph(), options);
         if (!plan.quantizesAnything()) {
@@ -171,6 +173,10 @@ public final class QdqQuantizer {
         report.noteUnknownNodes("excludeNodes", options.excludeNodes(), in.graph());
         if (!folds.isEmpty()) {
             report.note("folded " + folds.size() + " BatchNormalization node(s) into the preceding Conv");
+        }
+        if (chains > 0) {
+            report.note("merged " + chains + " chained Mul/Add pair(s) with constant operands into one op each:"
+                    + " one activation quantizer (and one QLinear op) fewer per pair");
         }
         if (divisions > 0) {
             report.note("rewrote " + divisions + " Div(x, constant) as Mul(x, 1/constant): ORT has a QLinearMul but no"

@@ -78,4 +78,35 @@ class AffineFoldingTest {
             }
         }
     }
+
+    /**
+     * Hard-swish's {@code · (1/6)} followed by a learnable scalar scale (PP-OCRv4's recogniser) becomes one Mul, an
+     * Add chain one Add; a product read twice, or of two activations, stays.
+     */
+    @Test
+    void chainedConstantMulsAndAddsMergeOnlyWhenTheInnerHasOneReader() throws Exception {
+        OnnxMl.ModelProto before = new ProtoGraph(13).input("x", N, 4)
+                .initializer("sixth", new float[] {1f / 6})
+                .initializer("a", new float[] {1.7f}, 1, 1)
+                .initializer("per", new float[] {1f, 2f, -4f, 0.5f}, 4)
+                .initializer("b", new float[] {0.25f})
+                .initializer("c", new float[] {3f})
+                .node("Relu", "relu", new String[] {"x"}, new String[] {"r"})
+                .node("Mul", "by6", new String[] {"r", "sixth"}, new String[] {"h"})
+                .node("Mul", "scale", new String[] {"a", "h"}, new String[] {"s"})
+                .node("Add", "shift", new String[] {"s", "per"}, new String[] {"t"})
+                .node("Add", "shift2", new String[] {"t", "b"}, new String[] {"u"})
+                .node("Mul", "twice", new String[] {"u", "c"}, new String[] {"v"})
+                .node("Mul", "square", new String[] {"v", "u"}, new String[] {"w"})
+                .node("Mul", "last", new String[] {"w", "c"}, new String[] {"y"})
+                .output("y").build();
+        Model m = Model.fromProto(before, null);
+        assertThat(ConstantChains.apply(m.graph())).isEqualTo(2); // by6·scale, shift+shift2; u is read twice
+        OnnxMl.ModelProto after = m.toProto();
+        assertThat(OrtHarness.ops(after)).containsEntry("Mul", 4).containsEntry("Add", 1);
+        float[] x = ProtoGraph.random(5, N * 4, 3f);
+        float[] y0 = OrtHarness.run(before, "x", x, N, 4);
+        float[] y1 = OrtHarness.run(after, "x", x, N, 4);
+        assertThat(OrtHarness.maxAbsDiff(y0, y1)).isLessThan(1e-5 * (1 + OrtHarness.maxAbs(y0)));
+    }
 }
