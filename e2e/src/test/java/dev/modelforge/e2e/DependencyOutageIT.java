@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 15, "dependencies fail fast and honestly": the registry as its own JVM on its own stack, with PostgreSQL
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (never a hang, never a 500), readiness turns DOWN, an interrupted upload leaves no object behind once the store
  * is back, and everything works again after {@code SIGCONT}. Recovery times are printed for the README.
  */
+// Runs beside ChaosIT (see the e2e pom), never beside the other test that does.
+@ResourceLock(E2eStack.BESIDE_CHAOS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DependencyOutageIT {
