@@ -25,11 +25,6 @@ import java.util.concurrent.CompletionException;
  * talks to the registry over REST only.
  */
 final class E2eStack implements AutoCloseable {
-    /**
-     * The lock of the tests that run beside {@code ChaosIT} (whose faults are mostly waiting), one at a time: two
-     * full stacks at once at most, and never beside {@code PromotionEndToEndIT}, which runs alone.
-     */
-    static final String BESIDE_CHAOS = "e2e-beside-chaos";
 
     private final LocalStack stack;
     private Pipeline pipeline;

@@ -36,9 +36,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 14, models over 2 GB the ONNX way, at test size: a model whose weights are external data (model.onnx plus
@@ -47,8 +47,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * real benchmark worker that loads model.onnx with its data beside it, and downloaded again by the CLI, every file
  * sha256-verified and the baseline byte for byte the upload.
  */
-// Runs beside ChaosIT (see the e2e pom), never beside the other test that does.
-@ResourceLock(E2eStack.BESIDE_CHAOS)
+// Runs in its own test JVM beside the other "beside-chaos" tests (see the e2e pom).
+@Tag("beside-chaos")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelDirectoryEndToEndIT {
     private static final String MODEL = "e2e-directory";

@@ -54,7 +54,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 7 end to end: a model uploaded through the REST API is compressed by a real compression worker, measured by a
@@ -63,8 +62,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * through the API. Version 1 is the CNN fixture; version 2, uploaded last, is the transformer fixture, about four times
  * bigger: worse on size, so it must lose against the champion unless the policy prefers the newest version.
  */
-// Alone on the machine: the latency profile's decision hangs on a paired comparison's confidence interval.
-@Isolated
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PromotionEndToEndIT {
