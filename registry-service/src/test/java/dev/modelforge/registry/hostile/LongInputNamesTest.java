@@ -45,8 +45,9 @@ class LongInputNamesTest {
     /** The footprint once storage lists again (and equals {@code expected}, when given), or the last one seen. */
     static Footprint settled(Footprint expected) {
         var seen = new AtomicReference<Footprint>();
+        // pollDelay 0: the first look right away, not one poll interval later
         try {
-            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+            await().atMost(Duration.ofSeconds(150)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
                 seen.set(Footprint.now());
                 return expected == null || seen.get().equals(expected);
             });

@@ -158,7 +158,7 @@ class RealRegistryIT {
         answer.path("queued").forEach(n -> queued.add(n.asText()));
         assertThat(queued).as(answer.toString()).isNotEmpty();
         for (String id : queued) {
-            await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 String s = RealRegistry.get("/api/v1/benchmark-jobs/" + id).path("status").asText();
                 return s.equals("succeeded") || s.equals("failed");
             });
@@ -200,7 +200,7 @@ class RealRegistryIT {
 
     private static JsonNode awaitBenchmarkJob(String model, String variantId) {
         JsonNode[] found = new JsonNode[1];
-        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> {
             for (JsonNode j : RealRegistry.get("/api/v1/models/" + model + "/versions/1/benchmark-jobs")) {
                 boolean mine = j.path("deviceProfile").asText().equals(PROFILE) && (variantId == null
                         ? j.path("recipe").asText().equals("baseline") : j.path("variantId").asText().equals(variantId));

@@ -24,11 +24,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -248,7 +252,7 @@ class PipelineIT {
     void twoWorkersInOneGroupShareTheJobs() throws Exception {
         ServiceProcess second = pipeline.startWorker("worker-d");
         try {
-            Thread.sleep(12_000); // let the group rebalance so both members own partitions
+            awaitEveryMemberOwnsPartitions("modelforge-compression", 2);
             int partitions = partitions(CompressionJobMessage.TOPIC);
             Set<Integer> covered = new HashSet<>();
             List<String[]> uploads = new ArrayList<>();
@@ -302,6 +306,28 @@ class PipelineIT {
         Properties p = new Properties();
         p.put("bootstrap.servers", pipeline.stack().kafkaBootstrap());
         return p;
+    }
+
+    /**
+     * Lets the group rebalance so both members own partitions: waits until it is stable with exactly
+     * {@code members} members (the worker killed earlier has left) that each own a partition. It used to be a fixed
+     * 12 s pause; after 60 s it goes on as that pause did, and the assertions below tell.
+     */
+    private void awaitEveryMemberOwnsPartitions(String group, int members) throws Exception {
+        try (Admin admin = Admin.create(kafkaProps())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
+                        .get(10, TimeUnit.SECONDS).get(group);
+                if (d.groupState() == GroupState.STABLE && d.members().size() == members && d.members().stream()
+                        .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    System.out.println("group " + group + " shared by " + members + " members: " + d.members());
+                    return;
+                }
+                Thread.sleep(250);
+            }
+            System.out.println("group " + group + " not shared by " + members + " members after 60 s");
+        }
     }
 
     private int partitions(String topic) {
