@@ -1,17 +1,14 @@
 package dev.modelforge.cli;
 
+import dev.modelforge.localstack.PackagedApps;
+
 import dev.modelforge.localstack.LocalStack;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +39,7 @@ final class RealRegistryProcess implements AutoCloseable {
         Path target = Files.createDirectories(Path.of("target", "real-registry").toAbsolutePath());
         Path work = Files.createTempDirectory(target, "run-");
         LocalStack stack = LocalStack.start(work.resolve("stack"));
-        Path jar = copyOfApp(jar(), work.resolve("app"));
+        Path jar = PackagedApps.privateCopy(PackagedApps.quarkusJar("registry-service"), work.resolve("app"));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -57,7 +54,7 @@ final class RealRegistryProcess implements AutoCloseable {
         pb.environment().putAll(env);
         var registry = new RealRegistryProcess(work, stack, pb.start(), "http://127.0.0.1:" + port, log);
         try {
-            registry.awaitReady(Duration.ofMinutes(4));
+            PackagedApps.awaitReady(registry.process, registry.url, Duration.ofMinutes(4), "the registry", log);
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw e;
@@ -67,66 +64,6 @@ final class RealRegistryProcess implements AutoCloseable {
 
     String url() {
         return url;
-    }
-
-    /**
-     * A private copy of the packaged app: the shared checkout's registry-service/target may be rebuilt while this
-     * test runs, and a jar replaced under a running JVM breaks its class loading.
-     */
-    private static Path copyOfApp(Path jar, Path to) throws IOException {
-        Path source = jar.getParent();
-        try (var files = Files.walk(source)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path copy = to.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(p, copy);
-                }
-            }
-        }
-        return to.resolve(jar.getFileName().toString());
-    }
-
-    private static Path jar() {
-        Path root = Path.of(System.getProperty("modelforge.root", ".."));
-        for (Path candidate : List.of(root.resolve("registry-service"), Path.of("..", "registry-service"))) {
-            Path jar = candidate.resolve("target/quarkus-app/quarkus-run.jar").toAbsolutePath().normalize();
-            if (Files.isRegularFile(jar)) {
-                return jar;
-            }
-        }
-        throw new IllegalStateException("registry-service is not packaged: run `mvn -o -pl cli -am verify` (the"
-                + " reactor packages it before this module)");
-    }
-
-    private void awaitReady(Duration timeout) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("the registry exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        }
-        throw new IOException("the registry was not ready after " + timeout + "; see " + log);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.modelforge.worker.benchmark.job;
 
+import dev.modelforge.localstack.PackagedApps;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelforge.api.auth.CreateApiKeyRequest;
@@ -56,7 +58,8 @@ public class RealRegistry implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void launch(LocalStack stack) throws IOException {
-        Path jar = copyOfApp(jar());
+        Path jar = PackagedApps.privateCopy(PackagedApps.quarkusJar("registry-service"), Files.createTempDirectory(
+                Files.createDirectories(Path.of("target").toAbsolutePath()), "registry-app-"));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -74,68 +77,14 @@ public class RealRegistry implements QuarkusTestResourceLifecycleManager {
         process = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(RealRegistry::kill, "real-registry-stop"));
         baseUrl = "http://127.0.0.1:" + port;
-        awaitReady(Duration.ofMinutes(4));
+        try {
+            PackagedApps.awaitReady(process, baseUrl, Duration.ofMinutes(4), "the registry", log);
+        } catch (IOException e) {
+            kill();
+            throw e;
+        }
         workerKey = new RegistryClient(URI.create(baseUrl), ADMIN_KEY)
                 .createApiKey(new CreateApiKeyRequest("benchmark-worker-it", Role.WORKER)).secret();
-    }
-
-    /**
-     * A private copy of the packaged app: the shared checkout's registry-service/target may be rebuilt by someone
-     * else while this test runs, and a jar replaced under a running JVM breaks its class loading.
-     */
-    private static Path copyOfApp(Path jar) throws IOException {
-        Path source = jar.getParent();
-        Path target = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()),
-                "registry-app-");
-        try (var files = Files.walk(source)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path to = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return target.resolve(jar.getFileName().toString());
-    }
-
-    /** The packaged registry, or a message saying how to build it. */
-    static Path jar() {
-        Path root = Path.of(System.getProperty("modelforge.root", ".."));
-        for (Path candidate : List.of(root.resolve("registry-service"), Path.of("..", "registry-service"))) {
-            Path jar = candidate.resolve("target/quarkus-app/quarkus-run.jar").toAbsolutePath().normalize();
-            if (Files.isRegularFile(jar)) {
-                return jar;
-            }
-        }
-        throw new IllegalStateException("registry-service is not packaged: run "
-                + "`mvn -o -q -pl registry-service -am install -DskipTests` first (mvn verify does it in reactor order)");
-    }
-
-    private static void awaitReady(Duration timeout) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("registry exited with " + process.exitValue());
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            sleep(300);
-        }
-        kill();
-        throw new IOException("registry not ready after " + timeout);
     }
 
     static String baseUrl() {

@@ -1,11 +1,9 @@
 package dev.modelforge.worker.compression.it;
 
+import dev.modelforge.localstack.PackagedApps;
+
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,15 +33,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The packaged app of a sibling module, or a clear error saying how to build it. */
     public static Path quarkusJar(String module) {
-        Path root = Path.of(System.getProperty("modelforge.root", ".."));
-        for (Path candidate : List.of(root.resolve(module), Path.of(module), Path.of("..", module))) {
-            Path jar = candidate.resolve("target/quarkus-app/quarkus-run.jar").toAbsolutePath().normalize();
-            if (Files.isRegularFile(jar)) {
-                return jar;
-            }
-        }
-        throw new IllegalStateException(module + " is not packaged: run `mvn -o -q -pl " + module
-                + " -am install -DskipTests` first");
+        return PackagedApps.quarkusJar(module);
     }
 
     public static int freePort() {
@@ -71,28 +61,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            sleep(250);
+        try {
+            PackagedApps.awaitReady(process, baseUrl(), timeout, name, log);
+        } catch (IOException e) {
+            close();
+            throw e;
         }
-        close();
-        throw new IOException(name + " not ready after " + timeout + "; see " + log);
     }
 
     public String baseUrl() {
