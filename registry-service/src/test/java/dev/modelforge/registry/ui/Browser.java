@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -64,12 +65,27 @@ public final class Browser implements AutoCloseable {
         return driver.findElement(By.cssSelector(css));
     }
 
+    /**
+     * The text of the first element matching {@code css}, found again if the page's live update replaced it between
+     * the find and the read (a {@link StaleElementReferenceException} is a race of the test, not a page fault).
+     */
+    public String text(String css) {
+        return waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElement(By.cssSelector(css)).getText());
+    }
+
+    /** An attribute of the first element matching {@code css}, with the same re-find as {@link #text(String)}. */
+    public String attribute(String css, String name) {
+        return waitUpTo(Duration.ofSeconds(10)).until(d -> String.valueOf(d.findElement(By.cssSelector(css)).getAttribute(name)));
+    }
+
     public List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
     public WebDriverWait waitUpTo(Duration d) {
-        return new WebDriverWait(driver, d);
+        WebDriverWait wait = new WebDriverWait(driver, d);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     public void size(int width, int height) {

@@ -109,8 +109,8 @@ class ConsoleBrowserTest {
                 .getAttribute("class")).contains("baseline").doesNotContain("rejected");
         // keyboard: a focused mark shows its description as text
         browser.driver().executeScript("arguments[0].focus()", rejected);
-        assertThat(browser.find("[data-testid=pareto-" + STRICT + "] .focus-detail").getText()).contains("rejected:");
-        assertThat(browser.find("tr[data-profile=" + STRICT + "]").getText()).contains("nothing eligible");
+        assertThat(browser.text("[data-testid=pareto-" + STRICT + "] .focus-detail")).contains("rejected:");
+        assertThat(browser.text("tr[data-profile=" + STRICT + "]")).contains("nothing eligible");
         browser.screenshot("model");
 
         // promote the baseline by hand, then roll back: the timeline shows both, newest first
@@ -118,18 +118,17 @@ class ConsoleBrowserTest {
         browser.find("form[data-testid=promote-" + EDGE + "] input[name=reason]").sendKeys("browser test: prefer the original");
         browser.find("form[data-testid=promote-" + EDGE + "] button").click();
         browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=flash]")));
-        WebElement newest = browser.find("[data-testid=timeline] li");
-        assertThat(newest.getAttribute("data-kind")).isEqualTo("manual");
-        assertThat(newest.getText()).contains("browser test: prefer the original").contains("baseline");
-        assertThat(browser.find("tr[data-profile=" + EDGE + "]").getText()).contains("baseline");
+        String newest = "[data-testid=timeline] li";
+        assertThat(browser.attribute(newest, "data-kind")).isEqualTo("manual");
+        assertThat(browser.text(newest)).contains("browser test: prefer the original").contains("baseline");
+        assertThat(browser.text("tr[data-profile=" + EDGE + "]")).contains("baseline");
         browser.find("form[data-testid=rollback-" + EDGE + "] input[name=reason]").sendKeys("browser test: back to int8");
         browser.find("form[data-testid=rollback-" + EDGE + "] button").click();
         browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("[data-testid=flash]"), "rolled back"));
-        newest = browser.find("[data-testid=timeline] li");
-        assertThat(newest.getAttribute("data-kind")).isEqualTo("rollback");
-        assertThat(newest.getText()).contains("browser test: back to int8");
-        assertThat(browser.find("tr[data-profile=" + EDGE + "]").getText()).contains("int8-dynamic");
+        assertThat(browser.attribute(newest, "data-kind")).isEqualTo("rollback");
+        assertThat(browser.text(newest)).contains("browser test: back to int8");
+        assertThat(browser.text("tr[data-profile=" + EDGE + "]")).contains("int8-dynamic");
         browser.assertNoConsoleErrors();
         browser.screenshot("model-after-rollback");
 
@@ -139,7 +138,7 @@ class ConsoleBrowserTest {
         browser.find("[data-testid=versions] a[href$='/versions/2']").click();
         browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("[data-testid=decision-" + EDGE + "]")));
-        assertThat(browser.find("[data-testid=decision-" + EDGE + "]").getText()).isEqualTo("pending");
+        assertThat(browser.text("[data-testid=decision-" + EDGE + "]")).isEqualTo("pending");
         browser.driver().executeScript("window.sameDocument = true");
         String base2 = baseline(2);
         String int82 = finishInt8Job(MODEL, 2, bytes("ui-int8-v2"));
@@ -150,8 +149,8 @@ class ConsoleBrowserTest {
         browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.not(ExpectedConditions.textToBe(
                 By.cssSelector("[data-testid=decision-" + EDGE + "]"), "pending")));
         // v2 would replace v1's champion and neither carries an eval set both share: the champion gate asks a person
-        assertThat(browser.find("[data-testid=decision-" + EDGE + "]").getText()).startsWith("pending_approval");
-        assertThat(browser.find("tr[data-profile=" + EDGE + "]").getText()).contains("2/2");
+        assertThat(browser.text("[data-testid=decision-" + EDGE + "]")).startsWith("pending_approval");
+        assertThat(browser.text("tr[data-profile=" + EDGE + "]")).contains("2/2");
         assertThat(browser.driver().executeScript("return window.sameDocument")).as("updated live, not reloaded")
                 .isEqualTo(true);
         browser.assertNoConsoleErrors();
@@ -159,15 +158,15 @@ class ConsoleBrowserTest {
 
         browser.open("/ui/models/" + MODEL + "/versions/1");
         assertThat(browser.all("[data-testid=variants] a[href$='/download']")).hasSize(variants(MODEL, 1).size());
-        assertThat(browser.find("[data-testid=variants]").getText()).contains(sha(base1));
-        assertThat(browser.find("[data-testid=benchmarks]").getText()).contains("emulated").contains("test cpu");
+        assertThat(browser.text("[data-testid=variants]")).contains(sha(base1));
+        assertThat(browser.text("[data-testid=benchmarks]")).contains("emulated").contains("test cpu");
         browser.assertNoConsoleErrors();
         browser.screenshot("version");
         browser.open("/ui/profiles");
         browser.screenshot("profiles");
         browser.open("/ui/profiles/" + EDGE);
         // revisions record the actor as its key id (key:<id>), never a name that could be reused
-        assertThat(browser.find("[data-testid=revisions]").getText()).containsPattern("key:\\d+");
+        assertThat(browser.text("[data-testid=revisions]")).containsPattern("key:\\d+");
         browser.assertNoConsoleErrors();
         browser.screenshot("profile");
 
@@ -194,14 +193,14 @@ class ConsoleBrowserTest {
         // the refused sign-in is a new page: wait for it rather than read the form it replaces
         browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("[data-testid=login-error]")));
-        assertThat(browser.find("[data-testid=login-error]").getText()).contains("Unknown API key");
+        assertThat(browser.text("[data-testid=login-error]")).contains("Unknown API key");
         browser.screenshot("login-refused");
         // the 401 answer of a refused sign-in is logged by the browser as a failed load; that one is expected
         browser.driver().manage().logs().get("browser");
 
         signIn(key("reader"));
         browser.open("/ui/models/" + MODEL);
-        assertThat(browser.find("[data-testid=role]").getText()).isEqualTo("reader");
+        assertThat(browser.text("[data-testid=role]")).isEqualTo("reader");
         assertThat(browser.all("form[action$='/promote'], form[action$='/rollback'], form[action$='/approve'], "
                 + "form[action$='/reject']")).isEmpty();
         assertThat(browser.all("button")).extracting(WebElement::getText).containsOnly("Sign out");
@@ -209,7 +208,7 @@ class ConsoleBrowserTest {
         browser.screenshot("model-reader");
 
         browser.open("/ui/models/no-such-model");
-        assertThat(browser.find("[data-testid=error-page]").getText()).contains("404").contains("no-such-model");
+        assertThat(browser.text("[data-testid=error-page]")).contains("404").contains("no-such-model");
         browser.screenshot("not-found");
         browser.driver().manage().logs().get("browser"); // the 404 status itself is logged as a failed load
     }
