@@ -43,7 +43,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -59,8 +58,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * also proves a lease lost during an outage re-queues the job, which then finishes once. (A lease that runs out
  * needlessly on a loaded machine only re-queues a job: every case still ends with each job finished once.)
  */
-// Runs in its own test JVM beside the other "beside-chaos" tests (see the e2e pom).
-@Tag("beside-chaos")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosIT {

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -39,8 +38,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (never a hang, never a 500), readiness turns DOWN, an interrupted upload leaves no object behind once the store
  * is back, and everything works again after {@code SIGCONT}. Recovery times are printed for the README.
  */
-// Runs in its own test JVM beside the other "beside-chaos" tests (see the e2e pom).
-@Tag("beside-chaos")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DependencyOutageIT {

@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -47,8 +46,6 @@ import org.junit.jupiter.api.TestInstance;
  * real benchmark worker that loads model.onnx with its data beside it, and downloaded again by the CLI, every file
  * sha256-verified and the baseline byte for byte the upload.
  */
-// Runs in its own test JVM beside the other "beside-chaos" tests (see the e2e pom).
-@Tag("beside-chaos")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelDirectoryEndToEndIT {
     private static final String MODEL = "e2e-directory";

@@ -99,10 +99,11 @@ class PromotionEndToEndIT {
         long ready = System.nanoTime();
         upload("digits_cnn", false);
         v1 = new HashMap<>(Decisions.await(admin, MODEL, 1, List.of(SIZE, NEWEST, APPROVAL, IMPOSSIBLE), DECIDE));
-        // The latency decision hangs on a paired comparison's confidence interval, so that profile is measured alone
-        // (its jobs waited in Kafka meanwhile) and with the worker's standard plan: 30 interleaved rounds instead of
-        // the quick plan's 6. With 6 rounds next to four other profiles' measurements an interval reached 1.27 around
-        // a ratio of 0.90; alone with 30 rounds it was 0.78-0.79, at about 4 s per job for models this small.
+        // The latency decision hangs on a paired comparison's confidence interval, so that profile is measured after
+        // the others (its jobs waited in Kafka meanwhile) and with the worker's standard plan: 30 interleaved rounds
+        // instead of the quick plan's 6. With 6 rounds next to four other profiles' measurements an interval reached
+        // 1.27 around a ratio of 0.90; after them with 30 rounds it was 0.78-0.79, at about 4 s per job for models
+        // this small. The test checks the decision against the stored measurements, so either outcome is judged.
         stack.startBenchmarkWorker("e2e-bench-latency", List.of(LATENCY), "standard");
         v1.putAll(Decisions.await(admin, MODEL, 1, List.of(LATENCY), DECIDE));
         System.out.printf("e2e: services up in %d s, version 1 decided on every profile %d s later (logs: %s)%n",
