@@ -69,9 +69,10 @@ public final class QdqQuantizer {
     }
 
     /**
-     * Turns on the fallback by tensor ({@link TensorFallback}): after calibration, up to {@code budgetFraction} of the
-     * quantized tensors lose their Q/DQ pair, noisiest first, while that raises the output cosine on the calibration
-     * samples towards {@code targetCosine}. A target of 0 (the default) skips the search.
+     * Turns on the fallback by tensor ({@link TensorFallback}): after calibration, quantized tensors lose their Q/DQ
+     * pair, noisiest per unit of lost speed first, while that raises the output cosine on the calibration samples
+     * towards {@code targetCosine}, spending at most {@code budgetFraction} of the price of leaving all of them float.
+     * A target of 0 (the default) skips the search.
      */
     public QdqQuantizer withTensorFallback(double targetCosine, double budgetFraction) {
         this.fallbackCosine = targetCosine;
@@ -124,7 +125,8 @@ public final class QdqQuantizer {
                     new EvalDatasetCalibrationData(dataset)).search(fallbackCosine, fallbackBudget);
             o.floatTensors().forEach(plan::keepFloat);
             report.note(String.format(java.util.Locale.ROOT, "fallback by tensor: %d of %d quantized tensors keep float"
-                    + " (no Q/DQ pair), chosen by their quantization noise on the calibration samples; output cosine"
+                    + " (no Q/DQ pair), chosen by their quantization noise per unit of lost speed on the calibration"
+                    + " samples; output cosine"
                     + " there %.4f -> %.4f (target %.4f, %d trial rewrites)%s", o.floatTensors().size(),
                     plan.activations().size() + o.floatTensors().size(), o.cosineBefore(), o.cosineAfter(),
                     fallbackCosine, o.trials(), o.floatTensors().isEmpty() ? "" : ": " + o.floatTensors()));
@@ -137,6 +139,12 @@ public final class QdqQuantizer {
             throws PassException {
         if (plan == null) {
             throw new IllegalStateException("prepare() must run first");
+        }
+        List<ChannelEqualization.Pair> equalized;
+        try {
+            equalized = ChannelEqualization.apply(prepared, plan, options, new EvalDatasetCalibrationData(dataset));
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new PassException(passName, "channel equalization could not run the model: " + e.getMessage(), e);
         }
         CalibrationResult calibration = Calibrator.run(prepared.toProto(), plan.calibrated(),
                 new EvalDatasetCalibrationData(dataset), options.calibration(), progress);
@@ -151,6 +159,8 @@ public final class QdqQuantizer {
             TensorObserver observer = calibration.observer(root);
             observerBytes += observer.stateBytes();
         }
+        int narrowed = SaturatingReaders.narrow(prepared.graph(), plan, calibration, rootParams,
+                options.activationType());
         QdqReport.Details details = QdqReport.capture(plan, calibration, rootParams, options.activationType());
         if (fallbackCosine > 0) {
             fallBack(prepared, dataset, rootParams);
@@ -168,6 +178,17 @@ public final class QdqQuantizer {
         long floatCompute = plan.decisions().stream().filter(d -> d.kind() == QdqPlan.Kind.WEIGHT_ONLY).count();
         if (floatCompute > 0) {
             report.note(floatCompute + " Conv(s) keep float compute with int8 weights (kept_float entries say why)");
+        }
+        if (!equalized.isEmpty()) {
+            report.note("equalized the channel ranges of " + equalized.size() + " tensor(s) a Conv writes and a"
+                    + " depthwise Conv reads (" + equalized.stream().map(ChannelEqualization.Pair::tensor).toList()
+                    + "): writer channels scaled up to the loudest one's range, depthwise filters scaled down by the"
+                    + " same factors, so one activation scale fits every channel");
+        }
+        if (narrowed > 0) {
+            report.note("narrowed " + narrowed + " activation range(s) to the interval their readers distinguish"
+                    + " (e.g. a hard-swish input below -3, where its output is 0 whatever the value): the same"
+                    + " 256 levels over a shorter range");
         }
         opsetNote.ifPresent(report::note);
         report.noteUnknownNodes("excludeNodes", options.excludeNodes(), in.graph());
