@@ -141,10 +141,13 @@ public final class QdqQuantizer {
             throw new IllegalStateException("prepare() must run first");
         }
         List<ChannelEqualization.Pair> equalized;
+        int biasCorrected;
         try {
             equalized = ChannelEqualization.apply(prepared, plan, options, new EvalDatasetCalibrationData(dataset));
+            biasCorrected = BiasCorrection.apply(prepared, plan, options, new EvalDatasetCalibrationData(dataset));
         } catch (ai.onnxruntime.OrtException e) {
-            throw new PassException(passName, "channel equalization could not run the model: " + e.getMessage(), e);
+            throw new PassException(passName, "equalization or bias correction could not run the model: "
+                    + e.getMessage(), e);
         }
         CalibrationResult calibration = Calibrator.run(prepared.toProto(), plan.calibrated(),
                 new EvalDatasetCalibrationData(dataset), options.calibration(), progress);
@@ -184,6 +187,10 @@ public final class QdqQuantizer {
                     + " depthwise Conv reads (" + equalized.stream().map(ChannelEqualization.Pair::tensor).toList()
                     + "): writer channels scaled up to the loudest one's range, depthwise filters scaled down by the"
                     + " same factors, so one activation scale fits every channel");
+        }
+        if (biasCorrected > 0) {
+            report.note("bias-corrected " + biasCorrected + " Conv(s): the mean output shift of their int8 weights"
+                    + " (rounding error x mean input channel on the calibration samples) is added back to the bias");
         }
         if (narrowed > 0) {
             report.note("narrowed " + narrowed + " activation range(s) to the interval their readers distinguish"
