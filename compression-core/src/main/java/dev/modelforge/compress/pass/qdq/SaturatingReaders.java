@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>The case that matters is hard-swish written out by an old-opset exporter, {@code x · Clip(x + 3, 0, 6) / 6}:
  * below −3 the gate is 0 and the product 0 whatever {@code x} is, and {@code x} clamped to −3 gives the same 0. A
- * Conv output read only by it (PP-OCRv4's recogniser: 30 of them, observed lows −6 to −41 against highs 4 to 56)
+ * Conv output read only by it (PP-OCRv4's recogniser: 30 of them, calibrated lows −4 to −41 against highs 4 to 56)
  * gets its range cut at −3 instead of spending up to half of its 256 levels on values that all mean 0. Also
  * recognised: Relu, Clip with constant bounds, HardSigmoid and HardSwish readers. Any other reader sees the whole
  * line, and then nothing is narrowed.
