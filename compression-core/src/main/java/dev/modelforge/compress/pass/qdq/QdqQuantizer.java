@@ -162,8 +162,6 @@ public final class QdqQuantizer {
             TensorObserver observer = calibration.observer(root);
             observerBytes += observer.stateBytes();
         }
-        int narrowed = SaturatingReaders.narrow(prepared.graph(), plan, calibration, rootParams,
-                options.activationType());
         QdqReport.Details details = QdqReport.capture(plan, calibration, rootParams, options.activationType());
         if (fallbackCosine > 0) {
             fallBack(prepared, dataset, rootParams);
@@ -191,11 +189,6 @@ public final class QdqQuantizer {
         if (biasCorrected > 0) {
             report.note("bias-corrected " + biasCorrected + " Conv(s): the mean output shift of their int8 weights"
                     + " (rounding error x mean input channel on the calibration samples) is added back to the bias");
-        }
-        if (narrowed > 0) {
-            report.note("narrowed " + narrowed + " activation range(s) to the interval their readers distinguish"
-                    + " (e.g. a hard-swish input below -3, where its output is 0 whatever the value): the same"
-                    + " 256 levels over a shorter range");
         }
         opsetNote.ifPresent(report::note);
         report.noteUnknownNodes("excludeNodes", options.excludeNodes(), in.graph());

@@ -78,12 +78,11 @@ class PaddleOcrStaticQuantTest {
      * per timestep) on 32 held-out 48×320 text lines. The flattened softmax is dominated by confident timesteps, and
      * quantization flips the uncertain ones (blank ↔ space between words, a repeated character). Plain min-max
      * int8-static measured 0.929 here; equalizing the BN-folded stem's channels into the depthwise Conv that reads it
-     * ({@link ChannelEqualization}: that one tensor cost 0.026), cutting hard-swish inputs at −3
-     * ({@link SaturatingReaders}) and bias correction of the int8 Convs ({@link BiasCorrection}) take it to 0.974. The
-     * rest is spread over ~200 tensors; the fallback by tensor, ranked by noise per unit of lost speed (every edge
-     * between elementwise ops first, then the noisiest Conv/MatMul edges), reaches the issue's 0.99 with room on all
-     * 32 lines while the variant stays faster than float (bench: {@code ThirdPartyQuantBench}). It leaves most of the
-     * neck's attention MatMuls float, so only the backbone's Convs and a few projections are asserted integer.
+     * ({@link ChannelEqualization}: that one tensor cost 0.026) and bias correction of the int8 Convs
+     * ({@link BiasCorrection}) take it to ~0.97. The rest is spread over ~200 tensors; the fallback by tensor, ranked
+     * by noise per unit of lost speed (every edge between elementwise ops first, then the noisiest Conv/MatMul edges),
+     * reaches the issue's 0.99 on all 32 lines while the variant stays faster than float (bench:
+     * {@code ThirdPartyQuantBench}).
      */
     @org.junit.jupiter.api.Test
     void ppOcrV4RecogniserQuantizesWithFallbackByTensor() throws Exception {
@@ -100,10 +99,10 @@ class PaddleOcrStaticQuantTest {
         assertThat(r.passes().get(0).notes()).anyMatch(n -> n.startsWith("fallback by tensor"));
         OnnxMl.ModelProto optimized = OrtHarness.optimized(OnnxFiles.read(out), tmp);
         Map<String, Integer> ops = OrtHarness.ops(optimized);
-        // the backbone's pointwise Convs and some of the neck's projections run as integer kernels
+        // the backbone's pointwise Convs and the neck's projections run as integer kernels
         assertThat(ops.getOrDefault("QLinearConv", 0)).as(ops.toString()).isGreaterThan(10);
         assertThat(ops.getOrDefault("QLinearMatMul", 0) + ops.getOrDefault("MatMulIntegerToFloat", 0))
-                .as(ops.toString()).isGreaterThanOrEqualTo(4);
+                .as(ops.toString()).isGreaterThanOrEqualTo(8);
         System.out.printf("PADDLE ppocr-v4-rec: size %.3fx cosine %.5f optimised ops %s%n", r.sizeRatio(),
                 r.validation().metrics().cosineSimilarity(), ops);
     }
