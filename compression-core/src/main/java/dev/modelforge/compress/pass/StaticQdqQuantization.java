@@ -64,8 +64,9 @@ public final class StaticQdqQuantization implements Pass {
                 ParamSpec.number("fallbackCosine", 0, 0, 1, "fallback by tensor: leave the noisiest activation tensors"
                         + " without Q/DQ (float there) while the output cosine on the calibration samples is below this;"
                         + " 0 = off"),
-                ParamSpec.number("fallbackBudget", 0.1, 0, 1, "at most this fraction of the quantized tensors keep"
-                        + " float under fallbackCosine"),
+                ParamSpec.number("fallbackBudget", 0.1, 0, 1, "fallbackCosine spends at most this fraction of the"
+                        + " price of leaving every quantized tensor float (1 per tensor, 16 more per Conv/MatMul it"
+                        + " turns from an integer kernel into float compute)"),
                 ParamSpec.integer("calibrationBatchSize", 16, 1, 4096, "samples per calibration run"),
                 ParamSpec.integer("maxCalibrationSamples", 0, 0, Integer.MAX_VALUE,
                         "use at most this many calibration samples (0 = all)"));

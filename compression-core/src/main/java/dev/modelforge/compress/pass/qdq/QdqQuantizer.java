@@ -69,9 +69,10 @@ public final class QdqQuantizer {
     }
 
     /**
-     * Turns on the fallback by tensor ({@link TensorFallback}): after calibration, up to {@code budgetFraction} of the
-     * quantized tensors lose their Q/DQ pair, noisiest first, while that raises the output cosine on the calibration
-     * samples towards {@code targetCosine}. A target of 0 (the default) skips the search.
+     * Turns on the fallback by tensor ({@link TensorFallback}): after calibration, quantized tensors lose their Q/DQ
+     * pair, noisiest per unit of lost speed first, while that raises the output cosine on the calibration samples
+     * towards {@code targetCosine}, spending at most {@code budgetFraction} of the price of leaving all of them float.
+     * A target of 0 (the default) skips the search.
      */
     public QdqQuantizer withTensorFallback(double targetCosine, double budgetFraction) {
         this.fallbackCosine = targetCosine;
@@ -124,7 +125,8 @@ public final class QdqQuantizer {
                     new EvalDatasetCalibrationData(dataset)).search(fallbackCosine, fallbackBudget);
             o.floatTensors().forEach(plan::keepFloat);
             report.note(String.format(java.util.Locale.ROOT, "fallback by tensor: %d of %d quantized tensors keep float"
-                    + " (no Q/DQ pair), chosen by their quantization noise on the calibration samples; output cosine"
+                    + " (no Q/DQ pair), chosen by their quantization noise per unit of lost speed on the calibration"
+                    + " samples; output cosine"
                     + " there %.4f -> %.4f (target %.4f, %d trial rewrites)%s", o.floatTensors().size(),
                     plan.activations().size() + o.floatTensors().size(), o.cosineBefore(), o.cosineAfter(),
                     fallbackCosine, o.trials(), o.floatTensors().isEmpty() ? "" : ": " + o.floatTensors()));
@@ -137,6 +139,15 @@ public final class QdqQuantizer {
             throws PassException {
         if (plan == null) {
             throw new IllegalStateException("prepare() must run first");
+        }
+        List<ChannelEqualization.Pair> equalized;
+        int biasCorrected;
+        try {
+            equalized = ChannelEqualization.apply(prepared, plan, options, new EvalDatasetCalibrationData(dataset));
+            biasCorrected = BiasCorrection.apply(prepared, plan, options, new EvalDatasetCalibrationData(dataset));
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new PassException(passName, "equalization or bias correction could not run the model: "
+                    + e.getMessage(), e);
         }
         CalibrationResult calibration = Calibrator.run(prepared.toProto(), plan.calibrated(),
                 new EvalDatasetCalibrationData(dataset), options.calibration(), progress);
@@ -168,6 +179,16 @@ public final class QdqQuantizer {
         long floatCompute = plan.decisions().stream().filter(d -> d.kind() == QdqPlan.Kind.WEIGHT_ONLY).count();
         if (floatCompute > 0) {
             report.note(floatCompute + " Conv(s) keep float compute with int8 weights (kept_float entries say why)");
+        }
+        if (!equalized.isEmpty()) {
+            report.note("equalized the channel ranges of " + equalized.size() + " tensor(s) a Conv writes and a"
+                    + " depthwise Conv reads (" + equalized.stream().map(ChannelEqualization.Pair::tensor).toList()
+                    + "): writer channels scaled up to the loudest one's range, depthwise filters scaled down by the"
+                    + " same factors, so one activation scale fits every channel");
+        }
+        if (biasCorrected > 0) {
+            report.note("bias-corrected " + biasCorrected + " Conv(s): the mean output shift of their int8 weights"
+                    + " (rounding error x mean input channel on the calibration samples) is added back to the bias");
         }
         opsetNote.ifPresent(report::note);
         report.noteUnknownNodes("excludeNodes", options.excludeNodes(), in.graph());

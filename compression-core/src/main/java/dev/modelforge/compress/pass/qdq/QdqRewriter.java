@@ -46,6 +46,7 @@ final class QdqRewriter {
 
     /** Rewrites the graph; returns weight details per weighted node. */
     Map<Node, WeightInfo> rewrite() {
+        demoteConvsWithFloatEdges();
         Map<String, List<Node>> floatReaders = graph.consumerMap();
         plan.folded().forEach((act, into) -> {
             String post = act.output(0);
@@ -82,6 +83,33 @@ final class QdqRewriter {
         graph.removeUnusedInitializers();
         graph.sortTopologically();
         return weightInfo;
+    }
+
+    /**
+     * A Conv the fallback by tensor left with a float input or output cannot become QLinearConv; planned as
+     * quantized it would read DequantizeLinear weights, which ORT computes on every run (no constant folding of
+     * DequantizeLinear under its QDQ optimizations, no pre-packed kernel). It keeps float compute with int8 weights
+     * instead, restored by Cast → Mul, which ORT folds at load: as fast as the float model's Conv.
+     */
+    private void demoteConvsWithFloatEdges() {
+        if (plan.floatTensors().isEmpty()) {
+            return;
+        }
+        Map<Node, String> foldedOutput = new HashMap<>();
+        plan.folded().forEach((act, into) -> foldedOutput.put(into, act.output(0)));
+        for (QdqPlan.Decision d : plan.decisions()) {
+            Node n = d.node();
+            if (d.kind() != QdqPlan.Kind.QUANTIZE_WEIGHTED || !n.is("Conv")) {
+                continue;
+            }
+            String out = foldedOutput.getOrDefault(n, n.output(0));
+            boolean floatIn = plan.floatTensors().contains(n.input(0));
+            boolean floatOut = plan.floatTensors().contains(out);
+            if (floatIn || floatOut) {
+                plan.decide(n, QdqPlan.Kind.WEIGHT_ONLY, "float compute, int8 weights: the fallback by tensor keeps its "
+                        + (floatIn && floatOut ? "input and output" : floatIn ? "input" : "output") + " float");
+            }
+        }
     }
 
     /** Folded activations that stayed in the graph for readers of the float tensor (after {@link #rewrite}). */

@@ -1,11 +1,7 @@
 package dev.modelforge.compress.pass.qdq;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.modelforge.compress.calibrate.CalibrationData;
 import dev.modelforge.compress.calibrate.Calibrator;
 import dev.modelforge.compress.calibrate.QuantParams;
@@ -27,10 +23,13 @@ import java.util.function.Function;
  * it touches — and a model's loss can be spread over many tensors rather than one layer.
  *
  * <p>On the calibration samples: one float run measures each quantized tensor's own quantization noise
- * (‖x − dq(q(x))‖² / ‖x‖² with its calibrated scale) and the float outputs; tensors are then taken in order of
- * that noise, a few at a time, and a step is kept only if the end-to-end output cosine of the rewritten model
- * (run by ONNX Runtime) rises. It stops at the target cosine or when the budget (a fraction of the quantized
- * tensors) is spent.
+ * (‖x − dq(q(x))‖² / ‖x‖² with its calibrated scale, on the values its readers tell apart) and the float outputs.
+ * Tensors are ranked by that noise per unit of the speed their float-ness costs ({@link #KERNEL_COST}): an edge
+ * between two elementwise ops costs 1, one that turns a Conv or MatMul from an integer kernel into float compute
+ * costs 1 + 16 per kernel. The first trial leaves every cost-1 edge float at once; then ranked tensors follow a
+ * sixth of the budget at a time, and a step is kept only if the end-to-end output cosine of the rewritten model
+ * (run by ONNX Runtime) rises. It stops at the target cosine or when the budget (a fraction of the summed cost of
+ * all candidates) is spent.
  */
 final class TensorFallback {
 
@@ -41,6 +40,13 @@ final class TensorFallback {
      */
     private static final int MAX_SAMPLES = 16;
 
+    /**
+     * The price of turning one integer kernel into float compute, against 1 for a float elementwise edge. Measured on
+     * PP-OCRv4's recogniser: leaving its 129 edges between elementwise ops float took it from 0.38–0.49 to 0.58–0.63
+     * of float latency (~0.001 each), demoting 18 of its 37 Convs to float compute from there to parity (~0.03 each).
+     */
+    static final int KERNEL_COST = 16;
+
     /** What the search did. */
     record Outcome(Set<String> floatTensors, double cosineBefore, double cosineAfter, int trials) {
     }
@@ -50,7 +56,6 @@ final class TensorFallback {
     private final Function<String, QuantParams> paramsOfRoot;
     private final CalibrationData data;
     private final int samples;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
 
     TensorFallback(Model prepared, StaticQuantOptions options, Function<String, QuantParams> paramsOfRoot,
                    CalibrationData data) {
@@ -69,30 +74,82 @@ final class TensorFallback {
         Set<String> exposed = new LinkedHashSet<>(candidates);
         exposed.addAll(outputs);
         Map<String, Double> noise = new HashMap<>();
-        List<float[]> reference = run(Calibrator.exposeTensors(prepared.toProto(), exposed), outputs, (name, buf) -> {
-            if (!outputs.contains(name) || candidates.contains(name)) {
-                noise.merge(name, relativeNoise(buf, paramsOfRoot.apply(plan.root(name))), Double::sum);
-            }
-        });
+        SaturatingReaders readers = new SaturatingReaders(prepared.graph());
+        List<float[]> reference = run(Calibrator.exposeTensors(prepared.toProto(), exposed), outputs,
+                (name, shape, buf) -> {
+                    if (!outputs.contains(name) || candidates.contains(name)) {
+                        noise.merge(name, relativeNoise(buf, paramsOfRoot.apply(plan.root(name)),
+                                readers.distinguished(name)), Double::sum);
+                    }
+                });
+        Map<String, Integer> cost = new HashMap<>();
+        candidates.forEach(t -> cost.put(t, cost(plan, t)));
         List<String> ranked = new ArrayList<>(candidates);
-        ranked.sort(Comparator.comparingDouble((String t) -> noise.getOrDefault(t, 0.0)).reversed());
-        int budget = (int) Math.floor(budgetFraction * plan.activations().size());
-        int step = Math.max(1, budget / 6);
+        ranked.sort(Comparator.comparingDouble((String t) -> noise.getOrDefault(t, 0.0) / cost.get(t)).reversed());
+        double budget = budgetFraction * cost.values().stream().mapToInt(Integer::intValue).sum();
+        double step = budget / 6;
         Set<String> kept = new LinkedHashSet<>();
+        double spent = 0;
         double before = cosine(reference, Set.of());
         double best = before;
         int trials = 1;
-        for (int i = 0; i < ranked.size() && best < target && kept.size() + step <= budget; i += step) {
+        // First every edge that costs no integer kernel at once: the noise of a model like PP-OCRv4's recogniser
+        // is spread over its elementwise chains, where no one step of the noisiest few moves the output measurably.
+        Set<String> free = new LinkedHashSet<>();
+        candidates.stream().filter(t -> cost.get(t) == 1).forEach(free::add);
+        if (!free.isEmpty() && free.size() <= budget && best < target) {
+            double c = cosine(reference, free);
+            trials++;
+            if (c > best) {
+                best = c;
+                kept = free;
+                spent = free.size();
+                ranked.removeAll(free);
+            }
+        }
+        for (int i = 0; i < ranked.size() && best < target; ) {
             Set<String> trial = new LinkedHashSet<>(kept);
-            trial.addAll(ranked.subList(i, Math.min(ranked.size(), i + step)));
+            double stepCost = 0;
+            for (; i < ranked.size() && (stepCost == 0 || stepCost + cost.get(ranked.get(i)) <= step); i++) {
+                trial.add(ranked.get(i));
+                stepCost += cost.get(ranked.get(i));
+            }
+            if (spent + stepCost > budget) {
+                break;
+            }
             double c = cosine(reference, trial);
             trials++;
             if (c > best) {
                 best = c;
                 kept = trial;
+                spent += stepCost;
             }
         }
         return new Outcome(kept, before, best, trials);
+    }
+
+    /**
+     * What leaving {@code t} float costs: 1 for the float elementwise work around it, plus {@link #KERNEL_COST} for
+     * each Conv or MatMul it turns from an integer kernel into float compute (a Conv writing or reading it, a MatMul
+     * reading it; a MatMul writing a float tensor still runs as MatMulIntegerToFloat).
+     */
+    private int cost(QdqPlan plan, String t) {
+        int kernels = 0;
+        Node producer = prepared.graph().producer(t).orElse(null);
+        if (producer != null && quantizedWeighted(plan, producer) && producer.is("Conv")) {
+            kernels++;
+        }
+        for (Node r : prepared.graph().consumers(t)) {
+            if (quantizedWeighted(plan, r)) {
+                kernels++;
+            }
+        }
+        return 1 + KERNEL_COST * kernels;
+    }
+
+    private static boolean quantizedWeighted(QdqPlan plan, Node n) {
+        QdqPlan.Decision d = plan.decision(n);
+        return d != null && d.kind() == QdqPlan.Kind.QUANTIZE_WEIGHTED;
     }
 
     /** Quantized tensors whose pair can go without changing the model's meaning (not a folded Relu/Clip's output). */
@@ -117,7 +174,7 @@ final class TensorFallback {
         floatTensors.forEach(plan::keepFloat);
         new QdqRewriter(copy.graph(), plan, options, paramsOfRoot).rewrite();
         List<String> outputs = copy.graph().outputs().stream().map(OnnxMl.ValueInfoProto::getName).toList();
-        List<float[]> got = run(copy.toProto(), outputs, (n, b) -> { });
+        List<float[]> got = run(copy.toProto(), outputs, (n, shape, b) -> { });
         double dot = 0;
         double a2 = 0;
         double b2 = 0;
@@ -133,53 +190,24 @@ final class TensorFallback {
         return a2 == 0 || b2 == 0 ? 0 : dot / Math.sqrt(a2 * b2);
     }
 
-    private interface Sink {
-        void accept(String name, FloatBuffer values);
+    private List<float[]> run(OnnxMl.ModelProto model, List<String> outputs, SampleRuns.Sink exposed)
+            throws OrtException {
+        return SampleRuns.run(model, data, samples, options.calibration().intraOpThreads(), outputs, exposed);
     }
 
-    /** Runs {@code model} over the samples one at a time; returns the flattened outputs, per sample and output. */
-    private List<float[]> run(OnnxMl.ModelProto model, List<String> outputs, Sink exposed) throws OrtException {
-        List<float[]> result = new ArrayList<>();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
-            if (options.calibration().intraOpThreads() > 0) {
-                so.setIntraOpNumThreads(options.calibration().intraOpThreads());
-            }
-            try (OrtSession session = env.createSession(model.toByteArray(), so)) {
-                for (int s = 0; s < samples; s++) {
-                    Map<String, OnnxTensor> inputs = data.batch(env, s, 1);
-                    try (OrtSession.Result r = session.run(inputs)) {
-                        for (Map.Entry<String, OnnxValue> e : r) {
-                            if (e.getValue() instanceof OnnxTensor t
-                                    && t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
-                                FloatBuffer buf = t.getFloatBuffer();
-                                if (outputs.contains(e.getKey())) {
-                                    float[] copy = new float[buf.remaining()];
-                                    buf.duplicate().get(copy);
-                                    result.add(copy);
-                                }
-                                exposed.accept(e.getKey(), buf);
-                            }
-                        }
-                    } finally {
-                        inputs.values().forEach(OnnxTensor::close);
-                    }
-                }
-            }
-        }
-        return result;
-    }
-
-    private static double relativeNoise(FloatBuffer values, QuantParams p) {
+    /**
+     * The noise on the values the tensor's readers tell apart: a value below a hard-swish's −3 that the quantizer
+     * clamps to −3 is no error at all.
+     */
+    private static double relativeNoise(FloatBuffer values, QuantParams p, SaturatingReaders.Interval seen) {
         double err = 0;
         double norm = 1e-30;
         for (int i = values.position(); i < values.limit(); i++) {
-            float x = values.get(i);
+            double x = Math.max(seen.low(), Math.min(seen.high(), values.get(i)));
             long q = Math.max(p.type().qmin(), Math.min(p.type().qmax(), Math.round(x / p.scale()) + p.zeroPoint()));
             double d = x - (q - p.zeroPoint()) * (double) p.scale();
             err += d * d;
-            norm += (double) x * x;
+            norm += x * x;
         }
         return err / norm;
     }

@@ -75,13 +75,14 @@ class PaddleOcrStaticQuantTest {
 
     /**
      * PP-OCRv4's recogniser (opset 9, PPLCNetV3 backbone + an SVTR attention neck, CTC softmax over 6,625 characters
-     * per timestep) on 32 held-out 48×320 text lines. Plain min-max int8-static measures 0.929 here: the flattened
-     * softmax is dominated by confident timesteps, and quantization flips the uncertain ones (blank ↔ space between
-     * words, a repeated character), 151 of 1,280 argmaxes. The error is spread: keeping every Conv in float only
-     * reaches 0.982, the depthwise ones 0.971, the head MatMul or the attention Softmax change nothing. The fallback
-     * by tensor (0.995 on 16 calibration samples, a fifth of the tensors at most) measures 0.986 — short of the
-     * issue's 0.99, which on the first 8 of these images alone it passes (0.996): a luckier subset, not a guarantee,
-     * so the assertion is the level that holds on all 32.
+     * per timestep) on 32 held-out 48×320 text lines. The flattened softmax is dominated by confident timesteps, and
+     * quantization flips the uncertain ones (blank ↔ space between words, a repeated character). Plain min-max
+     * int8-static measured 0.929 here; equalizing the BN-folded stem's channels into the depthwise Conv that reads it
+     * ({@link ChannelEqualization}: that one tensor cost 0.026) and bias correction of the int8 Convs
+     * ({@link BiasCorrection}) take it to ~0.97. The rest is spread over ~200 tensors; the fallback by tensor, ranked
+     * by noise per unit of lost speed (every edge between elementwise ops first, then the noisiest Conv/MatMul edges),
+     * reaches the issue's 0.99 on all 32 lines while the variant stays faster than float (bench:
+     * {@code ThirdPartyQuantBench}).
      */
     @org.junit.jupiter.api.Test
     void ppOcrV4RecogniserQuantizesWithFallbackByTensor() throws Exception {
@@ -89,9 +90,9 @@ class PaddleOcrStaticQuantTest {
         Path calibration = TextImages.symmetric(tmp.resolve("calib.npz"), 1, 16, 48, 320, 1);
         Path eval = TextImages.symmetric(tmp.resolve("eval.npz"), 2, 32, 48, 320, 1);
         Path out = tmp.resolve("rec-int8.onnx");
-        double minCosine = 0.985;
+        double minCosine = 0.99;
         CompressionReport r = new Compressor().compress(new CompressionRequest(in, out, Recipe.of(
-                RecipeStep.of("int8-static").with("fallbackCosine", 0.995).with("fallbackBudget", 0.2)),
+                RecipeStep.of("int8-static").with("fallbackCosine", 0.998).with("fallbackBudget", 0.5)),
                 Optional.of(calibration), Optional.of(eval), 1, new ValidationGate(100.0, minCosine), null));
         assertThat(r.validation().passed()).as(r.validation().failure()).isTrue();
         assertThat(r.validation().metrics().cosineSimilarity()).isGreaterThanOrEqualTo(minCosine);
