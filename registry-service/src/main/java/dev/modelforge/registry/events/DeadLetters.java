@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,6 +25,9 @@ import org.jboss.logging.Logger;
  * {@code outbox_event} and {@code outbox_dead_letter} with their CloudEvents id, so a retried event is still
  * deduplicated by consumers that somehow saw it.
  */
+// Created at boot so its meters exist before anything is parked or the readiness probe first asks: a scrape of a
+// fresh registry shows modelforge_outbox_dead_letters 0, not a missing series.
+@Startup
 @ApplicationScoped
 public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
