@@ -83,17 +83,7 @@ final class BiasCorrection {
     }
 
     private static void channelSums(long[] shape, FloatBuffer values, double[] sum, long[] count) {
-        int channels = (int) shape[1];
-        long inner = 1;
-        for (int i = 2; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        int base = values.position();
-        int n = values.limit() - base;
-        for (int i = 0; i < n; i++) {
-            sum[(int) ((i / inner) % channels)] += values.get(base + i);
-        }
-        count[0] += n / channels;
+        count[0] += SampleRuns.forEachChannelValue(shape, values, (c, v) -> sum[c] += v);
     }
 
     private static boolean correct(Graph graph, Node conv, double[] mean, StaticQuantOptions options) {

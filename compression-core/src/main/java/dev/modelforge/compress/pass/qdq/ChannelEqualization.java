@@ -119,20 +119,11 @@ final class ChannelEqualization {
     }
 
     private static void channelAbsMax(long[] shape, FloatBuffer values, double[] m) {
-        int channels = (int) shape[1];
-        long inner = 1;
-        for (int i = 2; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        int base = values.position();
-        int n = values.limit() - base;
-        for (int i = 0; i < n; i++) {
-            int c = (int) ((i / inner) % channels);
-            float v = values.get(base + i);
+        SampleRuns.forEachChannelValue(shape, values, (c, v) -> {
             if (Float.isFinite(v)) {
                 m[c] = Math.max(m[c], Math.abs(v));
             }
-        }
+        });
     }
 
     private static boolean rescale(Graph graph, Pair p, double[] absMax) {

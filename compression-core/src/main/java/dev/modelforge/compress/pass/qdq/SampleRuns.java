@@ -25,7 +25,27 @@ final class SampleRuns {
         void accept(String name, long[] shape, FloatBuffer values);
     }
 
+    /** Receives one value of an NC… tensor with its channel (axis 1). */
+    interface ChannelValue {
+        void accept(int channel, float value);
+    }
+
     private SampleRuns() {
+    }
+
+    /** Walks {@code values} (shape {@code [N, C, …]}) handing each value on with its channel; returns N·(spatial size). */
+    static long forEachChannelValue(long[] shape, FloatBuffer values, ChannelValue visitor) {
+        int channels = (int) shape[1];
+        long inner = 1;
+        for (int i = 2; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int base = values.position();
+        int n = values.limit() - base;
+        for (int i = 0; i < n; i++) {
+            visitor.accept((int) ((i / inner) % channels), values.get(base + i));
+        }
+        return n / channels;
     }
 
     /**
