@@ -169,6 +169,24 @@ public final class Graph {
         return initializers.containsKey(valueName);
     }
 
+    /** The initializer {@code valueName} if it holds floats. */
+    public Optional<Tensor> floatInitializer(String valueName) {
+        return initializer(valueName).filter(t -> t.dataType() == DataType.FLOAT);
+    }
+
+    /** The value of {@code valueName} if it is a float initializer with one element (any rank). */
+    public Optional<Float> floatScalar(String valueName) {
+        return floatInitializer(valueName).filter(t -> t.elementCount() == 1).map(t -> t.floats()[0]);
+    }
+
+    /**
+     * Whether one node reads {@code valueName} (a subgraph capturing it counts as a reader) and it is no graph output:
+     * a rewrite for that node may then change the value in place.
+     */
+    public boolean hasSoleReader(String valueName) {
+        return consumers(valueName).size() == 1 && !isGraphOutput(valueName);
+    }
+
     /** Adds or replaces an initializer under {@link Tensor#name()}. */
     public void putInitializer(Tensor t) {
         initializers.put(t.name(), t);

@@ -473,7 +473,6 @@ final class AttentionFusion {
     }
 
     private static Float scalar(Graph g, String value) {
-        Tensor t = g.initializer(value).orElse(null);
-        return t == null || t.dataType() != DataType.FLOAT || t.elementCount() != 1 ? null : t.floats()[0];
+        return g.floatScalar(value).orElse(null);
     }
 }

@@ -1,6 +1,5 @@
 package dev.modelforge.compress.pass.qdq;
 
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
@@ -82,14 +81,14 @@ final class AffineFolding {
         } else {
             return false;
         }
-        Optional<Tensor> weight = floatInit(graph, conv.input(1));
-        Optional<Tensor> c = floatInit(graph, constant);
+        Optional<Tensor> weight = graph.floatInitializer(conv.input(1));
+        Optional<Tensor> c = graph.floatInitializer(constant);
         if (weight.isEmpty() || c.isEmpty() || weight.get().rank() < 3) {
             return false;
         }
         int channels = (int) weight.get().dim(0);
         Optional<double[]> perChannel = perChannel(c.get(), channels, weight.get().rank());
-        Optional<Tensor> bias = conv.input(2).isEmpty() ? Optional.empty() : floatInit(graph, conv.input(2));
+        Optional<Tensor> bias = conv.input(2).isEmpty() ? Optional.empty() : graph.floatInitializer(conv.input(2));
         if (perChannel.isEmpty() || (!conv.input(2).isEmpty() && bias.isEmpty())) {
             return false;
         }
@@ -160,7 +159,4 @@ final class AffineFolding {
         return Optional.of(k);
     }
 
-    private static Optional<Tensor> floatInit(Graph graph, String name) {
-        return graph.initializer(name).filter(t -> t.dataType() == DataType.FLOAT);
-    }
 }

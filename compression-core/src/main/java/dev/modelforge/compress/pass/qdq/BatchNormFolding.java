@@ -1,6 +1,5 @@
 package dev.modelforge.compress.pass.qdq;
 
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
@@ -55,17 +54,17 @@ public final class BatchNormFolding {
     }
 
     private static Optional<float[]> fold(Graph graph, Node conv, Node bn) {
-        Optional<Tensor> weight = floatInit(graph, conv.input(1));
-        Optional<Tensor> gamma = floatInit(graph, bn.input(1));
-        Optional<Tensor> beta = floatInit(graph, bn.input(2));
-        Optional<Tensor> mean = floatInit(graph, bn.input(3));
-        Optional<Tensor> var = floatInit(graph, bn.input(4));
+        Optional<Tensor> weight = graph.floatInitializer(conv.input(1));
+        Optional<Tensor> gamma = graph.floatInitializer(bn.input(1));
+        Optional<Tensor> beta = graph.floatInitializer(bn.input(2));
+        Optional<Tensor> mean = graph.floatInitializer(bn.input(3));
+        Optional<Tensor> var = graph.floatInitializer(bn.input(4));
         if (weight.isEmpty() || gamma.isEmpty() || beta.isEmpty() || mean.isEmpty() || var.isEmpty()
                 || weight.get().rank() < 3) {
             return Optional.empty();
         }
         int channels = (int) weight.get().dim(0);
-        Optional<Tensor> bias = conv.input(2).isEmpty() ? Optional.empty() : floatInit(graph, conv.input(2));
+        Optional<Tensor> bias = conv.input(2).isEmpty() ? Optional.empty() : graph.floatInitializer(conv.input(2));
         if (!conv.input(2).isEmpty() && bias.isEmpty()) {
             return Optional.empty();
         }
@@ -90,11 +89,11 @@ public final class BatchNormFolding {
             newB[c] = (float) ((oldBias[c] - m[c]) * factor + b[c]);
         }
         // Keep the exporter's names when the replaced tensors have no other reader.
-        String wName = soleReader(graph, conv.input(1)) ? conv.input(1) : graph.uniqueName(conv.input(1) + "_bn_folded");
+        String wName = graph.hasSoleReader(conv.input(1)) ? conv.input(1) : graph.uniqueName(conv.input(1) + "_bn_folded");
         String bName;
-        if (bias.isPresent() && soleReader(graph, conv.input(2))) {
+        if (bias.isPresent() && graph.hasSoleReader(conv.input(2))) {
             bName = conv.input(2);
-        } else if (bias.isEmpty() && soleReader(graph, bn.input(2))) {
+        } else if (bias.isEmpty() && graph.hasSoleReader(bn.input(2))) {
             bName = bn.input(2);
         } else {
             bName = graph.uniqueName(conv.name() + "_bias_bn_folded");
@@ -106,11 +105,4 @@ public final class BatchNormFolding {
         return Optional.of(newB);
     }
 
-    private static boolean soleReader(Graph graph, String initializer) {
-        return graph.consumers(initializer).size() == 1 && !graph.isGraphOutput(initializer);
-    }
-
-    private static Optional<Tensor> floatInit(Graph graph, String name) {
-        return graph.initializer(name).filter(t -> t.dataType() == DataType.FLOAT);
-    }
 }

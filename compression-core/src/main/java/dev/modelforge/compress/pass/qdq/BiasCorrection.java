@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtException;
 import dev.modelforge.compress.calibrate.CalibrationData;
 import dev.modelforge.compress.calibrate.Calibrator;
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Model;
 import dev.modelforge.compress.ir.Node;
@@ -37,16 +36,13 @@ final class BiasCorrection {
     static int apply(Model prepared, QdqPlan plan, StaticQuantOptions options, CalibrationData data)
             throws OrtException {
         Graph graph = prepared.graph();
-        Map<String, Integer> readers = new HashMap<>();
-        graph.nodes().forEach(n -> n.inputs().forEach(i -> readers.merge(i, 1, Integer::sum)));
         List<Node> convs = new ArrayList<>();
         for (QdqPlan.Decision d : plan.decisions()) {
             Node n = d.node();
             boolean int8Weights = d.kind() == QdqPlan.Kind.QUANTIZE_WEIGHTED || d.kind() == QdqPlan.Kind.WEIGHT_ONLY;
             if (int8Weights && n.is("Conv") && n.inputs().size() > 2 && !n.input(2).isEmpty()
-                    && graph.initializer(n.input(2)).filter(t -> t.dataType() == DataType.FLOAT).isPresent()
-                    && readers.get(n.input(2)) == 1
-                    && graph.initializer(n.input(1)).filter(t -> t.dataType() == DataType.FLOAT).isPresent()) {
+                    && graph.floatInitializer(n.input(2)).isPresent() && graph.hasSoleReader(n.input(2))
+                    && graph.floatInitializer(n.input(1)).isPresent()) {
                 convs.add(n);
             }
         }

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtException;
 import dev.modelforge.compress.calibrate.CalibrationData;
 import dev.modelforge.compress.calibrate.Calibrator;
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Model;
 import dev.modelforge.compress.ir.Node;
@@ -53,19 +52,15 @@ final class ChannelEqualization {
         }
         Map<String, List<Node>> consumers = graph.consumerMap();
         Map<String, Node> producers = graph.producerMap();
-        Map<String, Integer> weightReaders = new HashMap<>();
-        for (Node n : graph.nodes()) {
-            n.inputs().forEach(i -> weightReaders.merge(i, 1, Integer::sum));
-        }
         for (Node dw : graph.nodes()) {
             QdqPlan.Decision d = plan.decision(dw);
             if (!dw.is("Conv") || !dw.domain().isEmpty() || d == null || d.kind() != QdqPlan.Kind.QUANTIZE_WEIGHTED) {
                 continue;
             }
             String x = dw.input(0);
-            Optional<Tensor> w = floatInit(graph, dw.input(1));
+            Optional<Tensor> w = graph.floatInitializer(dw.input(1));
             if (w.isEmpty() || w.get().rank() != 4 || w.get().dim(1) != 1 || dw.attrInt("group", 1) != w.get().dim(0)
-                    || !plan.isQuantized(x) || single(consumers, x) == null || weightReaders.get(dw.input(1)) != 1) {
+                    || !plan.isQuantized(x) || single(consumers, x) == null || !graph.hasSoleReader(dw.input(1))) {
                 continue;
             }
             Node writer = producers.get(x);
@@ -74,12 +69,12 @@ final class ChannelEqualization {
                 writer = producers.get(writer.input(0)); // k > 0 commutes with Relu
             }
             if (writer == null || !writer.is("Conv") || !writer.domain().isEmpty()
-                    || weightReaders.get(writer.input(1)) != 1) {
+                    || !graph.hasSoleReader(writer.input(1))) {
                 continue;
             }
-            Optional<Tensor> ww = floatInit(graph, writer.input(1));
+            Optional<Tensor> ww = graph.floatInitializer(writer.input(1));
             boolean biasOk = writer.inputs().size() < 3 || writer.input(2).isEmpty()
-                    || (floatInit(graph, writer.input(2)).isPresent() && weightReaders.get(writer.input(2)) == 1);
+                    || (graph.floatInitializer(writer.input(2)).isPresent() && graph.hasSoleReader(writer.input(2)));
             if (ww.isPresent() && ww.get().dim(0) == w.get().dim(0) && biasOk) {
                 out.add(new Pair(writer, x, dw));
             }
@@ -168,7 +163,4 @@ final class ChannelEqualization {
         return readers.size() == 1 ? readers.get(0) : null;
     }
 
-    private static Optional<Tensor> floatInit(Graph graph, String name) {
-        return graph.initializer(name).filter(t -> t.dataType() == DataType.FLOAT);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.modelforge.compress.pass.qdq;
 
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
@@ -76,8 +75,8 @@ final class ConstantChains {
                 || n.outputs().size() != 1) {
             return Optional.empty();
         }
-        Optional<Tensor> c0 = floatInit(graph, n.input(0));
-        Optional<Tensor> c1 = floatInit(graph, n.input(1));
+        Optional<Tensor> c0 = graph.floatInitializer(n.input(0));
+        Optional<Tensor> c1 = graph.floatInitializer(n.input(1));
         if (c0.isPresent() == c1.isPresent()) {
             return Optional.empty(); // two activations, or a constant op ORT folds itself
         }
@@ -119,7 +118,4 @@ final class ConstantChains {
         return Optional.of(Tensor.ofFloats(name, shape, v));
     }
 
-    private static Optional<Tensor> floatInit(Graph graph, String name) {
-        return graph.initializer(name).filter(t -> t.dataType() == DataType.FLOAT);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.modelforge.compress.pass.qdq;
 
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
@@ -27,7 +26,7 @@ final class ConstantDivision {
             if (!div.is("Div") || div.inputs().size() != 2 || graph.isInitializer(div.input(0))) {
                 continue;
             }
-            Optional<Tensor> c = graph.initializer(div.input(1)).filter(t -> t.dataType() == DataType.FLOAT);
+            Optional<Tensor> c = graph.floatInitializer(div.input(1));
             if (c.isEmpty()) {
                 continue;
             }

@@ -1,6 +1,5 @@
 package dev.modelforge.compress.pass.qdq;
 
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 
@@ -41,7 +40,7 @@ final class NonNegative {
             return Optional.empty();
         }
         if (graph.isInitializer(value)) {
-            return graph.initializer(value).filter(t -> t.dataType() == DataType.FLOAT).filter(t -> {
+            return graph.floatInitializer(value).filter(t -> {
                 for (float f : t.floats()) {
                     if (!(f >= 0)) {
                         return false;

@@ -1,6 +1,5 @@
 package dev.modelforge.compress.pass.qdq;
 
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
 import dev.modelforge.compress.ir.Tensor;
@@ -92,7 +91,7 @@ final class QdqPlanner {
             return Optional.of("input " + x + " is not a float activation");
         }
         String b = n.input(1);
-        Optional<Tensor> weight = graph.initializer(b).filter(t -> t.dataType() == DataType.FLOAT);
+        Optional<Tensor> weight = graph.floatInitializer(b);
         if (conv && (weight.isEmpty() || weight.get().rank() < 3)) {
             return Optional.of("weight " + b + " is not a constant float tensor");
         }
@@ -285,8 +284,7 @@ final class QdqPlanner {
         if (input.isEmpty()) {
             return absent;
         }
-        return graph.initializer(input).filter(t -> t.dataType() == DataType.FLOAT && t.elementCount() == 1)
-                .map(t -> t.floats()[0]).orElse(Float.NaN);
+        return graph.floatScalar(input).orElse(Float.NaN);
     }
 
     private boolean isFloatActivation(String value) {

@@ -1,9 +1,7 @@
 package dev.modelforge.compress.pass.qdq;
 
-import dev.modelforge.compress.ir.DataType;
 import dev.modelforge.compress.ir.Graph;
 import dev.modelforge.compress.ir.Node;
-import dev.modelforge.compress.ir.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,7 +148,6 @@ final class SaturatingReaders {
     }
 
     private Optional<Double> scalar(String name) {
-        return graph.initializer(name).filter(t -> t.dataType() == DataType.FLOAT && t.elementCount() == 1)
-                .map(Tensor::floats).map(v -> (double) v[0]);
+        return graph.floatScalar(name).map(Float::doubleValue);
     }
 }
