@@ -15,6 +15,7 @@ import dev.modelforge.api.profile.RuntimeSettings;
 import dev.modelforge.api.variant.Variant;
 import dev.modelforge.cli.Main;
 import dev.modelforge.localstack.LocalStack;
+import dev.modelforge.localstack.PackagedApps;
 import dev.modelforge.worker.compression.it.ServiceProcess;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -72,7 +73,7 @@ public final class DirectoryModelBench {
         Duration timeout = Duration.parse("PT" + System.getProperty("bench.timeout", "90m").toUpperCase(Locale.ROOT));
         System.setProperty("modelforge.root", ".");
         Path work = Files.createTempDirectory("directory-bench-");
-        Path registryJar = ServiceProcess.quarkusJar("registry-service");
+        Path registryJar = PackagedApps.quarkusJar("registry-service");
         int port = BenchRegistry.freePort();
         URI base = URI.create("http://127.0.0.1:" + port);
         Process registry = null;
@@ -95,7 +96,7 @@ public final class DirectoryModelBench {
                 env.put("MODELFORGE_WORKER_API_KEY",
                         admin.createApiKey(new CreateApiKeyRequest("bench-worker", Role.WORKER)).secret());
                 env.put("MODELFORGE_WORKER_ID", "bench-worker");
-                worker = ServiceProcess.start("compression-worker", ServiceProcess.quarkusJar("compression-worker"),
+                worker = ServiceProcess.start("compression-worker", PackagedApps.quarkusJar("compression-worker"),
                         env, ServiceProcess.freePort(), work, System.getProperty("bench.workerXmx", "6g"));
             }
 

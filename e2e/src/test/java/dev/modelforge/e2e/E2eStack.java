@@ -5,6 +5,7 @@ import dev.modelforge.api.auth.Role;
 import dev.modelforge.api.client.RegistryClient;
 import dev.modelforge.localstack.ExternalServices;
 import dev.modelforge.localstack.LocalStack;
+import dev.modelforge.localstack.PackagedApps;
 import dev.modelforge.worker.compression.it.Pipeline;
 import dev.modelforge.worker.compression.it.ServiceProcess;
 
@@ -109,7 +110,7 @@ final class E2eStack implements AutoCloseable {
         env.put("MODELFORGE_BENCHMARK_PAIRED_PROCESSES", "1");
         env.put("MODELFORGE_BENCHMARK_BATCH_SIZES", "1");
         env.putIfAbsent("MODELFORGE_WORKER_INITIAL_BACKOFF", "200ms");
-        ServiceProcess worker = ServiceProcess.start(id, ServiceProcess.quarkusJar("benchmark-worker"), env,
+        ServiceProcess worker = ServiceProcess.start(id, PackagedApps.quarkusJar("benchmark-worker"), env,
                 ServiceProcess.freePort(), pipeline.logDir(), "512m");
         benchmarkWorkers.add(worker);
     }

@@ -8,6 +8,7 @@ import dev.modelforge.api.client.RegistryClient;
 import dev.modelforge.api.client.UploadRequest;
 import dev.modelforge.api.version.ModelVersionDto;
 import dev.modelforge.localstack.LocalStack;
+import dev.modelforge.localstack.PackagedApps;
 
 import java.io.IOException;
 import java.net.URI;
@@ -68,7 +69,7 @@ public final class Pipeline implements AutoCloseable {
         // enough that a live worker's heartbeats (every third of it) keep it on a loaded machine.
         env.putIfAbsent("MODELFORGE_LEASE_DURATION", "30s");
         env.putIfAbsent("MODELFORGE_LEASE_SWEEP_INTERVAL", "1s");
-        ServiceProcess registry = ServiceProcess.start("registry", ServiceProcess.quarkusJar("registry-service"),
+        ServiceProcess registry = ServiceProcess.start("registry", PackagedApps.quarkusJar("registry-service"),
                 env, ServiceProcess.freePort(), logDir, "768m");
         return new Pipeline(stack, logDir, registry, env);
     }
@@ -96,7 +97,7 @@ public final class Pipeline implements AutoCloseable {
         if (registry.isAlive()) {
             throw new IllegalStateException("the registry is still running");
         }
-        registry = ServiceProcess.start("registry", ServiceProcess.quarkusJar("registry-service"), registryEnv,
+        registry = ServiceProcess.start("registry", PackagedApps.quarkusJar("registry-service"), registryEnv,
                 registryPort, logDir, "768m");
         return registry;
     }
@@ -114,7 +115,7 @@ public final class Pipeline implements AutoCloseable {
         env.put("MODELFORGE_WORKER_API_KEY", workerKey);
         env.put("MODELFORGE_WORKER_ID", id);
         env.putIfAbsent("MODELFORGE_WORKER_INITIAL_BACKOFF", "200ms");
-        ServiceProcess w = ServiceProcess.start(id, ServiceProcess.quarkusJar("compression-worker"), env,
+        ServiceProcess w = ServiceProcess.start(id, PackagedApps.quarkusJar("compression-worker"), env,
                 ServiceProcess.freePort(), logDir, "768m");
         workers.add(w);
         return w;

@@ -31,11 +31,6 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** The packaged app of a sibling module, or a clear error saying how to build it. */
-    public static Path quarkusJar(String module) {
-        return PackagedApps.quarkusJar(module);
-    }
-
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
