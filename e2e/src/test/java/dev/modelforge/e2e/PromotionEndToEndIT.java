@@ -431,7 +431,7 @@ class PromotionEndToEndIT {
             browser.screenshot("e2e-model");
             for (int version : List.of(1, 2)) {
                 browser.open("/ui/models/" + MODEL + "/versions/" + version);
-                assertThat(browser.find("[data-testid=progress]").getAttribute("data-done")).isEqualTo("true");
+                assertThat(browser.attribute("[data-testid=progress]", "data-done")).isEqualTo("true");
                 for (String profile : List.of(SIZE, NEWEST)) {
                     String chart = "[data-testid=pareto-" + profile + "] ";
                     List<String> benchmarked = admin.pareto(MODEL, version, profile).stream()
