@@ -360,11 +360,7 @@ class ProfileJobConsumersTest {
                 c.seekToBeginning(partitions);
                 java.util.Map<TopicPartition, Long> end = c.endOffsets(partitions);
                 while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                        if (key.equals(r.key())) {
-                            found.add(r);
-                        }
-                    }
+                    pollInto(c, key, found);
                 }
                 assertThat(partitions).as("dead-letter topic read to its end")
                         .allMatch(tp -> c.position(tp) >= end.get(tp));
@@ -372,14 +368,19 @@ class ProfileJobConsumersTest {
             }
             c.subscribe(List.of(BenchmarkJob.DEAD_LETTER_TOPIC));
             while (System.nanoTime() < deadline && found.size() < expected) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    if (key.equals(r.key())) {
-                        found.add(r);
-                    }
-                }
+                pollInto(c, key, found);
             }
         }
         return found;
+    }
+
+    /** One poll of {@code c}, keeping the records with {@code key}. */
+    private static void pollInto(KafkaConsumer<String, String> c, String key, List<ConsumerRecord<String, String>> found) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+            if (key.equals(r.key())) {
+                found.add(r);
+            }
+        }
     }
 
     private static String header(ConsumerRecord<String, String> r, String name) {
