@@ -41,7 +41,7 @@ public final class ThirdPartyQuantBench {
         int lines = args.length > 6 ? Integer.parseInt(args[6]) : Math.max(1, h / 32);
         // int8-static's fallback by tensor: 0 = off, else the output cosine on the calibration samples it aims for
         double fallbackCosine = args.length > 7 ? Double.parseDouble(args[7]) : 0;
-        // at most this fraction of the quantized tensors keep float under fallbackCosine (int8-static's default 0.1)
+        // the fallback spends at most this fraction of the price of leaving every quantized tensor float (default 0.1)
         double fallbackBudget = args.length > 8 ? Double.parseDouble(args[8]) : 0.1;
         // PaddleOCR feeds its detector ImageNet-normalised pixels, its classifier/recogniser (x - 0.5) / 0.5.
         boolean imagenet = model.getFileName().toString().contains("det");
